@@ -87,6 +87,11 @@ public final class Claimer implements AutoCloseable {
             return;
         }
         LaunchSpec spec = d.spec().get();
+        if (slots.holds(spec.taskId())) {
+            // why: a duplicate of a record this worker is already running; the claim would say so too
+            consumer.accept(d);
+            return;
+        }
         if (!running || !mayClaim.getAsBoolean() || !slots.tryReserve(spec.taskId())) {
             consumer.release(d);
             return;
