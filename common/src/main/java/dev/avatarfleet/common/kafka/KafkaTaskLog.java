@@ -1,0 +1,185 @@
+package dev.avatarfleet.common.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.fault.TaskLogUnavailableException;
+import dev.avatarfleet.common.task.LaunchSpec;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The launch topic: an idempotent producer ({@code acks=all}) of launch records keyed by task id,
+ * topic and share-group set-up, and {@link #readAt} to read a record back by its position (replay).
+ * Every call is bounded by {@code KAFKA_TIMEOUT_MS}; failures become {@link TaskLogUnavailableException}.
+ */
+public final class KafkaTaskLog implements AutoCloseable {
+
+    private final FleetSettings settings;
+    private final KafkaProducer<String, String> producer;
+    private final CircuitBreaker breaker;
+    private final Duration timeout;
+
+    public KafkaTaskLog(FleetSettings settings) {
+        this.settings = settings;
+        this.timeout = settings.kafkaTimeout();
+        long requestTimeout = Math.max(1000, timeout.toMillis() / 2);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", settings.kafkaBootstrapServers());
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        p.put("linger.ms", "0");
+        p.put("max.block.ms", Long.toString(timeout.toMillis()));
+        p.put("request.timeout.ms", Long.toString(requestTimeout));
+        p.put("delivery.timeout.ms", Long.toString(Math.max(timeout.toMillis(), requestTimeout)));
+        p.put("client.id", "avatarfleet-launch-producer-" + UUID.randomUUID().toString().substring(0, 8));
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        this.breaker = CircuitBreaker.of("kafka", CircuitBreakerConfig.custom()
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(3)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(2))
+                .recordExceptions(TaskLogUnavailableException.class)
+                .build());
+    }
+
+    /**
+     * Creates the launch topic if missing and sets the workers' share group to start from the
+     * earliest record (so launches produced before the first worker joined are not skipped).
+     */
+    public void ensureTopic() {
+        call("creating topic " + settings.taskTopic(), () -> {
+            try (Admin admin = Admin.create(adminProps())) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(settings.taskTopic(), settings.taskTopicPartitions(), (short) 1)))
+                            .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+                admin.incrementalAlterConfigs(Map.of(
+                        new ConfigResource(ConfigResource.Type.GROUP, settings.workerGroup()),
+                        List.of(new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
+                        .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return null;
+            }
+        });
+    }
+
+    /** Produces the launch record and returns where it landed, once the broker has it durably. */
+    public LogPosition append(LaunchSpec spec) {
+        return call("producing the launch record of task " + spec.taskId(), () -> {
+            RecordMetadata md = producer.send(new ProducerRecord<>(settings.taskTopic(), spec.taskId(), LaunchRecords.encode(spec)))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new LogPosition(md.partition(), md.offset());
+        });
+    }
+
+    /** Reads the launch record at this position back (empty if it is gone or not a launch record). */
+    public Optional<LaunchSpec> readAt(int partition, long offset) {
+        return call("reading the launch record at " + settings.taskTopic() + "-" + partition + "@" + offset, () -> {
+            Properties p = new Properties();
+            p.put("bootstrap.servers", settings.kafkaBootstrapServers());
+            p.put("enable.auto.commit", "false");
+            p.put("max.poll.records", "1");
+            p.put("request.timeout.ms", Long.toString(Math.max(1000, timeout.toMillis() / 2)));
+            p.put("default.api.timeout.ms", Long.toString(timeout.toMillis()));
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+                TopicPartition tp = new TopicPartition(settings.taskTopic(), partition);
+                consumer.assign(Set.of(tp));
+                consumer.seek(tp, offset);
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (r.offset() == offset) {
+                            return LaunchRecords.decode(r.value());
+                        }
+                        if (r.offset() > offset) {
+                            return Optional.<LaunchSpec>empty();
+                        }
+                    }
+                    if (consumer.position(tp) > offset) {
+                        return Optional.<LaunchSpec>empty();
+                    }
+                }
+                throw new TimeoutException("no record at offset " + offset + " within " + timeout);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(2));
+    }
+
+    private Properties adminProps() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", settings.kafkaBootstrapServers());
+        p.put("request.timeout.ms", Long.toString(Math.max(1000, timeout.toMillis() / 2)));
+        p.put("default.api.timeout.ms", Long.toString(timeout.toMillis()));
+        return p;
+    }
+
+    /** A Kafka step that may throw anything checked. */
+    @FunctionalInterface
+    interface Step<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T call(String what, Step<T> step) {
+        Supplier<T> guarded = () -> {
+            try {
+                return step.run();
+            } catch (ExecutionException e) {
+                throw unavailable(what, e.getCause() == null ? e : e.getCause());
+            } catch (TimeoutException | KafkaException e) {
+                throw unavailable(what, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unavailable(what, e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw unavailable(what, e);
+            }
+        };
+        try {
+            return breaker.executeSupplier(guarded);
+        } catch (CallNotPermittedException e) {
+            throw new TaskLogUnavailableException("kafka unavailable at " + settings.kafkaBootstrapServers()
+                    + " (circuit open after repeated failures) while " + what, e);
+        }
+    }
+
+    private TaskLogUnavailableException unavailable(String what, Throwable cause) {
+        return new TaskLogUnavailableException("kafka unavailable at " + settings.kafkaBootstrapServers() + " while " + what + ": "
+                + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.avatarfleet.common.store;
+
+import java.util.Locale;
+
+import dev.avatarfleet.common.task.TaskRecord;
+
+/** The answer of {@link RedisTaskStore#admit}: a new pending task, the active one for the same room and avatar, or a refusal. */
+public sealed interface Admission {
+
+    /** A new task, pending; produce its launch record next. */
+    record Admitted(TaskRecord task) implements Admission {
+    }
+
+    /** A task for the same room and avatar identity is already pending or running; reply with it. */
+    record Existing(TaskRecord task) implements Admission {
+    }
+
+    /**
+     * Refused; the API answers 503 with {@code reason.wire()}.
+     *
+     * @param activeSessions pending and running tasks of the fleet when refused
+     * @param maxSessions    the summed MAX_SESSIONS of live, ready workers
+     */
+    record Refused(Reason reason, long activeSessions, long maxSessions) implements Admission {
+    }
+
+    /** Why a launch was refused. */
+    enum Reason {
+        /** No live worker has its model loaded. */
+        NOT_READY,
+        /** Every slot of the live, ready workers is taken by a pending or running task. */
+        AT_CAPACITY;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}

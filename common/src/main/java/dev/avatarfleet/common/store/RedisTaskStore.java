@@ -1,0 +1,296 @@
+package dev.avatarfleet.common.store;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.task.TaskRecord;
+import dev.avatarfleet.common.task.TaskStatus;
+
+/**
+ * The fleet's task records in Redis, shared by every API node and worker. Every step that
+ * touches more than one key is one Lua script ({@link TaskScripts}), so concurrent API nodes
+ * never over-admit and a task is never claimed twice.
+ *
+ * <p>Retention: a terminal record lives {@code TASK_RETENTION_SECONDS}; at most
+ * {@code MAX_TASK_HISTORY} terminal records are kept (oldest dropped first) and active ones are
+ * never dropped. Both are enforced on every terminal transition and by {@link #prune()}.
+ */
+public final class RedisTaskStore {
+
+    private static final int MAX_WARNING_LENGTH = 500;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RedisGateway redis;
+    private final String prefix;
+    private final Clock clock;
+    private final Duration retention;
+    private final int maxHistory;
+    private final Duration deadWorkerTimeout;
+
+    public RedisTaskStore(RedisGateway redis, FleetSettings settings, Clock clock) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.prefix = settings.keyPrefix();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.retention = settings.taskRetention();
+        this.maxHistory = settings.maxTaskHistory();
+        this.deadWorkerTimeout = settings.deadWorkerTimeout();
+    }
+
+    /**
+     * Admits a launch, atomically over the whole fleet: returns the active task of the same room
+     * and avatar identity if there is one; else refuses {@code not_ready} when no live worker has
+     * its model loaded, {@code at_capacity} when pending + running tasks fill every live ready
+     * worker's {@code MAX_SESSIONS}; else creates the task as {@code pending}.
+     */
+    public Admission admit(NewTask task) {
+        long now = clock.millis();
+        long cutoff = now - deadWorkerTimeout.toMillis();
+        for (int i = 0; i < 5; i++) {
+            String id = newTaskId();
+            List<?> reply = (List<?>) redis.run("admitting a launch for room " + task.roomName(), TaskScripts.ADMIT, List.of(
+                    prefix, id, Long.toString(now), Long.toString(cutoff), task.roomName(), task.identity(),
+                    nullToEmpty(task.avatarId()), nullToEmpty(task.imageHash()), joinWarnings(task.warnings())));
+            String outcome = (String) reply.get(0);
+            switch (outcome) {
+                case "admitted" -> {
+                    return new Admission.Admitted(require(id));
+                }
+                case "existing" -> {
+                    return new Admission.Existing(require((String) reply.get(1)));
+                }
+                case "not_ready" -> {
+                    return new Admission.Refused(Admission.Reason.NOT_READY, Long.parseLong((String) reply.get(1)), Long.parseLong((String) reply.get(2)));
+                }
+                case "at_capacity" -> {
+                    return new Admission.Refused(Admission.Reason.AT_CAPACITY, Long.parseLong((String) reply.get(1)), Long.parseLong((String) reply.get(2)));
+                }
+                case "collision" -> {
+                    // why: 32 random bits as in the seed's ids; on the rare clash draw again
+                }
+                default -> throw new IllegalStateException("unexpected admission reply " + reply);
+            }
+        }
+        throw new IllegalStateException("could not draw an unused task id in 5 tries");
+    }
+
+    /** Stores where the launch record landed in Kafka (for replay). */
+    public void recordLogPosition(String taskId, int partition, long offset) {
+        redis.run("recording the log position of task " + taskId, TaskScripts.POSITION,
+                List.of(prefix, taskId, Integer.toString(partition), Long.toString(offset)));
+    }
+
+    /** The task, if it exists (terminal records vanish after retention). */
+    public Optional<TaskRecord> get(String taskId) {
+        Map<String, String> hash = redis.call("reading task " + taskId, c -> c.hgetAll(prefix + "task:" + taskId));
+        return hash == null || hash.isEmpty() ? Optional.empty() : Optional.of(TaskHashes.toRecord(hash));
+    }
+
+    /** Tasks of the whole fleet, newest first, filtered and paged, from one atomic snapshot. */
+    public TaskPage list(TaskQuery query) {
+        List<?> rows = (List<?>) redis.run("listing tasks", TaskScripts.LIST, List.of(prefix));
+        List<TaskRecord> matching = new ArrayList<>();
+        for (Object row : rows) {
+            TaskRecord r = TaskHashes.toRecord(TaskHashes.pairs((List<?>) row));
+            if ((query.status() == null || r.status() == query.status())
+                    && (query.roomName() == null || query.roomName().equals(r.roomName()))
+                    && (query.workerId() == null || query.workerId().equals(r.workerId()))) {
+                matching.add(r);
+            }
+        }
+        int from = Math.min(query.offset(), matching.size());
+        int to = Math.min(matching.size(), from + query.limit());
+        return new TaskPage(matching.subList(from, to), matching.size(), query.offset(), query.limit());
+    }
+
+    /**
+     * Stops a task: a pending unclaimed task is cancelled at once and never starts; a claimed or
+     * running one is flagged and its worker is told on its stop channel.
+     */
+    public StopResult requestStop(String taskId, String reason) {
+        List<?> reply = (List<?>) redis.run("stopping task " + taskId, TaskScripts.STOP, List.of(
+                prefix, taskId, Long.toString(clock.millis()), reason == null ? "stopped" : reason,
+                Long.toString(retention.toMillis()), Integer.toString(maxHistory)));
+        String outcome = (String) reply.get(0);
+        return switch (outcome) {
+            case "not_found" -> new StopResult.NotFound(taskId);
+            case "cancelled" -> new StopResult.Cancelled(require(taskId));
+            case "signalled" -> new StopResult.Signalled(require(taskId), (String) reply.get(1));
+            case "ended" -> new StopResult.AlreadyEnded(require(taskId));
+            default -> throw new IllegalStateException("unexpected stop reply " + reply);
+        };
+    }
+
+    /**
+     * A worker claims a task for the given attempt: only a pending task, only once per attempt.
+     * Records the worker and counts the attempt.
+     */
+    public ClaimOutcome claim(String taskId, String workerId, int attempt) {
+        String reply = (String) redis.run("claiming task " + taskId, TaskScripts.CLAIM, List.of(
+                prefix, taskId, workerId, Integer.toString(attempt), Long.toString(clock.millis()),
+                Long.toString(retention.toMillis()), Integer.toString(maxHistory)));
+        return ClaimOutcome.valueOf(reply.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** The claiming worker reports its session running. */
+    public Transition markRunning(String taskId, String workerId) {
+        String reply = (String) redis.run("marking task " + taskId + " running", TaskScripts.RUNNING,
+                List.of(prefix, taskId, workerId, Long.toString(clock.millis())));
+        return Transition.valueOf(reply.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Ends a task (completed, failed or cancelled). {@code workerId} null lets anyone end it (the
+     * API after a failed enqueue, a reaper); otherwise only the owning worker may.
+     *
+     * @param error     required when failed
+     * @param endReason how it ended, or null
+     */
+    public Transition finish(String taskId, TaskStatus terminal, String error, String endReason, String workerId) {
+        if (!terminal.isTerminal()) {
+            throw new IllegalArgumentException(terminal + " is not a terminal status");
+        }
+        if (terminal == TaskStatus.FAILED && (error == null || error.isBlank())) {
+            throw new IllegalArgumentException("a failed task needs an error text");
+        }
+        String reply = (String) redis.run("ending task " + taskId, TaskScripts.FINISH, List.of(
+                prefix, taskId, terminal.wire(), Long.toString(clock.millis()), nullToEmpty(error), nullToEmpty(endReason),
+                Long.toString(retention.toMillis()), Integer.toString(maxHistory), nullToEmpty(workerId)));
+        return Transition.valueOf(reply.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** Appends notes to the task's {@code warnings} list. */
+    public void addWarnings(String taskId, List<String> warnings) {
+        if (warnings == null || warnings.isEmpty()) {
+            return;
+        }
+        redis.run("adding warnings to task " + taskId, TaskScripts.WARN, List.of(prefix, taskId, joinWarnings(warnings)));
+    }
+
+    /** Drops terminal records older than the retention and beyond the history cap; returns how many. */
+    public long prune() {
+        long cutoff = clock.millis() - retention.toMillis();
+        Object n = redis.run("pruning task history", TaskScripts.PRUNE, List.of(prefix, Long.toString(cutoff), Integer.toString(maxHistory)));
+        return (Long) n;
+    }
+
+    /** Pending plus running tasks of the whole fleet. */
+    public long activeCount() {
+        return redis.call("counting active tasks", c -> c.scard(prefix + "active"));
+    }
+
+    /** The active tasks a worker has claimed. */
+    public Set<String> tasksOf(String workerId) {
+        return redis.call("reading the tasks of worker " + workerId, c -> c.smembers(prefix + "worker:" + workerId + ":tasks"));
+    }
+
+    /** Of a worker's tasks, those with a stop request (the fallback when a stop message was missed). */
+    public List<String> stopRequestedOf(String workerId) {
+        List<String> out = new ArrayList<>();
+        for (String id : tasksOf(workerId)) {
+            String at = redis.call("reading task " + id, c -> c.hget(prefix + "task:" + id, "stop_requested_at"));
+            if (at != null) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** The Redis pub/sub channel on which a worker hears stop requests (payload: the task id). */
+    public String stopChannel(String workerId) {
+        return prefix + "stop:" + workerId;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    private TaskRecord require(String id) {
+        return get(id).orElseThrow(() -> new IllegalStateException("task " + id + " vanished right after it was written"));
+    }
+
+    private static String newTaskId() {
+        byte[] b = new byte[4];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    static String joinWarnings(List<String> warnings) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : warnings) {
+            if (w == null || w.isBlank()) {
+                continue;
+            }
+            String clean = w.replace('\n', ' ').replace('\r', ' ');
+            if (clean.length() > MAX_WARNING_LENGTH) {
+                clean = clean.substring(0, MAX_WARNING_LENGTH);
+            }
+            if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            sb.append(clean);
+        }
+        return sb.toString();
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** Conversions between task hashes and {@link TaskRecord}. */
+    static final class TaskHashes {
+
+        private TaskHashes() {
+        }
+
+        static Map<String, String> pairs(List<?> flat) {
+            Map<String, String> m = new HashMap<>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                m.put((String) flat.get(i), (String) flat.get(i + 1));
+            }
+            return m;
+        }
+
+        static TaskRecord toRecord(Map<String, String> h) {
+            String warnings = h.get("warnings");
+            return new TaskRecord(
+                    h.get("task_id"),
+                    h.get("room_name"),
+                    TaskStatus.fromWire(h.get("status")).orElseThrow(() -> new IllegalStateException("bad status in " + h)),
+                    instant(h.get("created_at")),
+                    instant(h.get("completed_at")),
+                    h.get("error"),
+                    h.get("worker_id"),
+                    h.get("attempts") == null ? 0 : Integer.parseInt(h.get("attempts")),
+                    warnings == null || warnings.isEmpty() ? List.of() : Arrays.asList(warnings.split("\n")),
+                    instant(h.get("claimed_at")),
+                    instant(h.get("running_at")),
+                    instant(h.get("stop_requested_at")),
+                    h.get("end_reason"),
+                    emptyToNull(h.get("avatar_identity")),
+                    h.get("avatar_id"),
+                    h.get("image_hash"),
+                    h.get("kafka_partition") == null ? null : Integer.valueOf(h.get("kafka_partition")),
+                    h.get("kafka_offset") == null ? null : Long.valueOf(h.get("kafka_offset")));
+        }
+
+        private static Instant instant(String ms) {
+            return ms == null ? null : Instant.ofEpochMilli(Long.parseLong(ms));
+        }
+
+        private static String emptyToNull(String s) {
+            return s == null || s.isEmpty() ? null : s;
+        }
+    }
+}
