@@ -1,5 +1,6 @@
 package dev.avatarfleet.api.http;
 
+import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
@@ -25,6 +26,7 @@ public final class ErrorMapping {
     /** Installs the error handlers and the JSON 404 for unknown routes (call last). */
     public static void install(HttpRouting.Builder routing) {
         routing.error(ApiException.class, ErrorMapping::apiError)
+                .error(DependencyUnavailableException.class, ErrorMapping::dependencyDown)
                 .error(RequestException.class, ErrorMapping::requestError)
                 .error(Exception.class, ErrorMapping::unexpected)
                 // why: Helidon answers an unmatched route with a plain-text 404; every reply here is JSON
@@ -47,6 +49,12 @@ public final class ErrorMapping {
             LOG.log(Level.WARNING, req.prologue().method().text() + " " + req.path().path() + ": " + e.reason(), e.getCause());
         }
         Json.send(res, e.status(), Json.errorBody(e));
+    }
+
+    private static void dependencyDown(ServerRequest req, ServerResponse res, DependencyUnavailableException e) {
+        LOG.log(Level.WARNING, req.prologue().method().text() + " " + req.path().path() + ": " + e.getMessage());
+        ApiException mapped = ApiException.unavailable("unavailable", e.dependency() + " unavailable, retry later");
+        Json.send(res, mapped.status(), Json.errorBody(mapped));
     }
 
     private static void requestError(ServerRequest req, ServerResponse res, RequestException e) {

@@ -1,8 +1,6 @@
 package dev.avatarfleet.api.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
@@ -13,10 +11,8 @@ import java.util.Map;
 
 /** The one JSON mapper of the API node and the helpers that write JSON replies. */
 public final class Json {
-    /** Shared mapper: field order as inserted, nulls written (the seed shows {@code "error": null}). */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .build();
+    /** The project's mapper (common), so task records render exactly as the workers write them. */
+    public static final ObjectMapper MAPPER = dev.avatarfleet.common.json.Json.mapper();
 
     private Json() {
     }
