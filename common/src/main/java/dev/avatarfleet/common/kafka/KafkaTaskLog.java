@@ -114,6 +114,11 @@ public final class KafkaTaskLog implements AutoCloseable {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
                 TopicPartition tp = new TopicPartition(settings.taskTopic(), partition);
                 consumer.assign(Set.of(tp));
+                long begin = consumer.beginningOffsets(Set.of(tp)).get(tp);
+                long end = consumer.endOffsets(Set.of(tp)).get(tp);
+                if (offset < begin || offset >= end) {
+                    return Optional.<LaunchSpec>empty();
+                }
                 consumer.seek(tp, offset);
                 long deadline = System.nanoTime() + timeout.toNanos();
                 while (System.nanoTime() < deadline) {

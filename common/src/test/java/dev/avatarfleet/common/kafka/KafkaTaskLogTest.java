@@ -1,0 +1,102 @@
+package dev.avatarfleet.common.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.fault.TaskLogUnavailableException;
+import dev.avatarfleet.common.task.LaunchSpec;
+import dev.avatarfleet.testkit.FreePorts;
+import dev.avatarfleet.testkit.TestServers;
+import org.junit.jupiter.api.Test;
+
+/** The launch topic against a real KRaft broker. */
+class KafkaTaskLogTest {
+
+    static FleetSettings settings(String hint) {
+        String prefix = TestServers.uniquePrefix(hint);
+        return FleetSettings.defaults(TestServers.kafka().bootstrapServers(), TestServers.redis().url())
+                .withTopic(prefix + "launches", prefix + "workers");
+    }
+
+    static LaunchSpec spec(String taskId) {
+        return new LaunchSpec(taskId, 1, "room-" + taskId, "ws://127.0.0.1:7880", "tok." + taskId + ".sig", null, null, "av", "avatar");
+    }
+
+    @Test
+    void producesAndReadsBackByPosition() {
+        FleetSettings s = settings("log");
+        try (KafkaTaskLog log = new KafkaTaskLog(s)) {
+            log.ensureTopic();
+            log.ensureTopic(); // idempotent
+            List<LogPosition> positions = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                positions.add(log.append(spec("t" + i)));
+            }
+            for (int i = 4; i >= 0; i--) {
+                LogPosition p = positions.get(i);
+                assertEquals(spec("t" + i), log.readAt(p.partition(), p.offset()).orElseThrow());
+            }
+            assertTrue(log.readAt(positions.get(0).partition(), 10_000).isEmpty());
+        }
+    }
+
+    @Test
+    void aBrokerThatIsDownIsReportedNotHung() {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + FreePorts.next());
+        env.put("KAFKA_TIMEOUT_MS", "800");
+        FleetSettings s = FleetSettings.fromEnvironment(new Env(env));
+        try (KafkaTaskLog log = new KafkaTaskLog(s)) {
+            long t0 = System.nanoTime();
+            TaskLogUnavailableException e = assertThrows(TaskLogUnavailableException.class, () -> log.append(spec("x")));
+            assertTrue(e.getMessage().contains("kafka unavailable"), e.getMessage());
+            assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 10);
+        }
+    }
+
+    @Test
+    void shareGroupMembersSplitRecordsAndARecordOfAClosedMemberGoesToTheOther() throws Exception {
+        FleetSettings s = settings("share");
+        try (KafkaTaskLog log = new KafkaTaskLog(s);
+             LaunchConsumer a = new LaunchConsumer(s, "a", 1);
+             LaunchConsumer b = new LaunchConsumer(s, "b", 1)) {
+            log.ensureTopic();
+            for (int i = 0; i < 6; i++) {
+                log.append(spec("s" + i));
+            }
+            // a acquires one record and dies without acknowledging it
+            List<LaunchDelivery> held = List.of();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (held.isEmpty() && System.nanoTime() < deadline) {
+                held = a.poll(Duration.ofMillis(200));
+            }
+            assertEquals(1, held.size(), "record_limit with max.poll.records=1 acquires one record");
+            String lost = held.get(0).key();
+            a.close();
+            Set<String> seenByB = ConcurrentHashMap.newKeySet();
+            Map<String, Integer> deliveries = new HashMap<>();
+            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seenByB.size() < 6 && System.nanoTime() < deadline) {
+                for (LaunchDelivery d : b.poll(Duration.ofMillis(200))) {
+                    assertTrue(d.spec().isPresent());
+                    seenByB.add(d.key());
+                    deliveries.put(d.key(), d.deliveryCount());
+                    b.accept(d);
+                }
+            }
+            assertEquals(Set.of("s0", "s1", "s2", "s3", "s4", "s5"), seenByB);
+            assertEquals(2, deliveries.get(lost), "the record a held came back as its second delivery");
+        }
+    }
+}
