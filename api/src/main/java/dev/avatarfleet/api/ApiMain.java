@@ -1,0 +1,47 @@
+package dev.avatarfleet.api;
+
+import dev.avatarfleet.common.ControlPlane;
+import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.config.SettingsException;
+import dev.avatarfleet.common.image.ImageLimits;
+import io.helidon.logging.common.LogConfig;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The API node: {@code java -cp ... dev.avatarfleet.api.ApiMain}. Every setting comes from the
+ * environment (README, "API node settings"); a wrong one stops the process with its name.
+ */
+public final class ApiMain {
+    private ApiMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        LogConfig.configureRuntime();
+        ApiSettings settings;
+        FleetSettings fleet;
+        ImageLimits imageLimits;
+        try {
+            settings = ApiSettings.fromEnvironment();
+            fleet = FleetSettings.fromEnvironment(Env.system());
+            imageLimits = ImageLimits.fromEnvironment(System.getenv());
+        } catch (SettingsException | IllegalArgumentException e) {
+            System.err.println("avatar-fleet api: bad setting: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ControlPlane controlPlane = ControlPlane.connect(fleet, Clock.systemUTC());
+        ApiNode node = ApiNode.start(settings, imageLimits, controlPlane, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            controlPlane.close();
+            stopped.countDown();
+        }, "api-shutdown"));
+        System.out.println("avatar-fleet api listening on http://" + settings.host() + ":" + node.port()
+                + " (kafka " + fleet.kafkaBootstrapServers() + ", redis " + fleet.redisUrl() + ")");
+        System.out.flush();
+        stopped.await();
+    }
+}

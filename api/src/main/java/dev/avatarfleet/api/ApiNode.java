@@ -1,0 +1,106 @@
+package dev.avatarfleet.api;
+
+import dev.avatarfleet.api.fleet.FleetLaunchIntake;
+import dev.avatarfleet.api.fleet.RegistryWorkerDirectory;
+import dev.avatarfleet.api.fleet.TaskEndWaiter;
+import dev.avatarfleet.api.health.HealthService;
+import dev.avatarfleet.api.http.ErrorMapping;
+import dev.avatarfleet.api.image.AvatarImageCheck;
+import dev.avatarfleet.api.image.ImageDownloader;
+import dev.avatarfleet.api.image.ImageResolver;
+import dev.avatarfleet.api.launch.ApiKeys;
+import dev.avatarfleet.api.launch.LaunchFormReader;
+import dev.avatarfleet.api.launch.LaunchService;
+import dev.avatarfleet.api.launch.LaunchValidator;
+import dev.avatarfleet.api.proxy.WorkerProxyService;
+import dev.avatarfleet.api.tasks.TaskService;
+import dev.avatarfleet.common.ControlPlane;
+import dev.avatarfleet.common.image.ImageLimits;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpService;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One running API node: the Helidon server and the fleet state it serves from. Started by
+ * {@link ApiMain} and by the real-server tests (several nodes may share one Redis and Kafka).
+ */
+public final class ApiNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ApiNode.class.getName());
+
+    private final WebServer server;
+    private final ImageDownloader downloader;
+    private final Thread topicSetup;
+
+    private ApiNode(WebServer server, ImageDownloader downloader, Thread topicSetup) {
+        this.server = server;
+        this.downloader = downloader;
+        this.topicSetup = topicSetup;
+    }
+
+    /**
+     * Builds the services over {@code controlPlane} and starts listening.
+     *
+     * @param imageLimits declared-size limits (pixels, side); the byte limit is {@code MAX_IMAGE_BYTES}
+     */
+    public static ApiNode start(ApiSettings settings, ImageLimits imageLimits, ControlPlane controlPlane, Clock clock) {
+        ImageDownloader downloader = new ImageDownloader(settings.imageFetchConnectTimeout(), settings.imageFetchTimeout(),
+                settings.imageFetchMaxRedirects(), settings.maxImageBytes());
+        ImageResolver images = new ImageResolver(downloader, new AvatarImageCheck(
+                new ImageLimits(settings.maxImageBytes(), imageLimits.maxPixels(), imageLimits.maxSide())));
+        List<HttpService> services = List.of(
+                new LaunchService(new ApiKeys(settings.apiKeys()),
+                        new LaunchFormReader(settings.maxUploadBytes(), settings.maxImageBytes()),
+                        new LaunchValidator(clock, settings.maxImageBytes()), images,
+                        new FleetLaunchIntake(controlPlane.store(), controlPlane.images(), controlPlane.taskLog()),
+                        new TaskEndWaiter(controlPlane.store()), settings.syncLaunchTimeout()),
+                new HealthService(controlPlane.registry()::totals),
+                new TaskService(controlPlane.store()),
+                new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),
+                        settings.proxyMaxBytes()));
+        WebServer server = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                // why: a Content-Length over the limit is refused before reading; chunked bodies are bounded while read
+                .maxPayloadSize(settings.maxUploadBytes())
+                .directHandlers(ErrorMapping.directHandlers())
+                .routing(routing -> ApiRouting.routing(routing, services))
+                .build()
+                .start();
+        Thread topicSetup = Thread.ofVirtual().name("ensure-launch-topic").start(() -> ensureTopic(controlPlane));
+        return new ApiNode(server, downloader, topicSetup);
+    }
+
+    /** The port the node listens on (the real one when started with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    private static void ensureTopic(ControlPlane controlPlane) {
+        // why: the node serves /health at once; the topic is created (idempotently) as soon as Kafka answers
+        Duration wait = Duration.ofSeconds(1);
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                controlPlane.taskLog().ensureTopic();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "launch topic not ready yet (" + e.getMessage() + "); retrying in " + wait.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                return;
+            }
+            wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+        }
+    }
+
+    @Override
+    public void close() {
+        topicSetup.interrupt();
+        server.stop();
+        downloader.close();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.avatarfleet.api.image;
+
+import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.image.DecodedImage;
+import dev.avatarfleet.common.image.ImageDecoder;
+import dev.avatarfleet.common.image.ImageLimits;
+import dev.avatarfleet.common.image.InvalidImageException;
+
+/**
+ * Proves that avatar bytes are an image the worker can use, with the shared intake of
+ * {@code dev.avatarfleet.common.image}: format and declared size read from the header and bounded
+ * before a single pixel is decoded (decompression bombs are refused), then a full decode. A refusal
+ * is a 400 {@code invalid_image} whose reason says what is wrong.
+ */
+public final class AvatarImageCheck {
+    /** What was found in an accepted image. */
+    public record ImageInfo(String format, int width, int height) {
+    }
+
+    private final ImageDecoder decoder;
+
+    public AvatarImageCheck(ImageLimits limits) {
+        this.decoder = new ImageDecoder(limits);
+    }
+
+    /**
+     * Inspects and decodes {@code bytes}; {@code what} names the source in the reason.
+     *
+     * @throws ApiException 400 {@code invalid_image} (413 when over the byte limit)
+     */
+    public ImageInfo check(byte[] bytes, String what) {
+        try {
+            DecodedImage image = decoder.decode(bytes);
+            return new ImageInfo(image.header().format().name().toLowerCase(java.util.Locale.ROOT),
+                    image.pixels().getWidth(), image.pixels().getHeight());
+        } catch (InvalidImageException e) {
+            if (e.reason() == InvalidImageException.Reason.TOO_MANY_BYTES) {
+                throw ApiException.tooLarge("invalid image: " + what + ": " + e.getMessage());
+            }
+            throw ApiException.badRequest("invalid_image", "invalid image: " + what + ": " + e.getMessage());
+        }
+    }
+}

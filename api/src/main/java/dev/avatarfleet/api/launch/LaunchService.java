@@ -1,0 +1,86 @@
+package dev.avatarfleet.api.launch;
+
+import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.api.http.Json;
+import dev.avatarfleet.api.http.MethodGuard;
+import dev.avatarfleet.api.image.ImageResolver;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code POST /launch}: the seed container's launch, for the whole fleet. Reads the multipart or
+ * JSON body (bounded), checks the credential, every field and the image, and only then hands the
+ * launch to the {@link LaunchIntake}; so a refused launch stores nothing.
+ *
+ * <pre>
+ * curl -X POST http://localhost:8089/launch \
+ *   -F "livekit_url=ws://127.0.0.1:7880" -F "livekit_token=$TOKEN" -F "room_name=my-room" \
+ *   -F "avatar_image=@./avatar.jpg"
+ * {"status":"pending","task_id":"...","room_name":"my-room"}
+ * </pre>
+ */
+public final class LaunchService implements HttpService {
+    /** Waits for a task to reach a terminal state (async_mode=false) and returns its current view. */
+    @FunctionalInterface
+    public interface SyncWaiter {
+        Map<String, Object> awaitEnd(String taskId, Duration timeout);
+    }
+
+    private final ApiKeys apiKeys;
+    private final LaunchFormReader formReader;
+    private final LaunchValidator validator;
+    private final ImageResolver images;
+    private final LaunchIntake intake;
+    private final SyncWaiter waiter;
+    private final Duration syncTimeout;
+
+    public LaunchService(ApiKeys apiKeys, LaunchFormReader formReader, LaunchValidator validator, ImageResolver images,
+                         LaunchIntake intake, SyncWaiter waiter, Duration syncTimeout) {
+        this.apiKeys = apiKeys;
+        this.formReader = formReader;
+        this.validator = validator;
+        this.images = images;
+        this.intake = intake;
+        this.waiter = waiter;
+        this.syncTimeout = syncTimeout;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/launch", this::launch);
+        MethodGuard.only(rules, "/launch", "POST");
+    }
+
+    private void launch(ServerRequest req, ServerResponse res) throws IOException {
+        String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
+        String bearer = ApiKeys.bearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        String secretHeader = req.headers().first(HeaderNames.create("api-secret")).orElse(null);
+        LaunchForm form;
+        try (InputStream body = req.content().inputStream()) {
+            form = formReader.read(contentType, body);
+        }
+        apiKeys.require(bearer, secretHeader, form.apiSecret());
+        ValidLaunch launch = validator.validate(form);
+        ImageResolver.ResolvedImage image = images.resolve(launch.image());
+        LaunchIntake.Admitted admitted = intake.admit(launch, image);
+        if (launch.asyncMode()) {
+            Json.send(res, Status.OK_200, Json.object(
+                    "status", admitted.status(), "task_id", admitted.taskId(), "room_name", admitted.roomName()));
+            return;
+        }
+        // why: async_mode=false holds the reply until the session ends, bounded so a client never hangs forever
+        Map<String, Object> task = waiter.awaitEnd(admitted.taskId(), syncTimeout);
+        if (task == null) {
+            throw ApiException.notFound("task " + admitted.taskId() + " is no longer known");
+        }
+        Json.send(res, Status.OK_200, task);
+    }
+}

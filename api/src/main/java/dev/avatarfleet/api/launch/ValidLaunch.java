@@ -1,0 +1,24 @@
+package dev.avatarfleet.api.launch;
+
+/**
+ * A launch whose fields passed every check that needs no network and no storage.
+ *
+ * @param livekitUrl   the LiveKit URL (ws, wss, http or https)
+ * @param livekitToken the token as sent
+ * @param token        what the token says (identity, room, expiry)
+ * @param roomName     the room (equal to the token's grant)
+ * @param prompt       the motion prompt, or null for the default
+ * @param asyncMode    false when the caller asked to wait for the session to end
+ * @param avatarId     the caller's avatar id, or null
+ * @param image        where the avatar image comes from
+ */
+public record ValidLaunch(
+        String livekitUrl,
+        String livekitToken,
+        LiveKitToken token,
+        String roomName,
+        String prompt,
+        boolean asyncMode,
+        String avatarId,
+        ImageSource image) {
+}
