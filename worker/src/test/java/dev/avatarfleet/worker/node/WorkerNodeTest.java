@@ -181,4 +181,24 @@ class WorkerNodeTest {
             assertEquals(List.of(t.taskId()), s.started);
         }
     }
+
+    @Test
+    void theTasksOfAWorkerThatDiesAreReplayedOnAnotherAsTheNextAttempt() throws Exception {
+        try (Fleet fleet = new Fleet("dead")) {
+            HoldingSessionFactory s1 = new HoldingSessionFactory();
+            HoldingSessionFactory s2 = new HoldingSessionFactory();
+            WorkerNode w1 = fleet.worker("dies", 1, s1);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord t = admitted(fleet.launch("room-d", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            fleet.worker("survives", 1, s2);
+            w1.halt();
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
+                    && "survives".equals(fleet.task(t.taskId()).workerId()));
+            TaskRecord replayed = fleet.task(t.taskId());
+            assertEquals(2, replayed.attempts());
+            assertEquals(List.of(t.taskId()), s2.started);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().deadWorkerIds().isEmpty());
+        }
+    }
 }
