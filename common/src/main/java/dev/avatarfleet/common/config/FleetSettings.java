@@ -12,7 +12,7 @@ import java.util.Set;
  * @param redisUrl              {@code REDIS_URL}, default {@value #DEFAULT_REDIS}
  * @param keyPrefix             {@code REDIS_KEY_PREFIX}: every Redis key starts with it, default {@code avatarfleet:}
  * @param taskTopic             {@code TASK_TOPIC}: the launch topic, default {@code avatar-launches}
- * @param taskTopicPartitions   {@code TASK_TOPIC_PARTITIONS}, used when the topic is created, default 3
+ * @param taskTopicPartitions   {@code TASK_TOPIC_PARTITIONS}, used when the topic is created, default 1 (a share group needs no partitions to spread work; one partition keeps acquisition to exactly one record per poll)
  * @param workerGroup           {@code WORKER_GROUP}: the workers' share group, default {@code avatar-workers}
  * @param taskRetention         {@code TASK_RETENTION_SECONDS}: terminal records are kept this long, default 3600
  * @param maxTaskHistory        {@code MAX_TASK_HISTORY}: at most this many terminal records, default 1000
@@ -55,7 +55,7 @@ public record FleetSettings(
                 env.url("REDIS_URL", DEFAULT_REDIS, Set.of("redis", "rediss")),
                 env.name("REDIS_KEY_PREFIX", "avatarfleet:", 64),
                 env.name("TASK_TOPIC", "avatar-launches", 200),
-                env.integer("TASK_TOPIC_PARTITIONS", 3, 1, 1000),
+                env.integer("TASK_TOPIC_PARTITIONS", 1, 1, 1000),
                 env.name("WORKER_GROUP", "avatar-workers", 200),
                 env.seconds("TASK_RETENTION_SECONDS", 3600, 1, 30L * 24 * 3600),
                 env.integer("MAX_TASK_HISTORY", 1000, 0, 1_000_000),

@@ -1,0 +1,128 @@
+package dev.avatarfleet.worker.claim;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.kafka.LaunchConsumer;
+import dev.avatarfleet.common.kafka.LaunchDelivery;
+import dev.avatarfleet.common.store.ClaimOutcome;
+import dev.avatarfleet.common.store.RedisTaskStore;
+import dev.avatarfleet.common.task.LaunchSpec;
+
+/**
+ * Takes launch records from the share group while this worker has a free slot: reserves a slot,
+ * claims the task atomically in Redis, acknowledges the record, then starts the session. A record
+ * whose task is cancelled, already claimed or unknown is acknowledged and skipped, so a duplicate
+ * never starts a second session; when Redis is unavailable the record is released for later.
+ */
+public final class Claimer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Claimer.class.getName());
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final LaunchConsumer consumer;
+    private final RedisTaskStore store;
+    private final SlotTable slots;
+    private final SessionStarter starter;
+    private final String workerId;
+    private final BooleanSupplier mayClaim;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param mayClaim false while the model is not ready or the worker drains
+     */
+    public Claimer(LaunchConsumer consumer, RedisTaskStore store, SlotTable slots, SessionStarter starter,
+                   String workerId, BooleanSupplier mayClaim) {
+        this.consumer = consumer;
+        this.store = store;
+        this.slots = slots;
+        this.starter = starter;
+        this.workerId = workerId;
+        this.mayClaim = mayClaim;
+        // why: a platform thread; the Kafka client blocks in native socket waits and owns this thread
+        this.thread = Thread.ofPlatform().daemon().name("claimer-" + workerId).unstarted(this::loop);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                if (!mayClaim.getAsBoolean() || !slots.awaitFree(200, TimeUnit.MILLISECONDS)) {
+                    Thread.sleep(mayClaim.getAsBoolean() ? 0 : 100);
+                    continue;
+                }
+                List<LaunchDelivery> batch = consumer.poll(POLL);
+                for (LaunchDelivery d : batch) {
+                    handle(d);
+                }
+                if (!batch.isEmpty()) {
+                    consumer.commit(COMMIT_TIMEOUT);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (running) {
+                LOG.log(Level.SEVERE, "claimer of worker " + workerId + " stopped", e);
+            }
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void handle(LaunchDelivery d) {
+        if (d.spec().isEmpty()) {
+            LOG.warning("rejecting a record that is not a launch record, key " + d.key());
+            consumer.reject(d);
+            return;
+        }
+        LaunchSpec spec = d.spec().get();
+        if (slots.holds(spec.taskId())) {
+            // why: a duplicate of a record this worker is already running; the claim would say so too
+            consumer.accept(d);
+            return;
+        }
+        if (!running || !mayClaim.getAsBoolean() || !slots.tryReserve(spec.taskId())) {
+            consumer.release(d);
+            return;
+        }
+        ClaimOutcome outcome;
+        try {
+            outcome = store.claim(spec.taskId(), workerId, spec.attempt());
+        } catch (DependencyUnavailableException e) {
+            slots.release(spec.taskId());
+            LOG.warning("claim of task " + spec.taskId() + " postponed: " + e.getMessage());
+            consumer.release(d);
+            return;
+        }
+        consumer.accept(d);
+        if (outcome == ClaimOutcome.CLAIMED) {
+            starter.start(spec);
+        } else {
+            slots.release(spec.taskId());
+            LOG.fine(() -> "skipping task " + spec.taskId() + ": " + outcome);
+        }
+    }
+
+    /** Stops claiming; records not yet acquired stay in the group for other workers. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.avatarfleet.worker.claim;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.avatarfleet.worker.session.AvatarSession;
+
+/**
+ * The worker's {@code MAX_SESSIONS} slots. A slot is reserved before a task is claimed and freed
+ * when its session has ended, so the worker never holds more sessions than it has slots.
+ */
+public final class SlotTable {
+
+    private final int capacity;
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private int highWater;
+
+    public SlotTable(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be 1 or more");
+        }
+        this.capacity = capacity;
+    }
+
+    /** Takes a slot for the task; false when all are taken (or the task already has one). */
+    public boolean tryReserve(String taskId) {
+        lock.lock();
+        try {
+            if (slots.size() >= capacity || slots.containsKey(taskId)) {
+                return false;
+            }
+            slots.put(taskId, new Slot());
+            highWater = Math.max(highWater, slots.size());
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Frees the task's slot. */
+    public void release(String taskId) {
+        lock.lock();
+        try {
+            if (slots.remove(taskId) != null) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Attaches the started session; stops it at once if a stop arrived while it was starting. */
+    public void attach(String taskId, AvatarSession session) {
+        Slot slot = slots.get(taskId);
+        if (slot == null) {
+            return;
+        }
+        String pendingStop;
+        synchronized (slot) {
+            slot.session = session;
+            pendingStop = slot.stopReason;
+        }
+        if (pendingStop != null) {
+            session.stop(pendingStop);
+        }
+    }
+
+    /** Asks the task's session to stop; remembered if the session is still starting. False if this worker does not hold it. */
+    public boolean stop(String taskId, String reason) {
+        Slot slot = slots.get(taskId);
+        if (slot == null) {
+            return false;
+        }
+        AvatarSession session;
+        synchronized (slot) {
+            if (slot.stopReason == null) {
+                slot.stopReason = reason;
+            }
+            session = slot.session;
+        }
+        if (session != null) {
+            session.stop(reason);
+        }
+        return true;
+    }
+
+    /** Asks every session to stop. */
+    public void stopAll(String reason) {
+        for (String id : List.copyOf(slots.keySet())) {
+            stop(id, reason);
+        }
+    }
+
+    public int active() {
+        return slots.size();
+    }
+
+    public int free() {
+        return capacity - slots.size();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The most slots ever held at once. */
+    public int highWater() {
+        lock.lock();
+        try {
+            return highWater;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean holds(String taskId) {
+        return slots.containsKey(taskId);
+    }
+
+    /** Waits until a slot is free or the timeout passes; true if one is free. */
+    public boolean awaitFree(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (slots.size() >= capacity) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until no slot is held or the timeout passes; true if empty. */
+    public boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (!slots.isEmpty()) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static final class Slot {
+        AvatarSession session;
+        String stopReason;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.avatarfleet.worker.node;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.avatarfleet.common.ControlPlane;
+import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.config.WorkerSettings;
+import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.kafka.LaunchConsumer;
+import dev.avatarfleet.common.store.RetentionDuty;
+import dev.avatarfleet.common.store.WorkerState;
+import dev.avatarfleet.worker.claim.Claimer;
+import dev.avatarfleet.worker.claim.SessionStarter;
+import dev.avatarfleet.worker.claim.SlotTable;
+import dev.avatarfleet.worker.claim.StopListener;
+import dev.avatarfleet.worker.session.SessionFactory;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpService;
+
+/**
+ * One worker node: its HTTP server ({@code /health}, {@code /ready} and any added services), its
+ * heartbeat, model warm-up, stop listener, claimer and retention duty. {@link #close()} drains:
+ * it stops claiming, tells the fleet it takes no new task, waits up to {@code DRAIN_TIMEOUT} for
+ * its sessions to end, then stops the rest.
+ */
+public final class WorkerNode implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WorkerNode.class.getName());
+
+    private final WorkerSettings settings;
+    private final ControlPlane plane;
+    private final SlotTable slots;
+    private final WebServer server;
+    private final String url;
+    private final Heartbeat heartbeat;
+    private final StopListener stopListener;
+    private final Claimer claimer;
+    private final RetentionDuty retention;
+    private volatile boolean modelReady;
+    private volatile boolean draining;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private WorkerNode(FleetSettings fleet, WorkerSettings settings, WorkerComponents components, Clock clock) {
+        this.settings = settings;
+        this.plane = ControlPlane.connect(fleet, clock);
+        this.slots = new SlotTable(settings.maxSessions());
+        var web = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .shutdownHook(false)
+                .routing(r -> {
+                    r.register(new WorkerHealthService(this::state));
+                    for (HttpService s : components.httpServices()) {
+                        r.register(s);
+                    }
+                });
+        this.server = web.build().start();
+        this.url = settings.port() == 0 ? "http://" + settings.host() + ":" + server.port() : settings.workerUrl().toString();
+        this.heartbeat = new Heartbeat(plane.registry(), plane.store(), slots, this::state);
+        heartbeat.start(fleet.heartbeatInterval());
+        ensureTopic();
+        SessionFactory sessions = settings.autoPrewarm() ? components.sessions() : new LazyWarmup(components.warmup(), components.sessions());
+        if (settings.autoPrewarm()) {
+            Thread.ofVirtual().name("model-warmup").start(() -> warmUp(components.warmup()));
+        } else {
+            // why: AUTO_PREWARM=false defers the model to the first session (cold-start testing)
+            modelReady = true;
+        }
+        this.stopListener = StopListener.start(plane.redis(), plane.store(), settings.workerId(), slots);
+        SessionStarter starter = new SessionStarter(sessions, plane.store(), plane.images(), slots, settings.workerId());
+        this.claimer = new Claimer(new LaunchConsumer(fleet, settings.workerId(), 1), plane.store(), slots, starter,
+                settings.workerId(), () -> modelReady && !draining);
+        claimer.start();
+        this.retention = RetentionDuty.start(plane.store(), fleet.pruneInterval());
+        LOG.info("worker " + settings.workerId() + " up at " + url + " with " + settings.maxSessions() + " slots");
+    }
+
+    /** Starts a worker; returns once its server listens (the model may still be warming). */
+    public static WorkerNode start(FleetSettings fleet, WorkerSettings settings, WorkerComponents components, Clock clock) {
+        return new WorkerNode(fleet, settings, components, clock);
+    }
+
+    private void ensureTopic() {
+        try {
+            plane.taskLog().ensureTopic();
+        } catch (DependencyUnavailableException e) {
+            // why: the share consumer waits for the topic; an API node creates it too
+            LOG.warning("launch topic not ensured yet: " + e.getMessage());
+        }
+    }
+
+    private void warmUp(ModelWarmup warmup) {
+        try {
+            warmup.warmUp();
+            modelReady = true;
+            heartbeat.beatOnce();
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, "model warm-up failed; this worker stays not ready", e);
+        }
+    }
+
+    /** What the heartbeat writes and {@code /health} and {@code /ready} show. */
+    public WorkerState state() {
+        return new WorkerState(settings.workerId(), url, settings.maxSessions(), slots.active(), modelReady,
+                slots.free() == 0, draining, null);
+    }
+
+    public String id() {
+        return settings.workerId();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public SlotTable slots() {
+        return slots;
+    }
+
+    public boolean modelReady() {
+        return modelReady;
+    }
+
+    /**
+     * Stops claiming and waits up to {@code DRAIN_TIMEOUT} for the sessions to end; then stops the
+     * ones left and waits a little for them to record their end.
+     */
+    public void drain() {
+        draining = true;
+        heartbeat.beatOnce();
+        claimer.close();
+        try {
+            if (!slots.awaitEmpty(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.info("drain timeout: stopping " + slots.active() + " sessions");
+                slots.stopAll("worker shutting down");
+                slots.awaitEmpty(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Drains, leaves the registry and stops everything. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        drain();
+        retention.close();
+        stopListener.close();
+        heartbeat.close();
+        try {
+            plane.registry().deregister(settings.workerId());
+        } catch (DependencyUnavailableException e) {
+            LOG.warning("could not leave the registry: " + e.getMessage());
+        }
+        server.stop();
+        plane.close();
+    }
+
+    /** Runs the warm-up once, before the first session (AUTO_PREWARM=false). */
+    private static final class LazyWarmup implements SessionFactory {
+        private final ModelWarmup warmup;
+        private final SessionFactory delegate;
+        private boolean warmed;
+
+        LazyWarmup(ModelWarmup warmup, SessionFactory delegate) {
+            this.warmup = warmup;
+            this.delegate = delegate;
+        }
+
+        @Override
+        public synchronized dev.avatarfleet.worker.session.AvatarSession start(dev.avatarfleet.common.task.LaunchSpec spec, byte[] image,
+                                                                             dev.avatarfleet.worker.session.SessionEvents events) {
+            if (!warmed) {
+                try {
+                    warmup.warmUp();
+                    warmed = true;
+                } catch (Exception e) {
+                    throw new IllegalStateException("model warm-up failed: " + e.getMessage(), e);
+                }
+            }
+            return delegate.start(spec, image, events);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.avatarfleet.worker.node;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.avatarfleet.common.json.Json;
+import dev.avatarfleet.common.store.Admission;
+import dev.avatarfleet.common.store.StopResult;
+import dev.avatarfleet.common.store.WorkerState;
+import dev.avatarfleet.common.task.TaskRecord;
+import dev.avatarfleet.common.task.TaskStatus;
+import org.junit.jupiter.api.Test;
+
+/** Worker nodes against a real broker and redis-server. */
+class WorkerNodeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static TaskRecord admitted(Admission a) {
+        return assertInstanceOf(Admission.Admitted.class, a).task();
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode body = Json.mapper().readTree(r.body());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("http_status", r.statusCode());
+        return body;
+    }
+
+    @Test
+    void theDefaultWorkerFailsEveryTaskWithAnHonestError() throws Exception {
+        try (Fleet fleet = new Fleet("default")) {
+            WorkerNode w = fleet.worker("w-default", 2, WorkerComponents.defaults(null), Duration.ofSeconds(1));
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord t = admitted(fleet.launch("room-1", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.FAILED);
+            TaskRecord failed = fleet.task(t.taskId());
+            assertEquals(UnbuiltSessionFactory.ERROR, failed.error());
+            assertEquals("w-default", failed.workerId());
+            assertEquals(1, failed.attempts());
+            assertTrue(failed.runningAt() == null, "never reported running");
+            assertEquals(0, w.slots().active());
+            JsonNode health = get(w.url() + "/health");
+            assertEquals("healthy", health.get("status").asText());
+            assertEquals(2, health.get("max_sessions").asInt());
+        }
+    }
+
+    @Test
+    void twoWorkersShareTheTasksNeverBeyondTheirSlotsAndAStopEndsASessionWithinASecond() throws Exception {
+        try (Fleet fleet = new Fleet("two")) {
+            HoldingSessionFactory s1 = new HoldingSessionFactory();
+            HoldingSessionFactory s2 = new HoldingSessionFactory();
+            WorkerNode w1 = fleet.worker("w1", 2, s1);
+            WorkerNode w2 = fleet.worker("w2", 2, s2);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().maxSessions() == 4);
+            List<TaskRecord> tasks = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                tasks.add(admitted(fleet.launch("room-" + i, "avatar")));
+            }
+            assertEquals(Admission.Reason.AT_CAPACITY, assertInstanceOf(Admission.Refused.class, fleet.launch("room-x", "avatar")).reason());
+            await().atMost(WAIT).until(() -> tasks.stream().allMatch(t -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING));
+            assertEquals(2, w1.slots().highWater());
+            assertEquals(2, w2.slots().highWater());
+            JsonNode ready = get(w1.url() + "/ready");
+            assertEquals(503, ready.get("http_status").asInt());
+            assertEquals("at_capacity", ready.get("status").asText());
+
+            TaskRecord victim = tasks.get(0);
+            long t0 = System.nanoTime();
+            assertInstanceOf(StopResult.Signalled.class, fleet.plane.store().requestStop(victim.taskId(), "stop"));
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> fleet.task(victim.taskId()).status() == TaskStatus.CANCELLED);
+            long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+            assertTrue(ms < 1000, "stop took " + ms + " ms");
+            // the freed slot takes the next launch
+            TaskRecord next = admitted(fleet.launch("room-next", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(next.taskId()).status() == TaskStatus.RUNNING);
+            assertTrue(w1.slots().highWater() <= 2 && w2.slots().highWater() <= 2);
+            List<String> all = new ArrayList<>(s1.started);
+            all.addAll(s2.started);
+            assertEquals(all.size(), all.stream().distinct().count(), "no session started twice");
+        }
+    }
+
+    @Test
+    void aDuplicatedLaunchRecordNeverStartsASecondSession() throws Exception {
+        try (Fleet fleet = new Fleet("dup")) {
+            HoldingSessionFactory s1 = new HoldingSessionFactory();
+            HoldingSessionFactory s2 = new HoldingSessionFactory();
+            fleet.worker("d1", 4, s1);
+            fleet.worker("d2", 4, s2);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().maxSessions() == 8);
+            TaskRecord t = admitted(fleet.launch("room-dup", "avatar"));
+            fleet.enqueue(t, 1);
+            fleet.enqueue(t, 1);
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            // give the duplicates time to be delivered and skipped
+            TaskRecord marker = admitted(fleet.launch("room-marker", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(marker.taskId()).status() == TaskStatus.RUNNING);
+            Thread.sleep(500);
+            long starts = s1.started.stream().filter(t.taskId()::equals).count() + s2.started.stream().filter(t.taskId()::equals).count();
+            assertEquals(1, starts);
+            assertEquals(1, fleet.task(t.taskId()).attempts());
+        }
+    }
+
+    @Test
+    void aTaskStoppedWhilePendingIsCancelledAndNeverStarts() throws Exception {
+        try (Fleet fleet = new Fleet("pending")) {
+            // a registered ready worker that is not consuming yet
+            fleet.plane.registry().heartbeat(new WorkerState("later", "http://127.0.0.1:1", 2, 0, true, false, false, null));
+            TaskRecord t = admitted(fleet.launch("room-p", "avatar"));
+            assertInstanceOf(StopResult.Cancelled.class, fleet.plane.store().requestStop(t.taskId(), "stopped before start"));
+            HoldingSessionFactory s = new HoldingSessionFactory();
+            fleet.worker("later", 2, s);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord marker = admitted(fleet.launch("room-q", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(marker.taskId()).status() == TaskStatus.RUNNING);
+            assertEquals(List.of(marker.taskId()), s.started);
+            assertEquals(TaskStatus.CANCELLED, fleet.task(t.taskId()).status());
+        }
+    }
+
+    @Test
+    void drainWaitsForSessionsThenStopsTheRestAndLeavesTheRegistry() throws Exception {
+        try (Fleet fleet = new Fleet("drain")) {
+            HoldingSessionFactory s = new HoldingSessionFactory();
+            WorkerNode w = fleet.worker("drainer", 2, new WorkerComponents(s, () -> { }, List.of()), Duration.ofMillis(1500));
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord finishes = admitted(fleet.launch("room-a", "avatar"));
+            TaskRecord lingers = admitted(fleet.launch("room-b", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(lingers.taskId()).status() == TaskStatus.RUNNING
+                    && fleet.task(finishes.taskId()).status() == TaskStatus.RUNNING);
+            CountDownLatch drained = new CountDownLatch(1);
+            Thread closer = Thread.ofVirtual().start(() -> {
+                w.close();
+                drained.countDown();
+            });
+            await().atMost(WAIT).until(() -> fleet.plane.registry().liveWorkers().stream().anyMatch(WorkerState::draining));
+            assertEquals("not_ready", fleet.plane.registry().totals().readiness());
+            s.sessions.get(finishes.taskId()).complete();
+            closer.join(Duration.ofSeconds(15));
+            assertEquals(0, drained.getCount());
+            assertEquals(TaskStatus.COMPLETED, fleet.task(finishes.taskId()).status());
+            TaskRecord stopped = fleet.task(lingers.taskId());
+            assertEquals(TaskStatus.CANCELLED, stopped.status());
+            assertEquals("worker shutting down", stopped.endReason());
+            assertTrue(fleet.plane.registry().liveWorkers().isEmpty());
+        }
+    }
+}
