@@ -101,8 +101,16 @@ public final class WorkerProxyService implements HttpService {
         } catch (IOException e) {
             throw ApiException.badGateway("worker " + target.id() + " broke off its answer", e);
         }
+        String contentType = answer.headers().firstValue("Content-Type").orElse("application/octet-stream");
+        if (answer.statusCode() >= 400 && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            // why: every error this API answers is JSON; a worker's plain-text error is described, not passed on
+            String text = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("\\p{Cntrl}", " ").trim();
+            throw ApiException.badGateway("worker " + target.id() + " answered " + answer.statusCode() + " on " + path
+                    + (answer.statusCode() == 404 ? " (it does not serve " + path + ")" : "") + (text.isEmpty() ? "" : ": " + text), null);
+        }
         res.status(Status.create(answer.statusCode()));
-        res.header(HeaderNames.CONTENT_TYPE, answer.headers().firstValue("Content-Type").orElse("application/octet-stream"));
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
         res.header("X-Worker-Id", target.id());
         res.send(body);
     }

@@ -174,6 +174,38 @@ class ApiFleetServerTest {
     }
 
     @Test
+    void thirtyConcurrentLaunchesOnTwoNodesAdmitExactlyTheFleetsEightSlots() throws Exception {
+        try (FleetFixture fleet = new FleetFixture()) {
+            fleet.readyWorker("worker-1", 4, "http://127.0.0.1:1");
+            fleet.readyWorker("worker-2", 4, "http://127.0.0.1:2");
+            List<ApiNode> nodes = List.of(fleet.node(), fleet.node());
+            List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 30; i++) {
+                    ApiNode node = nodes.get(i % 2);
+                    String room = "c" + i;
+                    replies.add(CompletableFuture.supplyAsync(() -> launchJson(fleet, node, room, TestTokens.avatar(room, "x")), pool));
+                }
+                int ok = 0;
+                int full = 0;
+                for (var reply : replies) {
+                    HttpResponse<String> r = reply.get(60, TimeUnit.SECONDS);
+                    if (r.statusCode() == 200) {
+                        ok++;
+                    } else {
+                        assertEquals(503, r.statusCode(), r.body());
+                        assertEquals("at_capacity", Json.MAPPER.readTree(r.body()).get("status").asText());
+                        full++;
+                    }
+                }
+                assertEquals(8, ok);
+                assertEquals(22, full);
+                assertEquals(8, fleet.controlPlane.store().list(TaskQuery.all()).total(), "refused launches store nothing");
+            }
+        }
+    }
+
+    @Test
     void stopFromAnyNodeCancelsAPendingTaskAndSignalsARunningOne() throws Exception {
         try (FleetFixture fleet = new FleetFixture()) {
             fleet.readyWorker("worker-1", 4, "http://127.0.0.1:1");
@@ -332,6 +364,11 @@ class ApiFleetServerTest {
             assertEquals("image/jpeg", frame.headers().firstValue("Content-Type").orElse(""));
             assertArrayEquals(JPEG, frame.body());
             assertEquals(503, fleet.get(a, "/test-frame?worker=worker-9").statusCode());
+            // a worker that does not serve the endpoint: a JSON 502 that says so, not its plain-text 404
+            fleet.readyWorker("worker-8", 2, "http://127.0.0.1:" + worker.getAddress().getPort() + "/missing");
+            HttpResponse<String> notServed = fleet.get(a, "/test-frame?worker=worker-8");
+            assertEquals(502, notServed.statusCode(), notServed.body());
+            assertTrue(Json.MAPPER.readTree(notServed.body()).get("reason").asText().contains("404"), notServed.body());
             assertEquals(400, fleet.post(a, "/benchmark?iterations=zero").statusCode());
         } finally {
             worker.stop(0);
