@@ -273,12 +273,18 @@ class LaunchValidationRoutingTest {
         String token = TestTokens.avatar("r", "a");
         for (String path : List.of("/missing", "/text", "/loop", "/ftp", "/slow")) {
             JsonNode body = refused(multipart(pluginMultipart("r", token).field("avatar_image_url", imageUrl(path)), "Bearer " + KEY),
-                    400, path.equals("/text") ? "invalid image" : "image download failed");
+                    400, switch (path) {
+                        case "/text" -> "invalid image";
+                        case "/missing" -> "image download failed: HTTP 404";
+                        case "/loop" -> "image download failed: more than 2 redirects";
+                        case "/ftp" -> "image download failed: redirect to a non-http(s) URL";
+                        default -> "image download failed: no complete answer within";
+                    });
             assertFalse(body.get("reason").asText().contains("Exception"), body.toString());
         }
         int closed = dev.avatarfleet.testkit.FreePorts.next();
         refused(multipart(pluginMultipart("r", token).field("avatar_image_url", "http://127.0.0.1:" + closed + "/a.jpg"),
-                "Bearer " + KEY), 400, "image download failed");
+                "Bearer " + KEY), 400, "image download failed: connection refused");
     }
 
     // ---- 401
