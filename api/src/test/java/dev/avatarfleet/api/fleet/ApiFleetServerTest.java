@@ -328,6 +328,7 @@ class ApiFleetServerTest {
 
     @Test
     void benchmarkAndTestFrameGoToAReadyWorker() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> lastQuery = new java.util.concurrent.atomic.AtomicReference<>();
         HttpServer worker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         worker.createContext("/benchmark", ex -> {
             byte[] b = ("{\"iterations\":" + ex.getRequestURI().getQuery().replace("iterations=", "")
@@ -339,9 +340,12 @@ class ApiFleetServerTest {
             ex.close();
         });
         worker.createContext("/test-frame", ex -> {
-            ex.getResponseHeaders().add("Content-Type", "image/jpeg");
-            ex.sendResponseHeaders(200, JPEG.length);
-            ex.getResponseBody().write(JPEG);
+            byte[] sent = ex.getRequestBody().readAllBytes();
+            byte[] answer = sent.length > 0 ? sent : JPEG;
+            ex.getResponseHeaders().add("Content-Type", sent.length > 0 ? ex.getRequestHeaders().getFirst("Content-Type") : "image/jpeg");
+            lastQuery.set(String.valueOf(ex.getRequestURI().getRawQuery()));
+            ex.sendResponseHeaders(200, answer.length);
+            ex.getResponseBody().write(answer);
             ex.close();
         });
         worker.start();
@@ -363,6 +367,16 @@ class ApiFleetServerTest {
             assertEquals(200, frame.statusCode());
             assertEquals("image/jpeg", frame.headers().firstValue("Content-Type").orElse(""));
             assertArrayEquals(JPEG, frame.body());
+            // a POST with an image and the worker's own query parameters is passed on as sent (less ?worker)
+            byte[] png = TestImages.png(32, 32);
+            HttpResponse<byte[]> posted = java.net.http.HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(FleetFixture.uri(a, "/test-frame?worker=worker-7&strip=2"))
+                            .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, posted.statusCode());
+            assertArrayEquals(png, posted.body());
+            assertEquals("image/png", posted.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("strip=2", lastQuery.get());
             assertEquals(503, fleet.get(a, "/test-frame?worker=worker-9").statusCode());
             // a worker that does not serve the endpoint: a JSON 502 that says so, not its plain-text 404
             fleet.readyWorker("worker-8", 2, "http://127.0.0.1:" + worker.getAddress().getPort() + "/missing");
