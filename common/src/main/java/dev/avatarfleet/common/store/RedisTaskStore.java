@@ -170,6 +170,36 @@ public final class RedisTaskStore {
         return Transition.valueOf(reply.toUpperCase(java.util.Locale.ROOT));
     }
 
+    /**
+     * Recovers one task of a dead worker: back to {@code pending} as a new attempt (the caller
+     * re-enqueues its launch record), or {@code failed} when {@code maxAttempts} are spent, or
+     * {@code cancelled} when a stop had been asked. A task that moved on meanwhile is left alone,
+     * so several nodes may run recovery at once.
+     */
+    public OrphanOutcome recoverOrphan(String taskId, String deadWorkerId, int maxAttempts) {
+        return recoverOrphan(taskId, deadWorkerId, maxAttempts,
+                "worker " + deadWorkerId + " stopped heartbeating; no attempts left (" + maxAttempts + " of " + maxAttempts + ")");
+    }
+
+    /** As {@link #recoverOrphan(String, String, int)}, with the error to record if it fails. */
+    public OrphanOutcome recoverOrphan(String taskId, String deadWorkerId, int maxAttempts, String errorIfFailed) {
+        List<?> reply = (List<?>) redis.run("recovering task " + taskId + " of dead worker " + deadWorkerId, TaskScripts.ORPHAN, List.of(
+                prefix, taskId, deadWorkerId, Long.toString(clock.millis()), Integer.toString(maxAttempts),
+                Long.toString(retention.toMillis()), Integer.toString(maxHistory), errorIfFailed));
+        int attempts = Integer.parseInt((String) reply.get(1));
+        return switch ((String) reply.get(0)) {
+            case "requeued" -> new OrphanOutcome.Requeued(attempts + 1);
+            case "failed" -> new OrphanOutcome.Failed();
+            case "cancelled" -> new OrphanOutcome.Cancelled();
+            default -> new OrphanOutcome.Skipped();
+        };
+    }
+
+    /** Removes a dead worker from the registry once none of its tasks is left; true if removed. */
+    public boolean forgetWorker(String workerId) {
+        return ((Long) redis.run("forgetting worker " + workerId, TaskScripts.FORGET_WORKER, List.of(prefix, workerId))) == 1L;
+    }
+
     /** Appends notes to the task's {@code warnings} list. */
     public void addWarnings(String taskId, List<String> warnings) {
         if (warnings == null || warnings.isEmpty()) {

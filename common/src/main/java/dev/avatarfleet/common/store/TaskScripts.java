@@ -150,6 +150,43 @@ final class TaskScripts {
             return {'signalled', t[2]}
             """);
 
+    /**
+     * A dead worker's task: back to pending as a new attempt, or failed when the attempts are
+     * spent, or cancelled when a stop was asked. ARGV: p, id, dead_worker, now, max_attempts,
+     * retention_ms, cap, error. Returns {outcome, attempts}.
+     */
+    static final LuaScript ORPHAN = new LuaScript(PRELUDE + """
+            local p, id, dead, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+            local k = p .. 'task:' .. id
+            local t = redis.call('HMGET', k, 'status', 'worker_id', 'attempts', 'stop_requested_at')
+            if not t[1] or (t[1] ~= 'pending' and t[1] ~= 'running') or t[2] ~= dead then
+              redis.call('SREM', p .. 'worker:' .. dead .. ':tasks', id)
+              return {'skip', '0'}
+            end
+            local attempts = tonumber(t[3]) or 0
+            if t[4] then
+              finish(p, id, 'cancelled', now, '', 'stopped; its worker ' .. dead .. ' died', tonumber(ARGV[6]), tonumber(ARGV[7]))
+              return {'cancelled', tostring(attempts)}
+            end
+            if attempts >= tonumber(ARGV[5]) then
+              finish(p, id, 'failed', now, ARGV[8], 'worker_died', tonumber(ARGV[6]), tonumber(ARGV[7]))
+              return {'failed', tostring(attempts)}
+            end
+            redis.call('HSET', k, 'status', 'pending', 'requeued_at', now)
+            redis.call('HDEL', k, 'worker_id', 'claimed_at', 'running_at')
+            redis.call('SREM', p .. 'worker:' .. dead .. ':tasks', id)
+            return {'requeued', tostring(attempts)}
+            """);
+
+    /** ARGV: p, worker_id. Forgets a worker that has no task left. */
+    static final LuaScript FORGET_WORKER = new LuaScript("""
+            local p, wid = ARGV[1], ARGV[2]
+            if redis.call('SCARD', p .. 'worker:' .. wid .. ':tasks') > 0 then return 0 end
+            redis.call('ZREM', p .. 'workers', wid)
+            redis.call('DEL', p .. 'worker:' .. wid)
+            return 1
+            """);
+
     /** ARGV: p, id, warnings (newline separated). */
     static final LuaScript WARN = new LuaScript("""
             local k = ARGV[1] .. 'task:' .. ARGV[2]

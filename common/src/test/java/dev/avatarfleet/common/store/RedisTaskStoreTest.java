@@ -323,4 +323,38 @@ class RedisTaskStoreTest {
             assertEquals(List.of("w2"), f.registry.deadWorkerIds());
         }
     }
+
+    @Test
+    void aDeadWorkersTaskGoesBackToPendingAsANewAttemptUntilTheAttemptsAreSpent() {
+        try (StoreFixture f = new StoreFixture()) {
+            f.readyWorker("w1", 8);
+            TaskRecord t = admitted(f.store.admit(launch("r", "a")));
+            assertEquals(ClaimOutcome.CLAIMED, f.store.claim(t.taskId(), "w1", 1));
+            f.store.markRunning(t.taskId(), "w1");
+            assertInstanceOf(OrphanOutcome.Skipped.class, f.store.recoverOrphan(t.taskId(), "w-other", 3));
+            assertEquals(2, assertInstanceOf(OrphanOutcome.Requeued.class, f.store.recoverOrphan(t.taskId(), "w1", 3)).nextAttempt());
+            TaskRecord requeued = f.store.get(t.taskId()).orElseThrow();
+            assertEquals(TaskStatus.PENDING, requeued.status());
+            assertNull(requeued.workerId());
+            assertEquals(Set.of(), f.store.tasksOf("w1"));
+            assertEquals(1, f.store.activeCount(), "still active: it keeps its slot in the fleet's count");
+            // the old record, redelivered, cannot start it again; the new attempt can
+            assertEquals(ClaimOutcome.DUPLICATE, f.store.claim(t.taskId(), "w2", 1));
+            assertEquals(ClaimOutcome.CLAIMED, f.store.claim(t.taskId(), "w2", 2));
+            assertInstanceOf(OrphanOutcome.Failed.class, f.store.recoverOrphan(t.taskId(), "w2", 2));
+            TaskRecord failed = f.store.get(t.taskId()).orElseThrow();
+            assertEquals(TaskStatus.FAILED, failed.status());
+            assertTrue(failed.error().contains("w2 stopped heartbeating"), failed.error());
+            assertEquals(2, failed.attempts());
+            assertTrue(f.store.forgetWorker("w1"));
+            assertTrue(f.registry.liveWorkers().isEmpty());
+            f.readyWorker("w3", 8);
+
+            TaskRecord s = admitted(f.store.admit(launch("r2", "a")));
+            f.store.claim(s.taskId(), "w3", 1);
+            f.store.requestStop(s.taskId(), "stop");
+            assertInstanceOf(OrphanOutcome.Cancelled.class, f.store.recoverOrphan(s.taskId(), "w3", 3));
+            assertEquals(TaskStatus.CANCELLED, f.store.get(s.taskId()).orElseThrow().status());
+        }
+    }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -cp <testkit classpath> dev.avatarfleet.testkit.KafkaServerMain <data-dir> <port> <controller-port> [host]}.
  *
  * <p>The data folder is formatted on the first start only and kept across restarts; SIGTERM stops
- * the broker cleanly (exit status 0).
+ * the broker cleanly (the JVM then exits with 143, as for any SIGTERM).
  */
 public final class KafkaServerMain {
 

@@ -12,6 +12,7 @@ import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
+import dev.avatarfleet.common.store.DeadWorkerReaper;
 import dev.avatarfleet.common.store.RetentionDuty;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.worker.claim.Claimer;
@@ -41,6 +42,7 @@ public final class WorkerNode implements AutoCloseable {
     private final StopListener stopListener;
     private final Claimer claimer;
     private final RetentionDuty retention;
+    private final DeadWorkerReaper reaper;
     private volatile boolean modelReady;
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -77,6 +79,9 @@ public final class WorkerNode implements AutoCloseable {
                 settings.workerId(), () -> modelReady && !draining);
         claimer.start();
         this.retention = RetentionDuty.start(plane.store(), fleet.pruneInterval());
+        // why: a crashed worker's tasks would hold fleet capacity forever; every worker watches the others
+        this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts())
+                .start(fleet.deadWorkerTimeout().dividedBy(2));
         LOG.info("worker " + settings.workerId() + " up at " + url + " with " + settings.maxSessions() + " slots");
     }
 
@@ -156,6 +161,7 @@ public final class WorkerNode implements AutoCloseable {
             return;
         }
         drain();
+        reaper.close();
         retention.close();
         stopListener.close();
         heartbeat.close();
@@ -164,6 +170,25 @@ public final class WorkerNode implements AutoCloseable {
         } catch (DependencyUnavailableException e) {
             LOG.warning("could not leave the registry: " + e.getMessage());
         }
+        server.stop();
+        plane.close();
+    }
+
+    /**
+     * Stops this node as a crash would: no drain, no end written for its sessions, no leaving the
+     * registry. Its heartbeat stops, so the fleet declares it dead and recovers its tasks. For
+     * recovery tests.
+     */
+    public void halt() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        heartbeat.close();
+        reaper.close();
+        retention.close();
+        stopListener.close();
+        draining = true;
+        claimer.close();
         server.stop();
         plane.close();
     }

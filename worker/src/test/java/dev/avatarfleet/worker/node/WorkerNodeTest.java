@@ -161,4 +161,44 @@ class WorkerNodeTest {
             assertTrue(fleet.plane.registry().liveWorkers().isEmpty());
         }
     }
+
+    @Test
+    void theWorkerIsNotReadyAndClaimsNothingUntilItsModelIsWarm() throws Exception {
+        try (Fleet fleet = new Fleet("warm")) {
+            CountDownLatch warm = new CountDownLatch(1);
+            HoldingSessionFactory s = new HoldingSessionFactory();
+            WorkerNode w = fleet.worker("warming", 2, new WorkerComponents(s, warm::await, List.of()), Duration.ofMillis(300));
+            await().atMost(WAIT).until(() -> !fleet.plane.registry().liveWorkers().isEmpty());
+            JsonNode ready = get(w.url() + "/ready");
+            assertEquals(503, ready.get("http_status").asInt());
+            assertEquals("not_ready", ready.get("status").asText());
+            assertEquals(false, ready.get("model_ready").asBoolean());
+            assertEquals(Admission.Reason.NOT_READY, assertInstanceOf(Admission.Refused.class, fleet.launch("room-w", "avatar")).reason());
+            warm.countDown();
+            await().atMost(WAIT).until(() -> get(w.url() + "/ready").get("http_status").asInt() == 200);
+            TaskRecord t = admitted(fleet.launch("room-w", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            assertEquals(List.of(t.taskId()), s.started);
+        }
+    }
+
+    @Test
+    void theTasksOfAWorkerThatDiesAreReplayedOnAnotherAsTheNextAttempt() throws Exception {
+        try (Fleet fleet = new Fleet("dead")) {
+            HoldingSessionFactory s1 = new HoldingSessionFactory();
+            HoldingSessionFactory s2 = new HoldingSessionFactory();
+            WorkerNode w1 = fleet.worker("dies", 1, s1);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord t = admitted(fleet.launch("room-d", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            fleet.worker("survives", 1, s2);
+            w1.halt();
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
+                    && "survives".equals(fleet.task(t.taskId()).workerId()));
+            TaskRecord replayed = fleet.task(t.taskId());
+            assertEquals(2, replayed.attempts());
+            assertEquals(List.of(t.taskId()), s2.started);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().deadWorkerIds().isEmpty());
+        }
+    }
 }

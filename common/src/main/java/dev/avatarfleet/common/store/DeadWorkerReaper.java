@@ -1,0 +1,99 @@
+package dev.avatarfleet.common.store;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.kafka.KafkaTaskLog;
+import dev.avatarfleet.common.kafka.LogPosition;
+import dev.avatarfleet.common.task.LaunchSpec;
+import dev.avatarfleet.common.task.TaskRecord;
+import dev.avatarfleet.common.task.TaskStatus;
+
+/**
+ * Finds workers that stopped heartbeating and recovers their tasks: each is read back from Kafka
+ * by its offset and enqueued again as the next attempt, up to {@code TASK_MAX_ATTEMPTS}; then the
+ * dead worker leaves the registry. Any node may run it; the per-task step is atomic in Redis.
+ */
+public final class DeadWorkerReaper implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DeadWorkerReaper.class.getName());
+
+    private final FleetRegistry registry;
+    private final RedisTaskStore store;
+    private final KafkaTaskLog log;
+    private final int maxAttempts;
+    private final ScheduledExecutorService timer;
+
+    public DeadWorkerReaper(FleetRegistry registry, RedisTaskStore store, KafkaTaskLog log, int maxAttempts) {
+        this.registry = registry;
+        this.store = store;
+        this.log = log;
+        this.maxAttempts = maxAttempts;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dead-worker-reaper").factory());
+    }
+
+    public DeadWorkerReaper start(Duration interval) {
+        timer.scheduleWithFixedDelay(this::reapOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One pass over the dead workers; returns how many tasks were re-enqueued. */
+    public int reapOnce() {
+        int requeued = 0;
+        try {
+            for (String dead : registry.deadWorkerIds()) {
+                for (String taskId : store.tasksOf(dead)) {
+                    if (recover(dead, taskId)) {
+                        requeued++;
+                    }
+                }
+                store.forgetWorker(dead);
+            }
+        } catch (DependencyUnavailableException e) {
+            LOG.warning("dead-worker recovery postponed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "dead-worker recovery failed", e);
+        }
+        return requeued;
+    }
+
+    private boolean recover(String dead, String taskId) {
+        Optional<TaskRecord> task = store.get(taskId);
+        if (task.isEmpty() || task.get().kafkaPartition() == null) {
+            store.recoverOrphan(taskId, dead, 0, "worker " + dead + " stopped heartbeating and the task has no launch record to replay");
+            return false;
+        }
+        // why: read the launch back before touching the task, so a Kafka outage leaves it for the next pass
+        Optional<LaunchSpec> spec = log.readAt(task.get().kafkaPartition(), task.get().kafkaOffset());
+        OrphanOutcome outcome = spec.isPresent()
+                ? store.recoverOrphan(taskId, dead, maxAttempts)
+                : store.recoverOrphan(taskId, dead, 0, "worker " + dead + " stopped heartbeating and its launch record could not be read back");
+        if (!(outcome instanceof OrphanOutcome.Requeued requeued)) {
+            return false;
+        }
+        LaunchSpec s = spec.get();
+        LaunchSpec next = new LaunchSpec(s.taskId(), requeued.nextAttempt(), s.roomName(), s.livekitUrl(), s.livekitToken(),
+                s.imageHash(), s.prompt(), s.avatarId(), s.identity());
+        try {
+            LogPosition pos = log.append(next);
+            store.recordLogPosition(taskId, pos.partition(), pos.offset());
+            LOG.info("task " + taskId + " of dead worker " + dead + " enqueued again as attempt " + next.attempt());
+            return true;
+        } catch (DependencyUnavailableException e) {
+            store.finish(taskId, TaskStatus.FAILED, "worker " + dead + " died and the replay could not be enqueued: " + e.getMessage(),
+                    "worker_died", null);
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
