@@ -172,6 +172,13 @@ class LaunchValidationRoutingTest {
         JsonNode reply = expect(multipart(pluginMultipart("r", TestTokens.avatar("r", "a")).field("async_mode", "false"),
                 "Bearer " + KEY), 200);
         assertEquals("completed", reply.get("status").asText());
+        // the plugin's JSON mode carries the choice only in its api_url: /launch?async=false
+        HttpClientResponse res = client.method(Method.POST).path("/launch").queryParam("async", "false")
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.create("api-secret"), KEY)
+                .submit(pluginJson("r", TestTokens.avatar("r", "a"), null).getBytes(StandardCharsets.UTF_8));
+        assertEquals("completed", expect(res, 200).get("status").asText());
+        assertEquals(false, ADMITTED.getLast().asyncMode());
     }
 
     // ---- 400
