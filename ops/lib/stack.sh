@@ -5,7 +5,7 @@
 #   $STACK_DATA/run/PART.url    where it answers
 #   $STACK_DATA/logs/PART.log   its stdout and stderr
 # why: `down` and `restart` must stop exactly what this stack started, by pid, and nothing else; a pid
-# counts as ours only while its environment still carries AVATAR_FLEET_STACK=<this data folder> (pids are reused).
+# counts as ours only while it still runs in this data folder (pids are reused).
 
 stack_log() { printf '%s\n' "stack: $*" >&2; }
 stack_die() { stack_log "$*"; exit 1; }
@@ -15,9 +15,14 @@ stack_pid_of() { # PART -> prints the pid when that part is running and is ours
   [ -f "$f" ] || return 1
   pid=$(cat "$f" 2>/dev/null) || return 1
   case "$pid" in ''|*[!0-9]*) return 1 ;; esac
-  [ -r "/proc/$pid/environ" ] || return 1
-  # why: redis-server rewrites its command line, so the mark is in the environment every part starts with
-  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF -- "AVATAR_FLEET_STACK=$STACK_DATA" || return 1
+  [ -d "/proc/$pid" ] || return 1
+  # why: redis-server rewrites its command line and environment block, so the mark is the working
+  # directory every part is started in (the stack's data folder); the environment mark is the fallback
+  local cwd; cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null || true)
+  case "$cwd/" in
+    "$STACK_DATA"/*) ;;
+    *) tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF -- "AVATAR_FLEET_STACK=$STACK_DATA" || return 1 ;;
+  esac
   echo "$pid"
 }
 
@@ -34,9 +39,16 @@ stack_spawn() { # PART URL CMD... : starts CMD in its own session, logs to the p
   mkdir -p "$STACK_DATA/run" "$STACK_DATA/logs"
   # why: setsid makes the part a process group of its own, so Ctrl-C in a foreground `up` reaches only
   # this script (which then stops every part by pid, in order) and `down` can end the whole group
-  AVATAR_FLEET_STACK="$STACK_DATA" setsid "$@" >>"$STACK_DATA/logs/$part.log" 2>&1 </dev/null &
-  echo $! >"$STACK_DATA/run/$part.pid"
+  (cd "$STACK_DATA" && AVATAR_FLEET_STACK="$STACK_DATA" exec setsid "$@" >>"$STACK_DATA/logs/$part.log" 2>&1 </dev/null) &
+  local pid=$! i
+  echo "$pid" >"$STACK_DATA/run/$part.pid"
   echo "$url" >"$STACK_DATA/run/$part.url"
+  # why: until the forked shell has exec'd the command, its environment lacks the mark; wait for the exec
+  for i in $(seq 1 100); do
+    stack_pid_of "$part" >/dev/null && return 0
+    [ -d "/proc/$pid" ] || return 0
+    sleep 0.05
+  done
 }
 
 stack_stop_part() { # PART: SIGTERM its process group, wait up to 20 s, then SIGKILL

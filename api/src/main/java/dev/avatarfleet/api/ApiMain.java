@@ -14,11 +14,15 @@ import java.util.concurrent.CountDownLatch;
  * environment (README, "API node settings"); a wrong one stops the process with its name.
  */
 public final class ApiMain {
+    // why: Kafka's clients log every reconnect attempt at INFO; while the broker is away that buries the node's own log
+    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
+
     private ApiMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
         LogConfig.configureRuntime();
+        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
         ApiSettings settings;
         FleetSettings fleet;
         ImageLimits imageLimits;

@@ -109,24 +109,29 @@ public final class ImageDownloader implements AutoCloseable {
         }
     }
 
-    private static String describe(Throwable cause) {
-        if (cause instanceof java.net.http.HttpConnectTimeoutException) {
-            return "connect timed out";
+    private static String describe(Throwable failure) {
+        // why: HttpClient wraps the cause (ConnectException inside an IOException); name the innermost known one
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.http.HttpConnectTimeoutException) {
+                return "connect timed out";
+            }
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                return "timed out";
+            }
+            if (cause instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+            if (cause instanceof java.nio.channels.UnresolvedAddressException || cause instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+            if (cause instanceof javax.net.ssl.SSLException) {
+                return "TLS handshake failed";
+            }
+            if (cause instanceof IllegalArgumentException) {
+                return "URL not usable";
+            }
         }
-        if (cause instanceof java.net.http.HttpTimeoutException) {
-            return "timed out";
-        }
-        if (cause instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        if (cause instanceof java.nio.channels.UnresolvedAddressException || cause instanceof java.net.UnknownHostException) {
-            return "unknown host";
-        }
-        if (cause instanceof IllegalArgumentException) {
-            return "URL not usable";
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return "connection failed";
     }
 
     private static ApiException failed(String reason) {

@@ -29,4 +29,10 @@ public record LaunchForm(
         String imageUrl,
         String imageValue,
         String mode) {
+
+    /** The same form with {@code async_mode} set. */
+    public LaunchForm withAsyncMode(String value) {
+        return new LaunchForm(livekitUrl, livekitToken, roomName, prompt, apiSecret, value, avatarId, imageUpload, imageUrl,
+                imageValue, mode);
+    }
 }

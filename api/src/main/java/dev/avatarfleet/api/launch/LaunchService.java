@@ -67,6 +67,12 @@ public final class LaunchService implements HttpService {
         try (InputStream body = req.content().inputStream()) {
             form = formReader.read(contentType, body);
         }
+        if (form.asyncMode() == null) {
+            // why: the plugin takes async from its api_url's query (?async=false) and sends the field only in
+            // multipart; in its JSON mode the query string is the only place the choice arrives
+            String fromQuery = req.query().first("async_mode").asOptional().or(() -> req.query().first("async").asOptional()).orElse(null);
+            form = form.withAsyncMode(fromQuery);
+        }
         apiKeys.require(bearer, secretHeader, form.apiSecret());
         ValidLaunch launch = validator.validate(form);
         ImageResolver.ResolvedImage image = images.resolve(launch.image());

@@ -12,6 +12,8 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,13 +56,12 @@ public final class WorkerProxyService implements HttpService {
     public void routing(HttpRules rules) {
         rules.post("/benchmark", this::benchmark);
         MethodGuard.only(rules, "/benchmark", "POST");
-        rules.get("/test-frame", (req, res) -> forward(req, res, "GET", "/test-frame", ""));
-        rules.post("/test-frame", (req, res) -> forward(req, res, "POST", "/test-frame", ""));
+        rules.get("/test-frame", (req, res) -> forward(req, res, "GET", "/test-frame", passThroughQuery(req)));
+        rules.post("/test-frame", (req, res) -> forward(req, res, "POST", "/test-frame", passThroughQuery(req)));
         MethodGuard.only(rules, "/test-frame", "GET", "POST");
     }
 
     private void benchmark(ServerRequest req, ServerResponse res) throws IOException, InterruptedException {
-        String query = "";
         var iterations = req.query().first("iterations");
         if (iterations.isPresent()) {
             int n;
@@ -72,22 +73,29 @@ public final class WorkerProxyService implements HttpService {
             if (n < 1 || n > MAX_ITERATIONS) {
                 throw ApiException.badRequest("iterations must be between 1 and " + MAX_ITERATIONS);
             }
-            query = "?iterations=" + n;
         }
-        forward(req, res, "POST", "/benchmark", query);
+        forward(req, res, "POST", "/benchmark", passThroughQuery(req));
     }
 
     private void forward(ServerRequest req, ServerResponse res, String method, String path, String query)
             throws IOException, InterruptedException {
         WorkerDirectory.WorkerEndpoint target = pick(req.query().first("worker").orElse(null));
         URI uri = URI.create(stripSlash(target.url()) + path + query);
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .build();
+        HttpRequest.BodyPublisher upload = HttpRequest.BodyPublishers.noBody();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+        boolean hasBody = req.headers().contentLength().orElse(0) != 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING);
+        if (method.equals("POST") && hasBody) {
+            // why: /test-frame may carry an image to render; it is bounded like any upload before it is passed on
+            try (InputStream in = req.content().inputStream()) {
+                upload = HttpRequest.BodyPublishers.ofByteArray(LimitedInputStream.readAll(in, maxBytes,
+                        () -> ApiException.tooLarge("request body is over " + maxBytes + " bytes")));
+            }
+            req.headers().first(HeaderNames.CONTENT_TYPE).ifPresent(ct -> request.header("Content-Type", ct));
+        }
+        request.method(method, upload);
         HttpResponse<InputStream> answer;
         try {
-            answer = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            answer = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
             throw ApiException.gatewayTimeout("worker " + target.id() + " did not answer " + path + " within " + timeout.toSeconds() + " s");
         } catch (IOException e) {
@@ -101,10 +109,33 @@ public final class WorkerProxyService implements HttpService {
         } catch (IOException e) {
             throw ApiException.badGateway("worker " + target.id() + " broke off its answer", e);
         }
+        String contentType = answer.headers().firstValue("Content-Type").orElse("application/octet-stream");
+        if (answer.statusCode() >= 400 && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            // why: every error this API answers is JSON; a worker's plain-text error is described, not passed on
+            String text = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("\\p{Cntrl}", " ").trim();
+            throw ApiException.badGateway("worker " + target.id() + " answered " + answer.statusCode() + " on " + path
+                    + (answer.statusCode() == 404 ? " (it does not serve " + path + ")" : "") + (text.isEmpty() ? "" : ": " + text), null);
+        }
         res.status(Status.create(answer.statusCode()));
-        res.header(HeaderNames.CONTENT_TYPE, answer.headers().firstValue("Content-Type").orElse("application/octet-stream"));
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
         res.header("X-Worker-Id", target.id());
         res.send(body);
+    }
+
+    /** The request's query without {@code worker} (which picks the target), re-encoded. */
+    private static String passThroughQuery(ServerRequest req) {
+        StringBuilder q = new StringBuilder();
+        for (String name : req.query().names()) {
+            if (name.equals("worker")) {
+                continue;
+            }
+            for (String value : req.query().all(name)) {
+                q.append(q.isEmpty() ? '?' : '&').append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+        return q.toString();
     }
 
     private WorkerDirectory.WorkerEndpoint pick(String workerId) {

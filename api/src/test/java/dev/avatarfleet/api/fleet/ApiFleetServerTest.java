@@ -174,6 +174,38 @@ class ApiFleetServerTest {
     }
 
     @Test
+    void thirtyConcurrentLaunchesOnTwoNodesAdmitExactlyTheFleetsEightSlots() throws Exception {
+        try (FleetFixture fleet = new FleetFixture()) {
+            fleet.readyWorker("worker-1", 4, "http://127.0.0.1:1");
+            fleet.readyWorker("worker-2", 4, "http://127.0.0.1:2");
+            List<ApiNode> nodes = List.of(fleet.node(), fleet.node());
+            List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 30; i++) {
+                    ApiNode node = nodes.get(i % 2);
+                    String room = "c" + i;
+                    replies.add(CompletableFuture.supplyAsync(() -> launchJson(fleet, node, room, TestTokens.avatar(room, "x")), pool));
+                }
+                int ok = 0;
+                int full = 0;
+                for (var reply : replies) {
+                    HttpResponse<String> r = reply.get(60, TimeUnit.SECONDS);
+                    if (r.statusCode() == 200) {
+                        ok++;
+                    } else {
+                        assertEquals(503, r.statusCode(), r.body());
+                        assertEquals("at_capacity", Json.MAPPER.readTree(r.body()).get("status").asText());
+                        full++;
+                    }
+                }
+                assertEquals(8, ok);
+                assertEquals(22, full);
+                assertEquals(8, fleet.controlPlane.store().list(TaskQuery.all()).total(), "refused launches store nothing");
+            }
+        }
+    }
+
+    @Test
     void stopFromAnyNodeCancelsAPendingTaskAndSignalsARunningOne() throws Exception {
         try (FleetFixture fleet = new FleetFixture()) {
             fleet.readyWorker("worker-1", 4, "http://127.0.0.1:1");
@@ -296,6 +328,7 @@ class ApiFleetServerTest {
 
     @Test
     void benchmarkAndTestFrameGoToAReadyWorker() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> lastQuery = new java.util.concurrent.atomic.AtomicReference<>();
         HttpServer worker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         worker.createContext("/benchmark", ex -> {
             byte[] b = ("{\"iterations\":" + ex.getRequestURI().getQuery().replace("iterations=", "")
@@ -307,9 +340,12 @@ class ApiFleetServerTest {
             ex.close();
         });
         worker.createContext("/test-frame", ex -> {
-            ex.getResponseHeaders().add("Content-Type", "image/jpeg");
-            ex.sendResponseHeaders(200, JPEG.length);
-            ex.getResponseBody().write(JPEG);
+            byte[] sent = ex.getRequestBody().readAllBytes();
+            byte[] answer = sent.length > 0 ? sent : JPEG;
+            ex.getResponseHeaders().add("Content-Type", sent.length > 0 ? ex.getRequestHeaders().getFirst("Content-Type") : "image/jpeg");
+            lastQuery.set(String.valueOf(ex.getRequestURI().getRawQuery()));
+            ex.sendResponseHeaders(200, answer.length);
+            ex.getResponseBody().write(answer);
             ex.close();
         });
         worker.start();
@@ -331,7 +367,22 @@ class ApiFleetServerTest {
             assertEquals(200, frame.statusCode());
             assertEquals("image/jpeg", frame.headers().firstValue("Content-Type").orElse(""));
             assertArrayEquals(JPEG, frame.body());
+            // a POST with an image and the worker's own query parameters is passed on as sent (less ?worker)
+            byte[] png = TestImages.png(32, 32);
+            HttpResponse<byte[]> posted = java.net.http.HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(FleetFixture.uri(a, "/test-frame?worker=worker-7&strip=2"))
+                            .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, posted.statusCode());
+            assertArrayEquals(png, posted.body());
+            assertEquals("image/png", posted.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("strip=2", lastQuery.get());
             assertEquals(503, fleet.get(a, "/test-frame?worker=worker-9").statusCode());
+            // a worker that does not serve the endpoint: a JSON 502 that says so, not its plain-text 404
+            fleet.readyWorker("worker-8", 2, "http://127.0.0.1:" + worker.getAddress().getPort() + "/missing");
+            HttpResponse<String> notServed = fleet.get(a, "/test-frame?worker=worker-8");
+            assertEquals(502, notServed.statusCode(), notServed.body());
+            assertTrue(Json.MAPPER.readTree(notServed.body()).get("reason").asText().contains("404"), notServed.body());
             assertEquals(400, fleet.post(a, "/benchmark?iterations=zero").statusCode());
         } finally {
             worker.stop(0);

@@ -172,6 +172,13 @@ class LaunchValidationRoutingTest {
         JsonNode reply = expect(multipart(pluginMultipart("r", TestTokens.avatar("r", "a")).field("async_mode", "false"),
                 "Bearer " + KEY), 200);
         assertEquals("completed", reply.get("status").asText());
+        // the plugin's JSON mode carries the choice only in its api_url: /launch?async=false
+        HttpClientResponse res = client.method(Method.POST).path("/launch").queryParam("async", "false")
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.create("api-secret"), KEY)
+                .submit(pluginJson("r", TestTokens.avatar("r", "a"), null).getBytes(StandardCharsets.UTF_8));
+        assertEquals("completed", expect(res, 200).get("status").asText());
+        assertEquals(false, ADMITTED.getLast().asyncMode());
     }
 
     // ---- 400
@@ -273,12 +280,18 @@ class LaunchValidationRoutingTest {
         String token = TestTokens.avatar("r", "a");
         for (String path : List.of("/missing", "/text", "/loop", "/ftp", "/slow")) {
             JsonNode body = refused(multipart(pluginMultipart("r", token).field("avatar_image_url", imageUrl(path)), "Bearer " + KEY),
-                    400, path.equals("/text") ? "invalid image" : "image download failed");
+                    400, switch (path) {
+                        case "/text" -> "invalid image";
+                        case "/missing" -> "image download failed: HTTP 404";
+                        case "/loop" -> "image download failed: more than 2 redirects";
+                        case "/ftp" -> "image download failed: redirect to a non-http(s) URL";
+                        default -> "image download failed: no complete answer within";
+                    });
             assertFalse(body.get("reason").asText().contains("Exception"), body.toString());
         }
         int closed = dev.avatarfleet.testkit.FreePorts.next();
         refused(multipart(pluginMultipart("r", token).field("avatar_image_url", "http://127.0.0.1:" + closed + "/a.jpg"),
-                "Bearer " + KEY), 400, "image download failed");
+                "Bearer " + KEY), 400, "image download failed: connection refused");
     }
 
     // ---- 401

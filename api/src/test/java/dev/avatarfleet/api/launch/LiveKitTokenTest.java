@@ -1,0 +1,48 @@
+package dev.avatarfleet.api.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.avatarfleet.api.TestTokens;
+import dev.avatarfleet.api.http.ApiException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class LiveKitTokenTest {
+    static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @Test
+    void readsIdentityRoomAndExpiry() {
+        String jwt = TestTokens.token("room", "bithuman-avatar-agent", NOW.plusSeconds(60));
+        LiveKitToken token = LiveKitToken.check(jwt, "room", CLOCK);
+        assertEquals("bithuman-avatar-agent", token.identity());
+        assertEquals("room", token.room());
+        assertEquals(NOW.plusSeconds(60).getEpochSecond(), token.expiresAtEpochSecond());
+    }
+
+    @Test
+    void expiresExactlyAtExp() {
+        String jwt = TestTokens.token("room", "a", NOW);
+        ApiException e = assertThrows(ApiException.class, () -> LiveKitToken.check(jwt, "room", CLOCK));
+        assertEquals("token_expired", e.code());
+        LiveKitToken.check(jwt, "room", Clock.fixed(NOW.minusSeconds(1), ZoneOffset.UTC));
+    }
+
+    @Test
+    void roomMustMatchExactly() {
+        String jwt = TestTokens.token("Room", "a", NOW.plusSeconds(60));
+        ApiException e = assertThrows(ApiException.class, () -> LiveKitToken.check(jwt, "room", CLOCK));
+        assertEquals("room_mismatch", e.code());
+        assertEquals(400, e.status().code());
+    }
+
+    @Test
+    void overlongTokensAreRefusedBeforeDecoding() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> LiveKitToken.check("a".repeat(LiveKitToken.MAX_TOKEN_CHARS + 1), "room", CLOCK));
+        assertEquals("invalid_token", e.code());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.avatarfleet.worker.render;
+
+import dev.avatarfleet.common.image.ImageDecoder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Everything a worker renders with, started in order: the model (built into an empty
+ * {@code MODEL_DIR}, loaded, checked, warmed at the configured batch size), the avatar preparer
+ * (with the OpenCV face detector), the one render loop, and the HTTP service for /benchmark and
+ * /test-frame. WorkerMain starts one and closes it at shutdown.
+ *
+ * <p>Example: {@code try (RenderEngine e = RenderEngine.start(RenderSettings.fromEnvironment(System.getenv()))) {...}}
+ */
+public final class RenderEngine implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RenderEngine.class.getName());
+
+    private final RenderSettings settings;
+    private final AvatarModel model;
+    private final FaceCropPreparer preparer;
+    private final BatchRenderLoop loop;
+
+    private RenderEngine(RenderSettings settings, AvatarModel model, FaceCropPreparer preparer, BatchRenderLoop loop) {
+        this.settings = settings;
+        this.model = model;
+        this.preparer = preparer;
+        this.loop = loop;
+    }
+
+    /**
+     * Loads and warms the model and starts the render loop.
+     *
+     * @throws ModelSignatureException when MODEL_DIR holds an unusable model (the worker must not start)
+     */
+    public static RenderEngine start(RenderSettings settings) {
+        AvatarModel model = AvatarModel.open(settings.modelDir(), settings.intraOpThreads());
+        try {
+            FaceDetector detector = null;
+            if (settings.faceDetection()) {
+                try {
+                    detector = new HaarFaceDetector();
+                } catch (RuntimeException | LinkageError e) {
+                    // why: without the detector avatars still render (centred crop + warning); say so once, loudly
+                    LOG.log(Level.WARNING, "the OpenCV face detector is unavailable; avatars get a centred crop", e);
+                }
+            }
+            FaceCropPreparer preparer = new FaceCropPreparer(new ImageDecoder(settings.imageLimits()), detector,
+                    settings.width(), settings.height(), settings.avatarCache());
+            // why: the first call per input shape costs up to ~200 ms; pay it before the first session does
+            ModelBenchmark.Result warm = ModelBenchmark.run(model, preparer.prepare(null), settings.batchSize(), 3);
+            LOG.info(() -> "avatar model warm on " + warm.device() + ": " + warm.framesPerGenerate() + " frames of "
+                    + settings.width() + "x" + settings.height() + " per call in " + warm.avgMs() + " ms");
+            BatchRenderLoop loop = BatchRenderLoop.start(model, settings.width(), settings.height());
+            return new RenderEngine(settings, model, preparer, loop);
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public RenderSettings settings() {
+        return settings;
+    }
+
+    public AvatarModel model() {
+        return model;
+    }
+
+    public AvatarPreparer preparer() {
+        return preparer;
+    }
+
+    public BatchRenderLoop renderer() {
+        return loop;
+    }
+
+    /** The /benchmark and /test-frame routes. */
+    public RenderHttpService httpService() {
+        return new RenderHttpService(model, preparer, settings.batchSize(), settings.imageLimits().maxBytes());
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        model.close();
+    }
+}

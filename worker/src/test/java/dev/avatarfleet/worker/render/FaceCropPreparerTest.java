@@ -1,0 +1,111 @@
+package dev.avatarfleet.worker.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.avatarfleet.common.image.ImageDecoder;
+import dev.avatarfleet.common.image.ImageLimits;
+import dev.avatarfleet.common.image.InvalidImageException;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class FaceCropPreparerTest {
+
+    private static final HaarFaceDetector DETECTOR = new HaarFaceDetector();
+    private final FaceCropPreparer preparer = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), DETECTOR, 128, 128, 2);
+
+    private static byte[] png(BufferedImage img) throws Exception {
+        var out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    private static BufferedImage plain(int w, int h, Color c) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        g.setColor(c);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return img;
+    }
+
+    @Test
+    void anImageWithoutAFaceIsCentredWithAWarning() throws Exception {
+        PreparedImage p = preparer.prepare(png(plain(300, 200, Color.ORANGE)));
+        assertEquals(List.of(FaceCropPreparer.NO_FACE_WARNING), p.warnings());
+        assertEquals(FaceGeometry.CENTRED, p.face());
+        assertEquals(128 * 128 * 3, p.rgb().length);
+        assertEquals((byte) 255, p.rgb()[0], "orange stays orange after crop and scale");
+        assertEquals(64, FaceCropPreparer.sha256(new byte[0]).length());
+    }
+
+    @Test
+    void theDefaultAvatarNeedsNoDetectionAndKeepsItsGeometry() {
+        PreparedImage p = preparer.prepare(null);
+        assertTrue(p.warnings().isEmpty());
+        assertEquals(DefaultAvatar.GEOMETRY, p.face());
+    }
+
+    @Test
+    void theDetectorLoadsItsCascadeFromThePackageAndFindsNoFaceInNoise() {
+        BufferedImage noise = new BufferedImage(200, 200, BufferedImage.TYPE_INT_RGB);
+        var r = new java.util.Random(7);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 200; x++) {
+                noise.setRGB(x, y, r.nextInt(0xFFFFFF));
+            }
+        }
+        assertTrue(DETECTOR.detect(noise).isEmpty());
+    }
+
+    @Test
+    void preparedAvatarsAreCachedByImageHashInABoundedCache() throws Exception {
+        byte[] a = png(plain(100, 100, Color.RED));
+        byte[] b = png(plain(100, 100, Color.GREEN));
+        byte[] c = png(plain(100, 100, Color.BLUE));
+        PreparedImage first = preparer.prepare(a);
+        assertSame(first, preparer.prepare(a.clone()), "same bytes, same prepared avatar");
+        preparer.prepare(b);
+        preparer.prepare(c);
+        assertEquals(2, preparer.cached());
+        assertNotSame(first, preparer.prepare(a), "the least recently used entry was evicted");
+    }
+
+    @Test
+    void everyBadImageIsRefusedBeforeDecoding() throws Exception {
+        byte[] good = png(plain(64, 64, Color.RED));
+        List<byte[]> bad = List.of(
+                new byte[0],
+                "not an image".getBytes(),
+                Arrays.copyOf(good, good.length - 8),
+                bombPng(50_000, 50_000),
+                bombPng(0, 64));
+        for (byte[] bytes : bad) {
+            var e = assertThrows(IllegalArgumentException.class, () -> preparer.prepare(bytes));
+            InvalidImageException cause = assertInstanceOf(InvalidImageException.class, e.getCause());
+            assertTrue(cause.reason() != InvalidImageException.Reason.UNDECODABLE,
+                    "refused by its header, not by the decoder: " + cause.getMessage());
+        }
+        assertEquals(0, preparer.cached());
+    }
+
+    /** A PNG whose IHDR declares w x h over a tiny body (CRCs valid). */
+    private static byte[] bombPng(int w, int h) throws Exception {
+        byte[] real = png(plain(8, 8, Color.BLACK));
+        byte[] b = real.clone();
+        java.nio.ByteBuffer.wrap(b, 16, 8).putInt(w).putInt(h);
+        var crc = new java.util.zip.CRC32();
+        crc.update(b, 12, 17);
+        java.nio.ByteBuffer.wrap(b, 29, 4).putInt((int) crc.getValue());
+        return b;
+    }
+}
