@@ -8,7 +8,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * A task's status, as the seed API spells it: {@code pending → running → completed / failed / cancelled}.
  * A pending task may also end directly as failed or cancelled (stopped before it started, or its
- * session could not start).
+ * session could not start). {@link #canMoveTo} covers these; the one exception is recovery of a
+ * dead worker's task, which returns it to {@code pending} as a new attempt (see
+ * {@code RedisTaskStore.recoverOrphan}).
  */
 public enum TaskStatus {
     PENDING, RUNNING, COMPLETED, FAILED, CANCELLED;

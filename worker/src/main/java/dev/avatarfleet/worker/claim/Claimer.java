@@ -34,6 +34,8 @@ public final class Claimer implements AutoCloseable {
     private final BooleanSupplier mayClaim;
     private final Thread thread;
     private volatile boolean running = true;
+    private boolean storeDown;
+    private long backoffMillis = 0;
 
     /**
      * @param mayClaim false while the model is not ready or the worker drains
@@ -59,6 +61,9 @@ public final class Claimer implements AutoCloseable {
             while (running) {
                 if (!mayClaim.getAsBoolean() || !slots.awaitFree(200, TimeUnit.MILLISECONDS)) {
                     Thread.sleep(mayClaim.getAsBoolean() ? 0 : 100);
+                    continue;
+                }
+                if (storeDown && !storeBack()) {
                     continue;
                 }
                 List<LaunchDelivery> batch = consumer.poll(POLL);
@@ -103,6 +108,9 @@ public final class Claimer implements AutoCloseable {
             slots.release(spec.taskId());
             LOG.warning("claim of task " + spec.taskId() + " postponed: " + e.getMessage());
             consumer.release(d);
+            // why: each release counts a delivery and the group archives a record after its limit;
+            // poll no more until Redis answers again, so an outage costs at most one delivery
+            storeDown = true;
             return;
         }
         consumer.accept(d);
@@ -111,6 +119,20 @@ public final class Claimer implements AutoCloseable {
         } else {
             slots.release(spec.taskId());
             LOG.fine(() -> "skipping task " + spec.taskId() + ": " + outcome);
+        }
+    }
+
+    /** Whether Redis answers again; sleeps with a growing back-off when it does not. */
+    private boolean storeBack() throws InterruptedException {
+        try {
+            store.activeCount();
+            storeDown = false;
+            backoffMillis = 0;
+            return true;
+        } catch (DependencyUnavailableException e) {
+            backoffMillis = Math.min(10_000, Math.max(250, backoffMillis * 2));
+            Thread.sleep(backoffMillis);
+            return false;
         }
     }
 
