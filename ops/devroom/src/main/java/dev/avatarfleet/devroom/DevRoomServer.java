@@ -58,7 +58,10 @@ public final class DevRoomServer implements AutoCloseable {
                     .host(config.host()).port(config.port())
                     .maxPayloadSize(config.maxMessageBytes())
                     .addProtocol(WsConfig.builder().name("websocket").origins(config.allowedOrigins())
-                            .maxFrameLength(config.maxMessageBytes()).build())
+                            // why: above our own limit, so an oversized message reaches SignalEndpoint, which closes it
+                            // and removes the participant; Helidon drops bigger frames without telling the listener
+                            // (the ping timeout then removes that participant)
+                            .maxFrameLength(Math.max(4 * config.maxMessageBytes(), 1024 * 1024)).build())
                     .routing(r -> r.register(new ValidateHandler(verifier))
                             .register("/twirp/livekit.RoomService",
                                     new RoomServiceHandler(rooms, verifier, config.maxMessageBytes())))
