@@ -61,6 +61,7 @@ class DevRoomRtcNodeTest {
             assertEquals("v", result.at("/stream/attr").asText(), line);
             assertEquals(200, result.get("removeStatus").asInt(), line);
             assertTrue(result.get("bobSawAliceLeave").asBoolean(), line);
+            assertEquals(4, result.get("aliceDisconnectReason").asInt(), "PARTICIPANT_REMOVED: " + line);
         }
     }
 
