@@ -52,7 +52,7 @@ public final class ImageDownloader implements AutoCloseable {
         } catch (TimeoutException e) {
             task.cancel(true);
             closeQuietly(open.get());
-            throw failed("no complete answer within " + total.toMillis() + " ms");
+            throw failed("timed out after " + total.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             task.cancel(true);
@@ -109,14 +109,14 @@ public final class ImageDownloader implements AutoCloseable {
         }
     }
 
-    private static String describe(Throwable failure) {
+    private String describe(Throwable failure) {
         // why: HttpClient wraps the cause (ConnectException inside an IOException); name the innermost known one
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof java.net.http.HttpConnectTimeoutException) {
                 return "connect timed out";
             }
             if (cause instanceof java.net.http.HttpTimeoutException) {
-                return "timed out";
+                return "timed out after " + total.toMillis() + " ms";
             }
             if (cause instanceof java.net.ConnectException) {
                 return "connection refused";

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public record LiveKitToken(String identity, String room, long expiresAtEpochSecond) {
     /** Tokens longer than this are refused before decoding (a LiveKit token is well under 4 KiB). */
     public static final int MAX_TOKEN_CHARS = 16 * 1024;
+    /** Clock skew tolerated on {@code nbf}. */
+    public static final long NBF_LEEWAY_SECONDS = 60;
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
     // why: LiveKit signs with HMAC; an "alg":"none" or RS token cannot be a LiveKit room token
     private static final Set<String> HMAC_ALGS = Set.of("HS256", "HS384", "HS512");
@@ -76,6 +78,11 @@ public record LiveKitToken(String identity, String room, long expiresAtEpochSeco
             if (exp <= clock.instant().getEpochSecond()) {
                 throw ApiException.badRequest("token_expired", "livekit_token expired at " + java.time.Instant.ofEpochSecond(exp));
             }
+        }
+        JsonNode nbf = payload.get("nbf");
+        // why: the avatar joins within seconds; a token that only becomes valid later would be refused by the room server
+        if (nbf != null && nbf.isNumber() && nbf.asLong() > clock.instant().getEpochSecond() + NBF_LEEWAY_SECONDS) {
+            throw invalid("livekit_token is not valid before " + java.time.Instant.ofEpochSecond(nbf.asLong()));
         }
         return new LiveKitToken(sub.asText(), room.asText(), exp);
     }

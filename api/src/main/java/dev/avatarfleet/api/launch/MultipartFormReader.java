@@ -1,7 +1,6 @@
 package dev.avatarfleet.api.launch;
 
 import dev.avatarfleet.api.http.ApiException;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +29,12 @@ public final class MultipartFormReader {
     static final int MAX_HEADER_BLOCK_BYTES = 8 * 1024;
     static final int MAX_PARTS = 32;
 
-    private final BufferedInputStream in;
+    private final InputStream in;
     private final byte[] delimiter;
+    // why: an own buffer lets a part body be copied in runs up to the next CR instead of byte by byte
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private int lim;
     private PartBody current;
     private boolean finished;
     private int parts;
@@ -41,7 +44,7 @@ public final class MultipartFormReader {
      * @param boundary the boundary parameter of the Content-Type
      */
     public MultipartFormReader(InputStream body, String boundary) {
-        this.in = new BufferedInputStream(body, 16 * 1024);
+        this.in = body;
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     }
 
@@ -114,23 +117,20 @@ public final class MultipartFormReader {
 
     private void skipPreamble() throws IOException {
         // why: the first boundary has no leading CRLF; match "--boundary" at the start, else scan a preamble
-        byte[] first = java.util.Arrays.copyOfRange(delimiter, 2, delimiter.length);
-        in.mark(first.length);
-        byte[] head = in.readNBytes(first.length);
-        if (!java.util.Arrays.equals(head, first)) {
-            in.reset();
-            PartBody preamble = new PartBody();
-            preamble.skipRest();
-        } else {
+        int firstLength = delimiter.length - 2;
+        if (ensure(firstLength) && java.util.Arrays.equals(buf, pos, pos + firstLength, delimiter, 2, delimiter.length)) {
+            pos += firstLength;
             afterDelimiter();
+        } else {
+            new PartBody().skipRest();
         }
     }
 
     /** After a delimiter: "--" ends the body, otherwise optional padding then CRLF begins a part. */
     private void afterDelimiter() throws IOException {
-        int a = in.read();
+        int a = readByte();
         if (a == '-') {
-            if (in.read() != '-') {
+            if (readByte() != '-') {
                 throw ApiException.badRequest("malformed multipart boundary");
             }
             finished = true;
@@ -138,9 +138,9 @@ public final class MultipartFormReader {
         }
         int b = a;
         while (b == ' ' || b == '\t') {
-            b = in.read();
+            b = readByte();
         }
-        if (b != '\r' || in.read() != '\n') {
+        if (b != '\r' || readByte() != '\n') {
             throw ApiException.badRequest(b == -1 ? "multipart body ends before its closing boundary" : "malformed multipart boundary");
         }
     }
@@ -148,12 +148,12 @@ public final class MultipartFormReader {
     private String readLine(int max) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {
-            int b = in.read();
+            int b = readByte();
             if (b == -1) {
                 throw ApiException.badRequest("multipart body ends inside part headers");
             }
             if (b == '\r') {
-                if (in.read() != '\n') {
+                if (readByte() != '\n') {
                     throw ApiException.badRequest("malformed multipart part header line");
                 }
                 return line.toString(StandardCharsets.UTF_8);
@@ -197,61 +197,75 @@ public final class MultipartFormReader {
         }
     }
 
+    /** Makes at least {@code n} bytes available from {@code pos}, unless the stream ends first. */
+    private boolean ensure(int n) throws IOException {
+        if (lim - pos >= n) {
+            return true;
+        }
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            lim -= pos;
+            pos = 0;
+        }
+        while (lim < n) {
+            int read = in.read(buf, lim, buf.length - lim);
+            if (read < 0) {
+                return false;
+            }
+            lim += read;
+        }
+        return true;
+    }
+
+    private int readByte() throws IOException {
+        return ensure(1) ? buf[pos++] & 0xFF : -1;
+    }
+
     /** The body of the current part: ends just before the next delimiter. */
     private final class PartBody extends InputStream {
         private boolean ended;
 
         @Override
         public int read() throws IOException {
-            if (ended) {
-                return -1;
-            }
-            int b = in.read();
-            if (b == -1) {
-                throw ApiException.badRequest("multipart body ends before its closing boundary");
-            }
-            if (b == delimiter[0]) {
-                in.mark(delimiter.length);
-                int matched = 1;
-                while (matched < delimiter.length) {
-                    int c = in.read();
-                    if (c != delimiter[matched]) {
-                        break;
-                    }
-                    matched++;
-                }
-                if (matched == delimiter.length) {
-                    ended = true;
-                    afterDelimiter();
-                    return -1;
-                }
-                in.reset();
-            }
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xFF;
         }
 
         @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
+        public int read(byte[] out, int off, int len) throws IOException {
+            if (ended) {
+                return -1;
+            }
             if (len == 0) {
                 return 0;
             }
-            int n = 0;
-            while (n < len) {
-                int b = read();
-                if (b == -1) {
-                    break;
-                }
-                buf[off + n++] = (byte) b;
-                // why: hand back what is buffered instead of blocking for a full buffer
-                if (in.available() == 0) {
-                    break;
-                }
+            if (!ensure(1)) {
+                throw ApiException.badRequest("multipart body ends before its closing boundary");
             }
-            return n == 0 ? -1 : n;
+            int cr = pos;
+            while (cr < lim && buf[cr] != '\r') {
+                cr++;
+            }
+            if (cr > pos) {
+                int n = Math.min(len, cr - pos);
+                System.arraycopy(buf, pos, out, off, n);
+                pos += n;
+                return n;
+            }
+            // a CR: the delimiter, or one byte of content
+            if (ensure(delimiter.length) && java.util.Arrays.equals(buf, pos, pos + delimiter.length, delimiter, 0, delimiter.length)) {
+                pos += delimiter.length;
+                ended = true;
+                afterDelimiter();
+                return -1;
+            }
+            out[off] = buf[pos++];
+            return 1;
         }
 
         void skipRest() throws IOException {
-            while (read() != -1) {
+            byte[] sink = new byte[8192];
+            while (read(sink, 0, sink.length) != -1) {
                 // drain
             }
         }

@@ -285,7 +285,7 @@ class LaunchValidationRoutingTest {
                         case "/missing" -> "image download failed: HTTP 404";
                         case "/loop" -> "image download failed: more than 2 redirects";
                         case "/ftp" -> "image download failed: redirect to a non-http(s) URL";
-                        default -> "image download failed: no complete answer within";
+                        default -> "image download failed: timed out after 1500 ms";
                     });
             assertFalse(body.get("reason").asText().contains("Exception"), body.toString());
         }

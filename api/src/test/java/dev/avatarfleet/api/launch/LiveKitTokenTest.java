@@ -32,6 +32,16 @@ class LiveKitTokenTest {
     }
 
     @Test
+    void aTokenValidOnlyLaterIsRefusedBeyondTheLeeway() {
+        String later = com.auth0.jwt.JWT.create().withSubject("a").withNotBefore(NOW.plusSeconds(600))
+                .withExpiresAt(NOW.plusSeconds(3600)).withClaim("video", java.util.Map.of("roomJoin", true, "room", "room"))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("secret"));
+        ApiException e = assertThrows(ApiException.class, () -> LiveKitToken.check(later, "room", CLOCK));
+        assertEquals("invalid_token", e.code());
+        LiveKitToken.check(later, "room", Clock.fixed(NOW.plusSeconds(590), ZoneOffset.UTC));
+    }
+
+    @Test
     void roomMustMatchExactly() {
         String jwt = TestTokens.token("Room", "a", NOW.plusSeconds(60));
         ApiException e = assertThrows(ApiException.class, () -> LiveKitToken.check(jwt, "room", CLOCK));

@@ -58,8 +58,12 @@ public final class DevRoomServer implements AutoCloseable {
                     .host(config.host()).port(config.port())
                     .maxPayloadSize(config.maxMessageBytes())
                     .addProtocol(WsConfig.builder().name("websocket").origins(config.allowedOrigins())
-                            .maxFrameLength(config.maxMessageBytes()).build())
-                    .routing(r -> r.register(new ValidateHandler(verifier))
+                            // why: above our own limit, so an oversized message reaches SignalEndpoint, which closes it
+                            // and removes the participant; Helidon drops bigger frames without telling the listener
+                            // (the ping timeout then removes that participant)
+                            .maxFrameLength(Math.max(4 * config.maxMessageBytes(), 1024 * 1024)).build())
+                    .routing(r -> r.addFilter(DevRoomServer::cors)
+                            .register(new ValidateHandler(verifier))
                             .register("/twirp/livekit.RoomService",
                                     new RoomServiceHandler(rooms, verifier, config.maxMessageBytes())))
                     .addRouting(WsRouting.builder()
@@ -85,6 +89,20 @@ public final class DevRoomServer implements AutoCloseable {
             media.close();
             throw e;
         }
+    }
+
+    // why: browsers call /rtc/validate and RoomService cross-origin; livekit-server answers every origin
+    private static void cors(io.helidon.webserver.http.FilterChain chain, io.helidon.webserver.http.RoutingRequest req,
+                             io.helidon.webserver.http.RoutingResponse res) {
+        res.header("Access-Control-Allow-Origin", "*");
+        if (req.prologue().method() == io.helidon.http.Method.OPTIONS) {
+            res.header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            res.header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+            res.header("Access-Control-Max-Age", "600");
+            res.status(io.helidon.http.Status.NO_CONTENT_204).send();
+            return;
+        }
+        chain.proceed();
     }
 
     /** @return e.g. {@code ws://10.77.1.1:7880} (what LiveKit SDKs take as URL) */

@@ -118,9 +118,10 @@ public final class BatchRenderLoop implements Renderer {
     }
 
     /**
-     * Waits for the next due tick and renders it. Called in a loop by the loop thread; tests call it directly.
+     * Waits for the next due tick and renders it. Called in a loop by the loop thread; tests and the
+     * benchmark call it directly on a loop made with the constructor (never on one from {@link #start}).
      */
-    void step() throws InterruptedException {
+    public void step() throws InterruptedException {
         if (schedule == null) {
             schedule = new AbsoluteSchedule(timer.nanoTime(), RenderClock.TICK_NANOS);
         }

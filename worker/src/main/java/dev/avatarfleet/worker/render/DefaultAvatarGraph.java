@@ -172,14 +172,14 @@ final class DefaultAvatarGraph {
         Operand<TInt32> b = tf.gather(imgShape, tf.constant(0), tf.constant(0));
         Operand<TInt32> h = tf.gather(imgShape, tf.constant(1), tf.constant(0));
         Operand<TInt32> w = tf.gather(imgShape, tf.constant(2), tf.constant(0));
-        Operand<TFloat32> field = tf.reshape(tf.stack(List.of(sx, sy, shade), org.tensorflow.op.core.Stack.axis(2L)),
-                tf.constant(new int[] {-1, GRID, GRID, 3}));
         Operand<TInt32> hw = tf.stack(List.of(h, w));
-        Operand<TFloat32> dense = tf.image.resizeBilinear(field, hw, ResizeBilinear.alignCorners(true));
+        // why: each field upsampled on its own straight to [B,H,W,1]: no full-size channel copies afterwards
         Operand<TFloat32> wf = tf.dtypes.cast(w, TFloat32.class);
         Operand<TFloat32> hf = tf.dtypes.cast(h, TFloat32.class);
-        Operand<TFloat32> x = tf.clipByValue(mul(channel(dense, 0), sub(wf, c(1f))), c(0f), sub(wf, c(1f)));
-        Operand<TFloat32> y = tf.clipByValue(mul(channel(dense, 1), sub(hf, c(1f))), c(0f), sub(hf, c(1f)));
+        Operand<TFloat32> x = tf.clipByValue(upsample(sx, hw, wf), c(0f), sub(wf, c(1f)));
+        Operand<TFloat32> y = tf.clipByValue(upsample(sy, hw, hf), c(0f), sub(hf, c(1f)));
+        Operand<TFloat32> shadeFull = tf.image.resizeBilinear(tf.reshape(shade, tf.constant(new int[] {-1, GRID, GRID, 1})), hw,
+                ResizeBilinear.alignCorners(true));
         Operand<TFloat32> x0 = tf.math.minimum(tf.math.floor(x), sub(wf, c(2f)));
         Operand<TFloat32> y0 = tf.math.minimum(tf.math.floor(y), sub(hf, c(2f)));
         Operand<TFloat32> fx = sub(x, x0);
@@ -196,7 +196,7 @@ final class DefaultAvatarGraph {
         Operand<TFloat32> p11 = tf.gather(flat, tf.math.add(idx, tf.math.add(w, tf.constant(1))), tf.constant(0));
         Operand<TFloat32> top = add(p00, mul(fx, sub(p01, p00)));
         Operand<TFloat32> bottom = add(p10, mul(fx, sub(p11, p10)));
-        Operand<TFloat32> pixels = tf.clipByValue(mul(add(top, mul(fy, sub(bottom, top))), channel(dense, 2)), c(0f), c(255f));
+        Operand<TFloat32> pixels = tf.clipByValue(mul(add(top, mul(fy, sub(bottom, top))), shadeFull), c(0f), c(255f));
 
         Operand<TUint8> frames = tf.withName("frames_out").dtypes.cast(tf.math.round(pixels), TUint8.class);
 
@@ -243,9 +243,12 @@ final class DefaultAvatarGraph {
         return tf.gather(m, tf.constant(new int[] {i}), tf.constant(1));
     }
 
-    /** Channel i of a [B,H,W,3] tensor as [B,H,W,1]. */
-    private Operand<TFloat32> channel(Operand<TFloat32> m, int i) {
-        return tf.gather(m, tf.constant(new int[] {i}), tf.constant(3));
+    /** A [B, GRID*GRID] field of fractions upsampled to [B,H,W,1] pixel coordinates (times size - 1). */
+    private Operand<TFloat32> upsample(Operand<TFloat32> field, Operand<TInt32> hw, Operand<TFloat32> size) {
+        // why: scaling the small grid before upsampling is exact (bilinear is linear) and costs nothing at full size
+        Operand<TFloat32> pixels = mul(field, sub(size, c(1f)));
+        return tf.image.resizeBilinear(tf.reshape(pixels, tf.constant(new int[] {-1, GRID, GRID, 1})), hw,
+                ResizeBilinear.alignCorners(true));
     }
 
     /** exp(-(x/s)^2). */
