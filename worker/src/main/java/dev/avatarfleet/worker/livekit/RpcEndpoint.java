@@ -51,7 +51,7 @@ public final class RpcEndpoint implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Executor handlers;
     private final Duration ackTimeout;
-    private final Map<String, Handler> methods = new ConcurrentHashMap<>();
+    private final Map<String, Registration> methods = new ConcurrentHashMap<>();
     private final Map<String, PendingCall> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -67,7 +67,18 @@ public final class RpcEndpoint implements AutoCloseable {
     }
 
     public void register(String method, Handler handler) {
-        methods.put(method, handler);
+        register(method, handler, caller -> { });
+    }
+
+    /**
+     * @param afterResponse runs once the successful response has been handed to the channel, so what
+     *                      it sends is ordered after the response (e.g. the interrupted-playback report)
+     */
+    public void register(String method, Handler handler, java.util.function.Consumer<String> afterResponse) {
+        methods.put(method, new Registration(handler, afterResponse));
+    }
+
+    private record Registration(Handler handler, java.util.function.Consumer<String> afterResponse) {
     }
 
     /** Feeds a received packet; returns false when it is not an RPC packet. */
@@ -150,8 +161,8 @@ public final class RpcEndpoint implements AutoCloseable {
             respondError(caller, id, RpcException.UNSUPPORTED_VERSION, "unsupported RPC version");
             return;
         }
-        Handler handler = methods.get(request.getMethod());
-        if (handler == null) {
+        Registration registration = methods.get(request.getMethod());
+        if (registration == null) {
             respondError(caller, id, RpcException.UNSUPPORTED_METHOD, "method not supported");
             return;
         }
@@ -159,7 +170,7 @@ public final class RpcEndpoint implements AutoCloseable {
         CompletableFuture
                 .supplyAsync(() -> {
                     try {
-                        return handler.handle(caller, request.getPayload());
+                        return registration.handler().handle(caller, request.getPayload());
                     } catch (RpcException e) {
                         throw new java.util.concurrent.CompletionException(e);
                     }
@@ -173,6 +184,7 @@ public final class RpcEndpoint implements AutoCloseable {
                         } else {
                             send(DataPacket.newBuilder().setKind(DataPacket.Kind.RELIABLE).addDestinationIdentities(caller)
                                     .setRpcResponse(RpcResponse.newBuilder().setRequestId(id).setPayload(body)).build());
+                            registration.afterResponse().accept(caller);
                         }
                         return;
                     }
