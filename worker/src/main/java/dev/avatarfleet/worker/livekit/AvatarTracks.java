@@ -53,6 +53,7 @@ public final class AvatarTracks implements TickSink, AutoCloseable {
     private final byte[] audioBytes = new byte[SAMPLES_PER_PUSH * 2];
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong framesPushed = new AtomicLong();
+    private int disposeFailures;
     private final Object pushLock = new Object();
 
     public AvatarTracks(PeerConnectionFactory factory, int width, int height) {
@@ -212,10 +213,16 @@ public final class AvatarTracks implements TickSink, AutoCloseable {
         dispose(audioSource::dispose, "audio source");
     }
 
-    private static void dispose(Runnable r, String what) {
+    /** Native objects that refused to be disposed at {@link #close()} (a sender still held one). */
+    public int disposeFailures() {
+        return disposeFailures;
+    }
+
+    private void dispose(Runnable r, String what) {
         try {
             r.run();
         } catch (Throwable e) {
+            disposeFailures++;
             LOG.warning(what + " not disposed: " + e.getMessage());
         }
     }
