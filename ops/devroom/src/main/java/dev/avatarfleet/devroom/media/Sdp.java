@@ -1,0 +1,48 @@
+package dev.avatarfleet.devroom.media;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The few SDP facts the server needs: which msid track id each media section ({@code a=mid}) carries. */
+public final class Sdp {
+    private Sdp() {
+    }
+
+    /**
+     * @param sdp an offer
+     * @return mid → msid track id for every media section with an {@code a=msid} line
+     */
+    public static Map<String, String> msidTrackIdByMid(String sdp) {
+        Map<String, String> result = new HashMap<>();
+        String mid = null;
+        String track = null;
+        for (String raw : sdp.split("\r?\n")) {
+            String line = raw.trim();
+            if (line.startsWith("m=")) {
+                put(result, mid, track);
+                mid = null;
+                track = null;
+            } else if (line.startsWith("a=mid:")) {
+                mid = line.substring(6).trim();
+            } else if (line.startsWith("a=msid:")) {
+                String[] parts = line.substring(7).trim().split("\\s+");
+                if (parts.length > 1) {
+                    track = parts[1];
+                }
+            } else if (track == null && line.startsWith("a=ssrc:") && line.contains(" msid:")) {
+                String[] parts = line.substring(line.indexOf(" msid:") + 6).trim().split("\\s+");
+                if (parts.length > 1) {
+                    track = parts[1];
+                }
+            }
+        }
+        put(result, mid, track);
+        return result;
+    }
+
+    private static void put(Map<String, String> result, String mid, String track) {
+        if (mid != null && track != null) {
+            result.put(mid, track);
+        }
+    }
+}
