@@ -9,6 +9,7 @@
 //   LIVEKIT_URL, AGENT_TOKEN       where and as whom to join
 //   AVATAR_IDENTITY                the avatar's identity (default bithuman-avatar-agent)
 //   SCENARIO                       watch | speak | clear | leave | silent
+//   WARMUP_SECONDS                 seconds after the first frame before measuring (default 2: encoder and BWE start)
 //   IDLE_SECONDS                   seconds of idle video measured before speaking (default 10)
 //   SPEECH_SECONDS                 length of the speech segment (default 3)
 //   SPEECH_RATE, SPEECH_CHANNELS   format of the speech (default 24000 / 1, like OpenAI TTS)
@@ -30,6 +31,7 @@ const token = env.AGENT_TOKEN;
 const avatarIdentity = env.AVATAR_IDENTITY || 'bithuman-avatar-agent';
 const scenario = env.SCENARIO || 'speak';
 const idleSeconds = Number(env.IDLE_SECONDS || 10);
+const warmupSeconds = Number(env.WARMUP_SECONDS || 2);
 const speechSeconds = Number(env.SPEECH_SECONDS || 3);
 const speechRate = Number(env.SPEECH_RATE || 24000);
 const speechChannels = Number(env.SPEECH_CHANNELS || 1);
@@ -187,6 +189,7 @@ try {
       await room.disconnect();
       emit('done', {});
     } else {
+      await sleep(warmupSeconds * 1000);
       const idleStart = now();
       await sleep(idleSeconds * 1000);
       const idleEnd = now();

@@ -125,6 +125,8 @@ class LiveSessionMediaTest {
             assertEquals(SIZE, first.path("width").asInt());
 
             JsonNode video = agent.await("video", Duration.ofSeconds(40));
+            BenchFigures.record("agent_fps_x100", Math.round(video.path("fps").asDouble() * 100));
+            BenchFigures.record("render_ticks_skipped", renderer.stats().skipped());
             assertTrue(video.path("fps").asDouble() >= 24.0, "fps over 10 s: " + video);
             assertEquals(SIZE, video.path("width").asInt());
             assertEquals(SIZE, video.path("height").asInt());
