@@ -82,6 +82,7 @@ async function watchVideo(track) {
     video.width = f.width;
     video.height = f.height;
     video.frames.push(now());
+    if (video.frames.length === 1) emit('first_frame', { width: f.width, height: f.height });
     const d = mouthDiff(f);
     mouth[mouthPhase].push({ at: now(), d });
   }
@@ -184,7 +185,6 @@ try {
     emit('done', {});
   } else {
     await waitFor(() => avatarVideo && video.frames.length > 0, 20000, 'avatar video');
-    emit('first_frame', { width: video.width, height: video.height });
     if (scenario === 'leave') {
       await room.disconnect();
       emit('done', {});

@@ -278,6 +278,8 @@ class LiveSessionMediaTest {
             Thread.sleep(300);
             session.stop("churn");
             assertEquals(SessionEnd.Outcome.CANCELLED, ended(events, 10).outcome());
+            System.out.println("churn round " + i + " threads=" + Proc.threads() + " rssKb=" + Proc.rssKb()
+                    + " heapCommittedKb=" + Runtime.getRuntime().totalMemory() / 1024 + " nativeKb=" + Proc.nativeKb());
             if (i == 0) {
                 Thread.sleep(500);
                 threadsAfterFirst = Proc.threads();
@@ -303,6 +305,11 @@ class LiveSessionMediaTest {
             try (var tasks = Files.list(Path.of("/proc/self/task"))) {
                 return tasks.count();
             }
+        }
+
+        /** RSS less the committed Java heap: what native code (libwebrtc, TensorFlow) and the JVM itself hold. */
+        static long nativeKb() throws IOException {
+            return rssKb() - Runtime.getRuntime().totalMemory() / 1024;
         }
 
         static long rssKb() throws IOException {
