@@ -8,7 +8,7 @@
 //   node agent.mjs   (all settings from the environment)
 //   LIVEKIT_URL, AGENT_TOKEN       where and as whom to join
 //   AVATAR_IDENTITY                the avatar's identity (default bithuman-avatar-agent)
-//   SCENARIO                       watch | speak | clear | leave | silent
+//   SCENARIO                       speak | clear | leave | silent (until the avatar leaves) | stay (STAY_SECONDS)
 //   WARMUP_SECONDS                 seconds after the first frame before measuring (default 2: encoder and BWE start)
 //   IDLE_SECONDS                   seconds of idle video measured before speaking (default 10)
 //   SPEECH_SECONDS                 length of the speech segment (default 3)
@@ -179,7 +179,12 @@ try {
     }
   };
 
-  if (scenario === 'silent') {
+  if (scenario === 'stay') {
+    // stays in the room, silent, for STAY_SECONDS whatever the avatar does (it may leave and come back)
+    await sleep(Number(env.STAY_SECONDS || 30) * 1000);
+    await room.disconnect();
+    emit('done', {});
+  } else if (scenario === 'silent') {
     // stays in the room without speaking until the avatar leaves (idle timeout)
     await waitFor(() => ![...room.remoteParticipants.keys()].includes(avatarIdentity) && avatarVideo, (maxSeconds - 2) * 1000, 'the avatar to leave');
     emit('done', {});

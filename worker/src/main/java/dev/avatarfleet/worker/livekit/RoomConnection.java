@@ -98,6 +98,8 @@ public final class RoomConnection implements AutoCloseable {
     private final PeerLink publisher = new PeerLink("publisher");
     private final PeerLink subscriber = new PeerLink("subscriber");
     private final CompletableFuture<JoinResponse> joined = new CompletableFuture<>();
+    // why: the JoinResponse and the subscriber offer can arrive before connect() has returned the client
+    private final CompletableFuture<Void> signalAssigned = new CompletableFuture<>();
     private final CompletableFuture<Void> reliableOpen = new CompletableFuture<>();
     private final Map<String, CompletableFuture<TrackPublishedResponse>> pendingTracks = new ConcurrentHashMap<>();
     private final List<RTCDataChannel> channels = new ArrayList<>();
@@ -128,7 +130,11 @@ public final class RoomConnection implements AutoCloseable {
                                       ScheduledExecutorService timers, Events events) throws LiveKitException {
         RoomConnection room = new RoomConnection(url, factory, timers, events);
         try {
-            room.signal = SignalClient.connect(http, url, url.join(), token, room.new SignalHandler());
+            try {
+                room.signal = SignalClient.connect(http, url, url.join(), token, room.new SignalHandler());
+            } finally {
+                room.signalAssigned.complete(null);
+            }
             room.awaitJoin();
             room.negotiate();
             room.reliableOpen.get(DATA_OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -283,6 +289,7 @@ public final class RoomConnection implements AutoCloseable {
             }
             signalThread.execute(() -> {
                 ON_SIGNAL_THREAD.set(true);
+                signalAssigned.join();
                 handle(response);
             });
         }

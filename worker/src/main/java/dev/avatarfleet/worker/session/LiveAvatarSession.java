@@ -38,8 +38,9 @@ public final class LiveAvatarSession implements AvatarSession {
     static final int REPORT_ATTEMPTS = 3;
     static final Duration REPORT_RETRY_DELAY = Duration.ofMillis(100);
     static final Duration REPORT_RESPONSE_TIMEOUT = Duration.ofSeconds(8);
-    /** Full reconnect attempts after the link to the room is lost. */
-    static final int RECONNECT_ATTEMPTS = 3;
+    /** How long a lost link to the room may stay down before the session fails. */
+    static final Duration RECONNECT_WINDOW = Duration.ofSeconds(15);
+    static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
     private static final Logger LOG = Logger.getLogger(LiveAvatarSession.class.getName());
 
@@ -209,7 +210,8 @@ public final class LiveAvatarSession implements AvatarSession {
             old.close();
         }
         String last = why;
-        for (int attempt = 1; attempt <= RECONNECT_ATTEMPTS && !endSignal.isDone(); attempt++) {
+        long deadline = System.nanoTime() + RECONNECT_WINDOW.toNanos();
+        while (System.nanoTime() < deadline && !endSignal.isDone()) {
             try {
                 RoomConnection connection = RoomConnection.join(url, spec.livekitToken(), shared.http(),
                         shared.peerFactory(), shared.timers(), new RoomEvents());
@@ -224,7 +226,8 @@ public final class LiveAvatarSession implements AvatarSession {
                 if (half != null) {
                     half.close();
                 }
-                Thread.sleep(1000L * attempt);
+                LOG.info(() -> "session " + spec.taskId() + " reconnect failed: " + e.getMessage());
+                Thread.sleep(RECONNECT_PAUSE.toMillis());
             }
         }
         return endSignal.isDone() ? endSignal.getNow(null)
@@ -369,9 +372,8 @@ public final class LiveAvatarSession implements AvatarSession {
 
         @Override
         public void lost(String reason) {
-            if (running) {
-                lostReason = reason;
-            }
+            // why: a loss during setup is kept too; supervise() mends it once the session runs
+            lostReason = reason;
         }
     }
 }

@@ -98,6 +98,20 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code count} events named {@code name} have arrived. */
+    void awaitCount(String name, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (events) {
+            while (all(name).size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("agent sent " + all(name).size() + " '" + name + "', not " + count + "\n" + output());
+                }
+                events.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
     List<JsonNode> all(String name) {
         synchronized (events) {
             return events.stream().filter(e -> e.path("event").asText().equals(name)).toList();
