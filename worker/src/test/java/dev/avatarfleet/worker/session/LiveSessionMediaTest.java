@@ -127,7 +127,8 @@ class LiveSessionMediaTest {
             JsonNode video = agent.await("video", Duration.ofSeconds(40));
             BenchFigures.record("agent_fps_x100", Math.round(video.path("fps").asDouble() * 100));
             BenchFigures.record("render_ticks_skipped", renderer.stats().skipped());
-            assertTrue(video.path("fps").asDouble() >= 24.0, "fps over 10 s: " + video);
+            assertTrue(video.path("fps").asDouble() >= 24.0, "fps over 10 s: " + video
+                    + " (render ticks skipped so far: " + renderer.stats().skipped() + ", load " + loadAverage() + ")");
             assertEquals(SIZE, video.path("width").asInt());
             assertEquals(SIZE, video.path("height").asInt());
             assertTrue(video.path("audio_track").asBoolean(), "avatar_audio subscribed");
@@ -169,6 +170,11 @@ class LiveSessionMediaTest {
             double position = payload.path("playback_position").asDouble();
             assertTrue(position > 0.3 && position < 2.5, "played part of the segment: " + payload);
             BenchFigures.record("clear_to_playback_finished_ms", cleared.path("finished_after_ms").asLong());
+            JsonNode mouth = agent.await("mouth", Duration.ofSeconds(10));
+            BenchFigures.record("mouth_diff_x100_speaking", Math.round(mouth.path("speaking_mean").asDouble() * 100));
+            BenchFigures.record("mouth_diff_x100_after_clear", Math.round(mouth.path("after_clear_mean").asDouble() * 100));
+            assertTrue(mouth.path("after_clear_mean").asDouble() < mouth.path("speaking_mean").asDouble(),
+                    "the mouth stops after the clear: " + mouth);
             JsonNode summary = agent.await("summary", Duration.ofSeconds(10));
             assertEquals(1, summary.path("playback_finished").size(), "one report for the cut segment: " + summary);
             agent.await("done", Duration.ofSeconds(10));
@@ -324,6 +330,14 @@ class LiveSessionMediaTest {
         // 1.5 MB per session would mean a leak of our own
         assertTrue(rss - rssAfterFirst < 1_536L * rounds,
                 "native memory grew " + (rss - rssAfterFirst) + " kB over " + rounds + " sessions");
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /** Process figures from /proc. */
