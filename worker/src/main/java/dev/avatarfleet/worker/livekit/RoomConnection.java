@@ -161,35 +161,51 @@ public final class RoomConnection implements AutoCloseable {
         return joined.getNow(null);
     }
 
+    /** One local track to publish: the request (its cid is the track id), the transceiver and its tuning. */
+    public record Publication(MediaStreamTrack track, AddTrackRequest request, RTCRtpTransceiverInit init,
+                              Consumer<RTCRtpTransceiver> configure) {
+    }
+
     /**
-     * Publishes a local track: AddTrackRequest, wait for TrackPublishedResponse, then a sendonly
-     * transceiver on the publisher and a renegotiation. The track's id must equal {@code request.cid}.
+     * Publishes local tracks: every AddTrackRequest goes out at once, each TrackPublishedResponse is awaited,
+     * then a sendonly transceiver per track is added to the publisher and one renegotiation carries them all.
      *
-     * @param configure adjusts the transceiver before the offer (codec preferences)
-     * @return the server's track info
+     * @return the server's track infos, in the order given
      */
-    public LivekitModels.TrackInfo publish(MediaStreamTrack track, AddTrackRequest request, RTCRtpTransceiverInit init,
-                                           Consumer<RTCRtpTransceiver> configure) throws LiveKitException {
-        CompletableFuture<TrackPublishedResponse> published = new CompletableFuture<>();
-        pendingTracks.put(request.getCid(), published);
-        signal.send(SignalRequest.newBuilder().setAddTrack(request).build());
-        TrackPublishedResponse response;
-        try {
-            response = published.get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new LiveKitException("track " + request.getName() + " not confirmed within " + PUBLISH_TIMEOUT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LiveKitException("interrupted while publishing");
-        } catch (Exception e) {
-            throw new LiveKitException("track " + request.getName() + " refused: " + rootMessage(e));
-        } finally {
-            pendingTracks.remove(request.getCid());
+    public List<LivekitModels.TrackInfo> publish(List<Publication> publications) throws LiveKitException {
+        List<CompletableFuture<TrackPublishedResponse>> confirmations = new ArrayList<>();
+        for (Publication p : publications) {
+            CompletableFuture<TrackPublishedResponse> published = new CompletableFuture<>();
+            pendingTracks.put(p.request().getCid(), published);
+            confirmations.add(published);
+            signal.send(SignalRequest.newBuilder().setAddTrack(p.request()).build());
         }
-        RTCRtpTransceiver transceiver = publisher.pc().addTransceiver(track, init);
-        configure.accept(transceiver);
+        List<LivekitModels.TrackInfo> infos = new ArrayList<>();
+        long deadline = System.nanoTime() + PUBLISH_TIMEOUT.toNanos();
+        try {
+            for (int i = 0; i < publications.size(); i++) {
+                String name = publications.get(i).request().getName();
+                try {
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    infos.add(confirmations.get(i).get(left, TimeUnit.NANOSECONDS).getTrack());
+                } catch (TimeoutException e) {
+                    throw new LiveKitException("track " + name + " not confirmed within " + PUBLISH_TIMEOUT.toSeconds() + " s");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LiveKitException("interrupted while publishing");
+                } catch (Exception e) {
+                    throw new LiveKitException("track " + name + " refused: " + rootMessage(e));
+                }
+            }
+        } finally {
+            publications.forEach(p -> pendingTracks.remove(p.request().getCid()));
+        }
+        for (Publication p : publications) {
+            RTCRtpTransceiver transceiver = publisher.pc().addTransceiver(p.track(), p.init());
+            p.configure().accept(transceiver);
+        }
         negotiate();
-        return response.getTrack();
+        return infos;
     }
 
     /** Sends a data packet on the reliable channel. */

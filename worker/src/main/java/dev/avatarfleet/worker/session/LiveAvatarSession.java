@@ -172,9 +172,12 @@ public final class LiveAvatarSession implements AvatarSession {
     private void publish(AvatarTracks tracks) throws LiveKitException {
         RoomConnection connection = room;
         String stream = connection.joinResponse().getParticipant().getSid();
-        connection.publish(tracks.videoTrack(), tracks.videoRequest(), tracks.videoInit(stream + "|camera"),
-                t -> AvatarTracks.preferH264(shared.peerFactory(), t));
-        connection.publish(tracks.audioTrack(), tracks.audioRequest(), tracks.audioInit(stream + "|microphone"), t -> { });
+        // why: both tracks in one round: two AddTrackRequests, then a single renegotiation
+        connection.publish(List.of(
+                new RoomConnection.Publication(tracks.videoTrack(), tracks.videoRequest(), tracks.videoInit(stream + "|camera"),
+                        t -> AvatarTracks.preferH264(shared.peerFactory(), t)),
+                new RoomConnection.Publication(tracks.audioTrack(), tracks.audioRequest(),
+                        tracks.audioInit(stream + "|microphone"), t -> { })));
     }
 
     /** Waits for the end: stop, agent gone, removal, idle timeout, or a loss that reconnecting cannot mend. */
