@@ -1,0 +1,249 @@
+// The agent side of an avatar session, written with @livekit/rtc-node exactly as livekit-agents'
+// DataStreamAudioOutput behaves (reference livekit-protocol.md §2.1): it registers
+// lk.playback_finished, sends speech as byte streams on lk.audio_stream with the sample_rate /
+// num_channels attributes, and calls lk.clear_buffer on barge-in. It also watches the avatar's
+// tracks and measures what it receives. It prints one JSON object per line on stdout for the Java
+// test that started it.
+//
+//   node agent.mjs   (all settings from the environment)
+//   LIVEKIT_URL, AGENT_TOKEN       where and as whom to join
+//   AVATAR_IDENTITY                the avatar's identity (default bithuman-avatar-agent)
+//   SCENARIO                       speak | clear | leave | silent (until the avatar leaves) | stay (STAY_SECONDS)
+//   WARMUP_SECONDS                 seconds after the first frame before measuring (default 2: encoder and BWE start)
+//   IDLE_SECONDS                   seconds of idle video measured before speaking (default 10)
+//   SPEECH_SECONDS                 length of the speech segment (default 3)
+//   SPEECH_RATE, SPEECH_CHANNELS   format of the speech (default 24000 / 1, like OpenAI TTS)
+//   CLEAR_AFTER_MS                 scenario clear: ms after the speech starts (default 1000)
+//   MAX_SECONDS                    hard limit for the whole script (default 60)
+import {
+  AudioStream,
+  Room,
+  RoomEvent,
+  TrackKind,
+  VideoBufferType,
+  VideoStream,
+  dispose,
+} from '@livekit/rtc-node';
+
+const env = process.env;
+const url = env.LIVEKIT_URL;
+const token = env.AGENT_TOKEN;
+const avatarIdentity = env.AVATAR_IDENTITY || 'bithuman-avatar-agent';
+const scenario = env.SCENARIO || 'speak';
+const idleSeconds = Number(env.IDLE_SECONDS || 10);
+const warmupSeconds = Number(env.WARMUP_SECONDS || 2);
+const speechSeconds = Number(env.SPEECH_SECONDS || 3);
+const speechRate = Number(env.SPEECH_RATE || 24000);
+const speechChannels = Number(env.SPEECH_CHANNELS || 1);
+const clearAfterMs = Number(env.CLEAR_AFTER_MS || 1000);
+const maxSeconds = Number(env.MAX_SECONDS || 60);
+
+const t0 = Date.now();
+const now = () => Date.now() - t0;
+const emit = (event, fields = {}) => process.stdout.write(JSON.stringify({ event, at: now(), ...fields }) + '\n');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const hardStop = setTimeout(() => {
+  emit('error', { message: `agent script over ${maxSeconds} s` });
+  process.exit(3);
+}, maxSeconds * 1000);
+
+// ---- what we observe of the avatar's video ----
+const video = { frames: [], width: 0, height: 0, reference: null };
+let mouthPhase = 'idle';
+const mouth = { idle: [], speaking: [], afterClear: [] };
+
+function mouthDiff(frame) {
+  // mean absolute luma difference to the first frame, over the lower-middle of the picture
+  const i420 = frame.type === VideoBufferType.I420 ? frame : frame.convert(VideoBufferType.I420);
+  const y = i420.getPlane(0);
+  const w = i420.width;
+  const h = i420.height;
+  const x0 = Math.floor(w * 0.3), x1 = Math.floor(w * 0.7);
+  const y0 = Math.floor(h * 0.55), y1 = Math.floor(h * 0.9);
+  const region = new Uint8Array((x1 - x0) * (y1 - y0));
+  let k = 0;
+  for (let row = y0; row < y1; row++) {
+    for (let col = x0; col < x1; col++) region[k++] = y[row * w + col];
+  }
+  if (!video.reference) {
+    video.reference = region;
+    return 0;
+  }
+  let sum = 0;
+  for (let i = 0; i < region.length; i++) sum += Math.abs(region[i] - video.reference[i]);
+  return sum / region.length;
+}
+
+async function watchVideo(track) {
+  const stream = new VideoStream(track);
+  for await (const event of stream) {
+    const f = event.frame;
+    video.width = f.width;
+    video.height = f.height;
+    video.frames.push(now());
+    if (video.frames.length === 1) emit('first_frame', { width: f.width, height: f.height });
+    const d = mouthDiff(f);
+    mouth[mouthPhase].push({ at: now(), d });
+  }
+}
+
+const audio = { frames: 0, speechFrames: 0 };
+async function watchAudio(track) {
+  const stream = new AudioStream(track);
+  for await (const frame of stream) {
+    audio.frames++;
+    let peak = 0;
+    for (let i = 0; i < frame.data.length; i++) peak = Math.max(peak, Math.abs(frame.data[i]));
+    if (peak > 1000) audio.speechFrames++;
+  }
+}
+
+function fpsOver(fromMs, toMs) {
+  const n = video.frames.filter((t) => t >= fromMs && t < toMs).length;
+  return n / ((toMs - fromMs) / 1000);
+}
+
+function mean(list) {
+  return list.length ? list.reduce((a, b) => a + b.d, 0) / list.length : 0;
+}
+
+// ---- speech, as DataStreamAudioOutput writes it ----
+function speechPcm(seconds) {
+  const samples = Math.round(seconds * speechRate);
+  const pcm = new Int16Array(samples * speechChannels);
+  for (let i = 0; i < samples; i++) {
+    const t = i / speechRate;
+    // a voiced 150 Hz buzz with harmonics, syllables at 4 Hz
+    const envelope = 0.55 + 0.45 * Math.sin(2 * Math.PI * 4 * t);
+    const v = envelope * (Math.sin(2 * Math.PI * 150 * t) + 0.5 * Math.sin(2 * Math.PI * 300 * t) + 0.25 * Math.sin(2 * Math.PI * 450 * t));
+    for (let c = 0; c < speechChannels; c++) pcm[i * speechChannels + c] = Math.round(v * 9000);
+  }
+  return Buffer.from(pcm.buffer);
+}
+
+async function speak(room, seconds) {
+  const writer = await room.localParticipant.streamBytes({
+    name: `AUDIO_${Math.random().toString(36).slice(2, 10)}`,
+    topic: 'lk.audio_stream',
+    destinationIdentities: [avatarIdentity],
+    attributes: { sample_rate: String(speechRate), num_channels: String(speechChannels) },
+  });
+  const pcm = speechPcm(seconds);
+  const frameBytes = Math.round(speechRate / 10) * 2 * speechChannels; // 100 ms frames
+  for (let at = 0; at < pcm.length; at += frameBytes) {
+    await writer.write(new Uint8Array(pcm.subarray(at, Math.min(at + frameBytes, pcm.length))));
+  }
+  await writer.close();
+}
+
+// ---- main ----
+const room = new Room();
+const finished = [];
+let avatarVideo = null;
+let avatarAudio = null;
+
+room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
+  if (participant.identity !== avatarIdentity) return;
+  emit('track', { kind: track.kind === TrackKind.KIND_VIDEO ? 'video' : 'audio', name: publication.name, source: publication.source });
+  if (track.kind === TrackKind.KIND_VIDEO && !avatarVideo) {
+    avatarVideo = track;
+    watchVideo(track).catch((e) => emit('error', { message: `video: ${e}` }));
+  } else if (track.kind === TrackKind.KIND_AUDIO && !avatarAudio) {
+    avatarAudio = track;
+    watchAudio(track).catch((e) => emit('error', { message: `audio: ${e}` }));
+  }
+});
+room.on(RoomEvent.ParticipantConnected, (p) => {
+  if (p.identity === avatarIdentity) emit('avatar_joined', { attributes: p.attributes });
+});
+room.on(RoomEvent.ParticipantDisconnected, (p) => {
+  if (p.identity === avatarIdentity) emit('avatar_left');
+});
+room.on(RoomEvent.Disconnected, (reason) => emit('disconnected', { reason }));
+
+try {
+  await room.connect(url, token, { autoSubscribe: true, dynacast: false });
+  emit('connected', { identity: room.localParticipant.identity });
+  room.localParticipant.registerRpcMethod('lk.playback_finished', async (data) => {
+    finished.push({ at: now(), payload: data.payload, caller: data.callerIdentity });
+    emit('playback_finished', { payload: data.payload, caller: data.callerIdentity });
+    return data.callerIdentity === avatarIdentity ? 'ok' : 'reject';
+  });
+
+  const waitFor = async (cond, ms, what) => {
+    const until = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  };
+
+  if (scenario === 'stay') {
+    // stays in the room, silent, for STAY_SECONDS whatever the avatar does (it may leave and come back)
+    await sleep(Number(env.STAY_SECONDS || 30) * 1000);
+    await room.disconnect();
+    emit('done', {});
+  } else if (scenario === 'silent') {
+    // stays in the room without speaking until the avatar leaves (idle timeout)
+    await waitFor(() => ![...room.remoteParticipants.keys()].includes(avatarIdentity) && avatarVideo, (maxSeconds - 2) * 1000, 'the avatar to leave');
+    emit('done', {});
+  } else {
+    await waitFor(() => avatarVideo && video.frames.length > 0, 20000, 'avatar video');
+    if (scenario === 'leave') {
+      await room.disconnect();
+      emit('done', {});
+    } else {
+      await sleep(warmupSeconds * 1000);
+      const idleStart = now();
+      await sleep(idleSeconds * 1000);
+      const idleEnd = now();
+      emit('video', { fps: fpsOver(idleStart, idleEnd), width: video.width, height: video.height, window_s: idleSeconds,
+        audio_track: Boolean(avatarAudio) });
+      if (scenario === 'speak' || scenario === 'clear') {
+        const speechStart = now();
+        const sending = speak(room, speechSeconds);
+        await sleep(300);
+        mouthPhase = 'speaking';
+        if (scenario === 'clear') {
+          await sleep(Math.max(0, clearAfterMs - 300));
+          const clearAt = now();
+          const answer = await room.localParticipant.performRpc({ destinationIdentity: avatarIdentity, method: 'lk.clear_buffer', payload: '' });
+          mouthPhase = 'afterClear';
+          emit('clear_buffer', { answer, rpc_ms: now() - clearAt });
+          await sending;
+          await waitFor(() => finished.length > 0, 5000, 'playback_finished after clear');
+          emit('cleared', { finished_after_ms: finished[0].at - clearAt, payload: finished[0].payload });
+          await sleep(1500);
+        } else {
+          await sending;
+          await waitFor(() => finished.length > 0, (speechSeconds + 10) * 1000, 'playback_finished');
+          emit('spoken', { finished_after_ms: finished[0].at - speechStart });
+          mouthPhase = 'idle';
+          await sleep(1500);
+        }
+        const idleFrames = mouth.idle.slice(1);
+        emit('mouth', {
+          idle_mean: mean(idleFrames),
+          speaking_mean: mean(mouth.speaking),
+          after_clear_mean: mean(mouth.afterClear.filter((m) => m.at > (mouth.afterClear[0]?.at ?? 0) + 200)),
+          idle_frames: idleFrames.length,
+          speaking_frames: mouth.speaking.length,
+        });
+      }
+      emit('audio', { frames: audio.frames, speech_frames: audio.speechFrames });
+      emit('summary', { playback_finished: finished.map((f) => f.payload) });
+      await room.disconnect();
+      emit('done', {});
+    }
+  }
+} catch (e) {
+  emit('error', { message: String(e && e.message ? e.message : e) });
+  process.exitCode = 2;
+  try {
+    await room.disconnect();
+  } catch {}
+} finally {
+  clearTimeout(hardStop);
+  await dispose();
+}
