@@ -7,8 +7,8 @@ import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.SettingsException;
 import dev.avatarfleet.common.config.WorkerSettings;
-import dev.avatarfleet.worker.node.WorkerComponents;
 import dev.avatarfleet.worker.node.WorkerNode;
+import dev.avatarfleet.worker.render.RenderSettings;
 
 /**
  * Starts a worker node from the environment ({@code MAX_SESSIONS}, {@code WORKER_PORT},
@@ -23,19 +23,28 @@ public final class WorkerMain {
     public static void main(String[] args) throws InterruptedException {
         FleetSettings fleet;
         WorkerSettings settings;
+        RenderSettings render;
         try {
             Env env = Env.system();
             fleet = FleetSettings.fromEnvironment(env);
             settings = WorkerSettings.fromEnvironment(env);
-        } catch (SettingsException e) {
+            render = RenderSettings.fromEnvironment(System.getenv());
+        } catch (SettingsException | IllegalArgumentException e) {
             System.err.println("worker: bad setting " + e.getMessage());
             System.exit(2);
             return;
         }
-        WorkerNode node = WorkerNode.start(fleet, settings, WorkerComponents.defaults(settings), Clock.systemUTC());
+        AvatarRuntime runtime = new AvatarRuntime(settings, render, unusable -> {
+            // why: a MODEL_DIR with another signature would fail every session; refuse to run at all
+            System.err.println("worker: unusable model in MODEL_DIR: " + unusable.getMessage());
+            System.exit(2);
+        });
+        WorkerNode node = WorkerNode.start(fleet, settings, runtime.components(), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
+            // why: after the drain every session has ended, so the native render and WebRTC parts can go
+            runtime.close();
             stopped.countDown();
         }, "worker-drain"));
         System.out.println("worker " + node.id() + " listening on " + node.url());

@@ -105,7 +105,8 @@ public final class FleetRegistry {
         for (WorkerState w : live) {
             if (w.modelReady() && !w.draining()) {
                 ready = true;
-                max += w.maxSessions();
+                // why: the same rule as admission: a saturated worker offers only the slots it holds
+                max += w.saturated() ? Math.min(w.maxSessions(), w.activeSessions()) : w.maxSessions();
             }
         }
         return new FleetTotals(live, active, max, ready);

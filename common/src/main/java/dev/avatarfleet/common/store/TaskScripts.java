@@ -70,10 +70,16 @@ final class TaskScripts {
             local ids = redis.call('ZRANGEBYSCORE', p .. 'workers', cutoff, '+inf')
             local capacity, ready = 0, 0
             for _, wid in ipairs(ids) do
-              local w = redis.call('HMGET', p .. 'worker:' .. wid, 'model_ready', 'draining', 'max_sessions')
+              local w = redis.call('HMGET', p .. 'worker:' .. wid, 'model_ready', 'draining', 'max_sessions',
+                'saturated', 'active')
               if w[1] == '1' and w[2] ~= '1' then
                 ready = ready + 1
-                capacity = capacity + (tonumber(w[3]) or 0)
+                -- why: a worker whose render loop cannot keep 25 FPS takes no more sessions than it holds
+                if w[4] == '1' then
+                  capacity = capacity + math.min(tonumber(w[3]) or 0, tonumber(w[5]) or 0)
+                else
+                  capacity = capacity + (tonumber(w[3]) or 0)
+                end
               end
             end
             local active = redis.call('SCARD', p .. 'active')

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param maxSessions    its {@code MAX_SESSIONS}
  * @param activeSessions sessions it holds now (claimed, starting or running)
  * @param modelReady     its model is loaded and warmed
- * @param saturated      it has no free slot
+ * @param saturated      it has no free slot, or its render loop cannot keep 25 FPS with what it holds
  * @param draining       it is shutting down and takes no new task
  * @param heartbeatAt    when this state was written (null before it is written)
  */
@@ -25,6 +25,6 @@ public record WorkerState(String id, String url, int maxSessions, int activeSess
 
     /** Whether it can take a new task now. */
     public boolean accepting() {
-        return modelReady && !draining && activeSessions < maxSessions;
+        return modelReady && !draining && !saturated && activeSessions < maxSessions;
     }
 }

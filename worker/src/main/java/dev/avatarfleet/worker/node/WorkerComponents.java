@@ -2,33 +2,31 @@ package dev.avatarfleet.worker.node;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
-import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.worker.session.SessionFactory;
 import io.helidon.webserver.http.HttpService;
 
 /**
  * What a worker runs that is not the control plane: the session factory, the model warm-up and
  * extra HTTP services for the worker's server (e.g. the renderer's {@code /benchmark} and
- * {@code /test-frame}). {@link #defaults} is THE place where the real ones are wired in.
+ * {@code /test-frame}). {@code WorkerMain} wires the real ones (the render engine and the LiveKit session factory).
  *
  * @param httpServices each mounted at {@code /} on the worker's server beside {@code /health} and {@code /ready}
+ * @param saturated    true while the render loop cannot keep 25 FPS: the worker claims nothing more
  */
-public record WorkerComponents(SessionFactory sessions, ModelWarmup warmup, List<HttpService> httpServices) {
+public record WorkerComponents(SessionFactory sessions, ModelWarmup warmup, List<HttpService> httpServices,
+                               BooleanSupplier saturated) {
 
     public WorkerComponents {
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(warmup, "warmup");
+        Objects.requireNonNull(saturated, "saturated");
         httpServices = List.copyOf(httpServices);
     }
 
-    /**
-     * The production wiring.
-     * why: the LiveKit participant (issue 5) and the renderer (issue 4) are not merged yet, so the
-     * honest default fails every claimed task with an error naming them, and there is no model to
-     * warm. At merge, replace these with the renderer's warm-up, its session factory and its services.
-     */
-    public static WorkerComponents defaults(WorkerSettings settings) {
-        return new WorkerComponents(new UnbuiltSessionFactory(), () -> { }, List.of());
+    /** Components whose sessions never saturate the worker (tests, the unbuilt default). */
+    public WorkerComponents(SessionFactory sessions, ModelWarmup warmup, List<HttpService> httpServices) {
+        this(sessions, warmup, httpServices, () -> false);
     }
 }

@@ -46,11 +46,13 @@ public final class WorkerNode implements AutoCloseable {
     private volatile boolean modelReady;
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.function.BooleanSupplier renderSaturated;
 
     private WorkerNode(FleetSettings fleet, WorkerSettings settings, WorkerComponents components, Clock clock) {
         this.settings = settings;
         this.plane = ControlPlane.connect(fleet, clock);
         this.slots = new SlotTable(settings.maxSessions());
+        this.renderSaturated = components.saturated();
         var web = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
@@ -76,7 +78,7 @@ public final class WorkerNode implements AutoCloseable {
         this.stopListener = StopListener.start(plane.redis(), plane.store(), settings.workerId(), slots);
         SessionStarter starter = new SessionStarter(sessions, plane.store(), plane.images(), slots, settings.workerId());
         this.claimer = new Claimer(new LaunchConsumer(fleet, settings.workerId(), 1), plane.store(), slots, starter,
-                settings.workerId(), () -> modelReady && !draining);
+                settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean());
         claimer.start();
         this.retention = RetentionDuty.start(plane.store(), fleet.pruneInterval());
         // why: a crashed worker's tasks would hold fleet capacity forever; every worker watches the others
@@ -112,7 +114,7 @@ public final class WorkerNode implements AutoCloseable {
     /** What the heartbeat writes and {@code /health} and {@code /ready} show. */
     public WorkerState state() {
         return new WorkerState(settings.workerId(), url, settings.maxSessions(), slots.active(), modelReady,
-                slots.free() == 0, draining, null);
+                slots.free() == 0 || renderSaturated.getAsBoolean(), draining, null);
     }
 
     public String id() {

@@ -21,6 +21,7 @@ import dev.avatarfleet.common.store.StopResult;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
+import dev.avatarfleet.worker.session.SessionFactory;
 import org.junit.jupiter.api.Test;
 
 /** Worker nodes against a real broker and redis-server. */
@@ -40,14 +41,17 @@ class WorkerNodeTest {
     }
 
     @Test
-    void theDefaultWorkerFailsEveryTaskWithAnHonestError() throws Exception {
+    void aSessionThatCannotStartFailsItsTaskWithTheReasonAndFreesTheSlot() throws Exception {
         try (Fleet fleet = new Fleet("default")) {
-            WorkerNode w = fleet.worker("w-default", 2, WorkerComponents.defaults(null), Duration.ofSeconds(1));
+            SessionFactory refusing = (spec, image, events) -> {
+                throw new IllegalStateException("the avatar model is not loaded yet");
+            };
+            WorkerNode w = fleet.worker("w-default", 2, new WorkerComponents(refusing, () -> { }, List.of()), Duration.ofSeconds(1));
             await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
             TaskRecord t = admitted(fleet.launch("room-1", "avatar"));
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.FAILED);
             TaskRecord failed = fleet.task(t.taskId());
-            assertEquals(UnbuiltSessionFactory.ERROR, failed.error());
+            assertEquals("session could not start: java.lang.IllegalStateException: the avatar model is not loaded yet", failed.error());
             assertEquals("w-default", failed.workerId());
             assertEquals(1, failed.attempts());
             assertTrue(failed.runningAt() == null, "never reported running");

@@ -1,0 +1,100 @@
+package dev.avatarfleet.worker;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+import dev.avatarfleet.common.config.WorkerSettings;
+import dev.avatarfleet.common.task.LaunchSpec;
+import dev.avatarfleet.worker.node.ModelWarmup;
+import dev.avatarfleet.worker.node.WorkerComponents;
+import dev.avatarfleet.worker.render.ModelSignatureException;
+import dev.avatarfleet.worker.render.RenderEngine;
+import dev.avatarfleet.worker.render.RenderSettings;
+import dev.avatarfleet.worker.session.AvatarSession;
+import dev.avatarfleet.worker.session.LiveSessionFactory;
+import dev.avatarfleet.worker.session.LiveSessionSettings;
+import dev.avatarfleet.worker.session.SessionEvents;
+import dev.avatarfleet.worker.session.SessionFactory;
+
+/**
+ * What a production worker runs its sessions with: the render engine (TensorFlow model, avatar
+ * preparer, the one batched render loop) and the LiveKit session factory on top of it. Both exist
+ * only after the warm-up, which the worker runs before its first claim (AUTO_PREWARM) so that
+ * {@code /health} answers while the model loads.
+ */
+final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(AvatarRuntime.class.getName());
+
+    private final WorkerSettings worker;
+    private final RenderSettings render;
+    private final Consumer<ModelSignatureException> unusableModel;
+    private final RenderRoutes routes = new RenderRoutes();
+    private volatile RenderEngine engine;
+    private volatile LiveSessionFactory sessions;
+
+    /**
+     * @param unusableModel told when MODEL_DIR holds a model with another signature: the worker must not run
+     */
+    AvatarRuntime(WorkerSettings worker, RenderSettings render, Consumer<ModelSignatureException> unusableModel) {
+        this.worker = Objects.requireNonNull(worker, "worker");
+        // why: the render batch is the worker's slot count, whatever MAX_SESSIONS the renderer read itself
+        this.render = new RenderSettings(render.modelDir(), render.width(), render.height(), worker.maxSessions(),
+                render.intraOpThreads(), render.avatarCache(), render.faceDetection(), render.imageLimits());
+        this.unusableModel = Objects.requireNonNull(unusableModel, "unusableModel");
+    }
+
+    /** The worker's wiring: this runtime as session factory and warm-up, the render routes, its saturation. */
+    WorkerComponents components() {
+        return new WorkerComponents(this, this, List.of(routes), this::saturated);
+    }
+
+    @Override
+    public synchronized void warmUp() {
+        if (engine != null) {
+            return;
+        }
+        RenderEngine started;
+        try {
+            started = RenderEngine.start(render);
+        } catch (ModelSignatureException e) {
+            unusableModel.accept(e);
+            throw e;
+        }
+        sessions = new LiveSessionFactory(started.renderer(), started.preparer(), new LiveSessionSettings(
+                render.width(), render.height(), worker.sessionIdleTimeout(), Clock.systemUTC()));
+        routes.serve(started.httpService());
+        engine = started;
+        LOG.info(() -> "avatar runtime ready: " + render.width() + "x" + render.height() + ", batch " + render.batchSize());
+    }
+
+    @Override
+    public AvatarSession start(LaunchSpec spec, byte[] avatarImage, SessionEvents events) {
+        LiveSessionFactory factory = sessions;
+        if (factory == null) {
+            // why: the claimer only claims once the model is warm; reaching this is a wiring bug, said plainly
+            throw new IllegalStateException("the avatar model is not loaded yet");
+        }
+        return factory.start(spec, avatarImage, events);
+    }
+
+    /** True while the render loop cannot keep 25 FPS: the worker takes no more sessions. */
+    boolean saturated() {
+        RenderEngine e = engine;
+        return e != null && e.renderer().saturated();
+    }
+
+    /** Called after the worker drained: every session has ended, so the native parts can go. */
+    @Override
+    public synchronized void close() {
+        if (sessions != null) {
+            sessions.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+}
