@@ -136,7 +136,8 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
         Map<String, String> msids = new HashMap<>(msidByMid);
         msids.putAll(Sdp.msidTrackIdByMid(offer.getSdp()));
         msidByMid = Map.copyOf(msids);
-        Async.set(o -> publisher.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offer.getSdp()), o));
+        String sdp = Sdp.oneStreamPerTrack(offer.getSdp());
+        Async.set(o -> publisher.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sdp), o));
         RTCSessionDescription answer = Async.create(o -> publisher.createAnswer(new RTCAnswerOptions(), o));
         Async.set(o -> publisher.setLocalDescription(answer, o));
         events.signal(SignalResponse.newBuilder().setAnswer(SessionDescription.newBuilder()
@@ -367,9 +368,7 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
 
         @Override
         public void onMessage(RTCDataChannelBuffer buffer) {
-            if (!inbound) {
-                return;
-            }
+            // why: SDKs send on the publisher connection; a client that only has the subscriber one may send there
             // why: the buffer is native memory valid only during this callback
             byte[] bytes = new byte[buffer.data.remaining()];
             buffer.data.get(bytes);
