@@ -36,6 +36,7 @@ public final class Participant {
     private final AtomicBoolean gone = new AtomicBoolean();
     private final Map<String, PublishedTrack> tracks = new LinkedHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private volatile ParticipantMedia media;
     private volatile Instant lastSeen;
     private String name;
@@ -148,6 +149,11 @@ public final class Participant {
 
     Set<String> subscribed() {
         return subscribed;
+    }
+
+    /** @return track sids it asked for with UpdateSubscription (kept until their media arrives) */
+    Set<String> wanted() {
+        return wanted;
     }
 
     synchronized void disconnected(DisconnectReason reason) {

@@ -315,7 +315,8 @@ public final class Room {
         }
         track.get().media = media;
         for (Participant q : participants()) {
-            if (q != p && q.grants().canSubscribe() && q.client().autoSubscribe()) {
+            if (q != p && q.grants().canSubscribe()
+                    && (q.client().autoSubscribe() || q.wanted().contains(media.trackSid()))) {
                 subscribe(q, p, track.get());
             }
         }
@@ -347,11 +348,17 @@ public final class Room {
                     continue;
                 }
                 if (req.getSubscribe()) {
+                    // why: SDKs subscribe as soon as the track is announced, often before its media arrived;
+                    // forwardReady honours the wish then
+                    q.wanted().add(trackSid);
                     if (q.grants().canSubscribe() && t.get().media != null) {
                         subscribe(q, p, t.get());
                     }
-                } else if (q.subscribed().remove(trackSid)) {
-                    q.run(() -> q.media().unsubscribe(trackSid));
+                } else {
+                    q.wanted().remove(trackSid);
+                    if (q.subscribed().remove(trackSid)) {
+                        q.run(() -> q.media().unsubscribe(trackSid));
+                    }
                 }
             }
         }

@@ -47,7 +47,8 @@ class RoomTest {
         @Override public void onPublisherOffer(SessionDescription offer) { }
         @Override public void onSubscriberAnswer(SessionDescription answer) { }
         @Override public void onTrickle(TrickleRequest trickle) { }
-        @Override public void subscribe(String publisherSid, ForwardedMedia media) { }
+        final List<String> subscriptions = new CopyOnWriteArrayList<>();
+        @Override public void subscribe(String publisherSid, ForwardedMedia media) { subscriptions.add(media.trackSid()); }
         @Override public void unsubscribe(String trackSid) { }
         @Override public void sendData(byte[] packet, boolean lossy) { data.add(packet); }
         @Override public void close() { }
@@ -63,10 +64,15 @@ class RoomTest {
     }
 
     private Joined join(Room room, String identity, boolean canPublishData, boolean canUpdateMetadata) throws Exception {
+        return join(room, identity, canPublishData, canUpdateMetadata, true);
+    }
+
+    private Joined join(Room room, String identity, boolean canPublishData, boolean canUpdateMetadata,
+                        boolean autoSubscribe) throws Exception {
         Recorder r = new Recorder();
         Grants g = new Grants(identity, identity + "-name", false, "", Map.of(), room.name(), true, true, true,
                 canPublishData, canUpdateMetadata, false, false);
-        Participant p = new Participant(g, new ClientDetails("test", 17, 0, true), r, clock);
+        Participant p = new Participant(g, new ClientDetails("test", 17, 0, autoSubscribe), r, clock);
         p.attachMedia(r);
         room.join(p);
         return new Joined(p, r);
@@ -131,6 +137,28 @@ class RoomTest {
         assertEquals(TrackSource.CAMERA, seen.getTracks(0).getSource());
         assertEquals(room.claimTrack(avatar.participant, "v", true).orElseThrow(), seen.getTracks(0).getSid());
         assertTrue(room.claimTrack(avatar.participant, "v", true).isEmpty(), "a track is claimed once");
+    }
+
+    @Test
+    void forwardedTracksReachAutoSubscribersAndThoseWhoAskedEvenBeforeMediaArrived() throws Exception {
+        Room room = registry.open("subscriptions");
+        Joined avatar = join(room, "avatar", true, false);
+        Joined auto = join(room, "auto", true, false);
+        Joined manual = join(room, "manual", true, false, false);
+        Joined bystander = join(room, "bystander", true, false, false);
+        room.addTrack(avatar.participant, AddTrackRequest.newBuilder().setCid("v").setName("avatar_video")
+                .setType(TrackType.VIDEO).setSource(TrackSource.CAMERA).build());
+        String sid = room.claimTrack(avatar.participant, "v", true).orElseThrow();
+        room.updateSubscription(manual.participant, livekit.LivekitRtc.UpdateSubscription.newBuilder()
+                .addTrackSids(sid).setSubscribe(true).build());
+        room.forwardReady(avatar.participant, new ForwardedMedia() {
+            @Override public String trackSid() { return sid; }
+            @Override public void close() { }
+        });
+        await().atMost(Duration.ofSeconds(2)).until(() -> auto.recorder.subscriptions.equals(List.of(sid))
+                && manual.recorder.subscriptions.equals(List.of(sid)));
+        assertTrue(bystander.recorder.subscriptions.isEmpty());
+        assertTrue(avatar.recorder.subscriptions.isEmpty(), "never to the publisher itself");
     }
 
     @Test
