@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Presence, bounds and data relay of one room, with recording signalling and media in place of sockets and WebRTC. */
 class RoomTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final DevRoomConfig config = DevRoomConfig.defaults("127.0.0.1").withBounds(3, 4096, 2, 100).withClock(clock);
+    private final DevRoomConfig config = DevRoomConfig.defaults("127.0.0.1").withBounds(4, 4096, 2, 100).withClock(clock);
     private final RoomRegistry registry = new RoomRegistry(config);
 
     private static final class Recorder implements SignalChannel, ParticipantMedia {
@@ -112,7 +112,8 @@ class RoomTest {
         Joined a = join(room, "a", true, false);
         join(room, "b", true, false);
         join(room, "c", true, false);
-        assertThrows(Room.RoomRefused.class, () -> join(room, "d", true, false));
+        join(room, "d", true, false);
+        assertThrows(Room.RoomRefused.class, () -> join(room, "e", true, false));
         for (int i = 0; i < 3; i++) {
             room.addTrack(a.participant, AddTrackRequest.newBuilder().setCid("cid" + i).setName("t" + i)
                     .setType(TrackType.VIDEO).setSource(TrackSource.CAMERA).build());
