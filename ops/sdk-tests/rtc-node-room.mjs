@@ -2,7 +2,7 @@
 // "alice" publishes avatar_video (CAMERA, 320x240 @ 25 fps) and avatar_audio (MICROPHONE, 48 kHz tone);
 // "bob" must receive >= 100 video frames and audio; "carol" (autoSubscribe off) subscribes to avatar_video
 // explicitly (UpdateSubscription) and must get >= 25 frames; bob must also get a reliable data packet, an RPC answer and a byte stream;
-// then RemoveParticipant(alice) must disconnect alice and tell bob. Prints one line "RESULT {json}" and exits 0
+// then alice unpublishes avatar_audio (bob must see it go) and RemoveParticipant(alice) must disconnect alice and tell bob. Prints one line "RESULT {json}" and exits 0
 // on success; exits non-zero with "FAIL ..." otherwise. Env: URL, HTTP_URL, ROOM, TOKEN_ALICE, TOKEN_BOB,
 // TOKEN_CAROL, ADMIN_TOKEN, TIMEOUT_MS.
 import {
@@ -34,6 +34,7 @@ const aliceGone = deferred();
 const aliceDisconnected = deferred();
 
 const gotCarolVideo = deferred();
+const audioUnpublished = deferred();
 const alice = new Room();
 const bob = new Room();
 const carol = new Room();
@@ -65,6 +66,9 @@ bob.on(RoomEvent.TrackSubscribed, async (track, publication, participant) => {
       if (result.audioNonSilent >= 50) { gotAudio.resolve(); break; }
     }
   }
+});
+bob.on(RoomEvent.TrackUnpublished, (publication, participant) => {
+  if (publication.name === 'avatar_audio') { result.bobSawUnpublish = participant.identity; audioUnpublished.resolve(); }
 });
 bob.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => {
   if (topic === 'reliable-test') {
@@ -105,7 +109,7 @@ const audio = new AudioSource(48000, 1);
 const audioTrack = LocalAudioTrack.createAudioTrack('avatar_audio', audio);
 const audioOptions = new TrackPublishOptions();
 audioOptions.source = TrackSource.SOURCE_MICROPHONE;
-await alice.localParticipant.publishTrack(audioTrack, audioOptions);
+const audioPublication = await alice.localParticipant.publishTrack(audioTrack, audioOptions);
 log('alice published');
 
 let tick = 0;
@@ -151,8 +155,11 @@ await writer.close();
 await Promise.all([gotData.promise, gotStream.promise]);
 log('data, rpc and stream arrived');
 
-clearInterval(videoTimer);
 audioRunning = false;
+await alice.localParticipant.unpublishTrack(audioPublication.sid);
+await audioUnpublished.promise;
+log('audio unpublished');
+clearInterval(videoTimer);
 const removal = await fetch(`${env.HTTP_URL}/twirp/livekit.RoomService/RemoveParticipant`, {
   method: 'POST',
   headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, 'Content-Type': 'application/json' },

@@ -63,6 +63,7 @@ class DevRoomRtcNodeTest {
             assertEquals(result.get("sentSha256").asText(), result.at("/stream/sha256").asText(), line);
             assertEquals("alice", result.at("/stream/from").asText(), line);
             assertEquals("v", result.at("/stream/attr").asText(), line);
+            assertEquals("alice", result.get("bobSawUnpublish").asText(), "unpublished audio announced: " + line);
             assertEquals(200, result.get("removeStatus").asInt(), line);
             assertTrue(result.get("bobSawAliceLeave").asBoolean(), line);
             assertEquals(4, result.get("aliceDisconnectReason").asInt(), "PARTICIPANT_REMOVED: " + line);

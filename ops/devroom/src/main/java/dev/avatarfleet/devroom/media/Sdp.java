@@ -74,6 +74,34 @@ public final class Sdp {
         return line.substring(0, at) + parts[1] + " " + parts[1];
     }
 
+    /**
+     * @param sdp an offer
+     * @return mids of media sections the offerer no longer sends on ({@code a=inactive}/{@code a=recvonly} or
+     *         port 0): how SDKs unpublish a track (they remove its sender and renegotiate)
+     */
+    public static java.util.Set<String> notSendingMids(String sdp) {
+        java.util.Set<String> result = new java.util.HashSet<>();
+        String mid = null;
+        boolean stopped = false;
+        boolean application = false;
+        for (String raw : (sdp + "\nm=end").split("\r?\n")) {
+            String line = raw.trim();
+            if (line.startsWith("m=")) {
+                if (mid != null && stopped && !application) {
+                    result.add(mid);
+                }
+                mid = null;
+                application = line.startsWith("m=application");
+                stopped = line.matches("m=\\S+ 0 .*");
+            } else if (line.startsWith("a=mid:")) {
+                mid = line.substring(6).trim();
+            } else if (line.equals("a=inactive") || line.equals("a=recvonly")) {
+                stopped = true;
+            }
+        }
+        return result;
+    }
+
     private static void put(Map<String, String> result, String mid, String track) {
         if (mid != null && track != null) {
             result.put(mid, track);

@@ -144,6 +144,13 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
                 .setType("answer").setSdp(answer.sdp).setId(offer.getId())).build());
         pendingPublisherCandidates.forEach(publisher::addIceCandidate);
         pendingPublisherCandidates.clear();
+        for (String mid : Sdp.notSendingMids(sdp)) {
+            ForwardedTrack ended = published.remove(mid);
+            if (ended != null) {
+                ended.detach();
+                events.trackEnded(ended.trackSid());
+            }
+        }
     }
 
     @Override

@@ -176,6 +176,15 @@ public final class Participant {
         version++;
     }
 
+    synchronized Optional<PublishedTrack> removeTrack(String trackSid) {
+        Optional<PublishedTrack> t = tracks.values().stream().filter(x -> x.info.getSid().equals(trackSid)).findFirst();
+        t.ifPresent(x -> {
+            tracks.remove(x.cid);
+            version++;
+        });
+        return t;
+    }
+
     synchronized Optional<PublishedTrack> trackByCid(String cid) {
         return Optional.ofNullable(tracks.get(cid));
     }

@@ -364,6 +364,39 @@ public final class Room {
         }
     }
 
+    /**
+     * The client stopped sending one of its tracks: announce it, stop forwarding it and free the copy.
+     *
+     * @param p        publisher
+     * @param trackSid the track
+     */
+    public void unpublish(Participant p, String trackSid) {
+        Optional<PublishedTrack> removed = p.removeTrack(trackSid);
+        if (removed.isEmpty()) {
+            return;
+        }
+        p.send(SignalResponse.newBuilder().setTrackUnpublished(
+                livekit.LivekitRtc.TrackUnpublishedResponse.newBuilder().setTrackSid(trackSid)).build());
+        broadcastUpdate(p.info(), p);
+        List<CompletableFuture<Void>> unsubscribed = new ArrayList<>();
+        for (Participant q : participants()) {
+            q.wanted().remove(trackSid);
+            if (q.subscribed().remove(trackSid)) {
+                unsubscribed.add(q.call(() -> q.media().unsubscribe(trackSid)));
+            }
+        }
+        ForwardedMedia media = removed.get().media;
+        if (media != null) {
+            CompletableFuture.allOf(unsubscribed.toArray(CompletableFuture[]::new))
+                    .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .whenComplete((ok, error) -> {
+                        if (error == null) {
+                            media.close();
+                        }
+                    });
+        }
+    }
+
     /** @param p publisher @param req mute or unmute one of its tracks */
     public void mute(Participant p, MuteTrackRequest req) {
         p.trackBySid(req.getSid()).ifPresent(t -> {

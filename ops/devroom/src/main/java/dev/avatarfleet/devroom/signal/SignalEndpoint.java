@@ -277,6 +277,14 @@ public final class SignalEndpoint implements WsListener {
         }
 
         @Override
+        public void trackEnded(String trackSid) {
+            Room r = room;
+            if (r != null) {
+                r.unpublish(participant, trackSid);
+            }
+        }
+
+        @Override
         public void dataReceived(byte[] packet, boolean lossy) {
             Room r = room;
             if (r != null) {

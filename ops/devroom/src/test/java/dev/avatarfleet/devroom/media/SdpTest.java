@@ -22,6 +22,14 @@ class SdpTest {
     }
 
     @Test
+    void findsSectionsNoLongerSending() {
+        String renegotiated = OFFER.replace("a=mid:0\r\na=sendonly", "a=mid:0\r\na=inactive")
+                .replace("m=video 9 ", "m=video 0 ");
+        assertEquals(java.util.Set.of("0", "1"), Sdp.notSendingMids(renegotiated));
+        assertEquals(java.util.Set.of(), Sdp.notSendingMids(OFFER));
+    }
+
+    @Test
     void givesEachTrackItsOwnStream() {
         String rewritten = Sdp.oneStreamPerTrack(OFFER);
         assertTrue(rewritten.contains("a=msid:TR_audio_cid TR_audio_cid\r\n"));
