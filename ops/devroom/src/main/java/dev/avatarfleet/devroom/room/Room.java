@@ -186,7 +186,16 @@ public final class Room {
             return;
         }
         p.disconnected(reason);
-        broadcastUpdate(p.info(), p);
+        ParticipantInfo gone = p.info();
+        SignalResponse update = SignalResponse.newBuilder()
+                .setUpdate(ParticipantUpdate.newBuilder().addParticipants(gone)).build();
+        for (Participant q : participants()) {
+            // why: after a DUPLICATE_IDENTITY eviction the newcomer has the same identity; SDKs match their local
+            // participant by identity and must not read the old session's departure as their own
+            if (q != p && !q.identity().equals(p.identity())) {
+                q.send(update);
+            }
+        }
         List<CompletableFuture<Void>> unsubscribed = new ArrayList<>();
         List<PublishedTrack> tracks = p.tracks();
         for (Participant q : participants()) {

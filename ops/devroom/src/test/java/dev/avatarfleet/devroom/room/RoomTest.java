@@ -100,10 +100,14 @@ class RoomTest {
     void sameIdentityEvictsTheOldSession() throws Exception {
         Room room = registry.open("dup");
         Joined first = join(room, "a", true, false);
-        join(room, "a", true, false);
+        Joined other = join(room, "b", true, false);
+        Joined second = join(room, "a", true, false);
+        assertTrue(second.recorder.updatesAbout("a").isEmpty(), "the newcomer never hears of the old session");
+        assertEquals(ParticipantInfo.State.DISCONNECTED, other.recorder.updatesAbout("a").stream()
+                .filter(i -> i.getSid().equals(first.participant.sid())).toList().getLast().getState());
         assertTrue(first.recorder.sent.stream().anyMatch(r -> r.hasLeave()
                 && r.getLeave().getReason() == DisconnectReason.DUPLICATE_IDENTITY));
-        assertEquals(1, room.participants().size());
+        assertEquals(2, room.participants().size());
     }
 
     @Test
