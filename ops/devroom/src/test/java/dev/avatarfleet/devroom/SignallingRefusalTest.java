@@ -125,7 +125,16 @@ class SignallingRefusalTest {
         try (SignalClient good = join("bounds-room", "good");
              SignalClient garbage = join("bounds-room", "garbage");
              SignalClient json = join("bounds-room", "json");
-             SignalClient big = join("bounds-room", "big")) {
+             SignalClient big = join("bounds-room", "big");
+             SignalClient flood = join("bounds-room", "flood")) {
+            for (int i = 0; i < 400 && !flood.closed.isDone(); i++) {
+                try {
+                    flood.send(SignalRequest.newBuilder().setPing(i).build());
+                } catch (ExecutionException e) {
+                    break;
+                }
+            }
+            assertTrue(flood.closed.get(5, TimeUnit.SECONDS).contains("messages per second"));
             garbage.sendRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02});
             json.sendText("{\"offer\": [not json");
             try {

@@ -50,6 +50,7 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
     // why: data for a receiver that cannot keep up is dropped, like livekit-server's ErrDataDroppedBySlowReader
     private static final long MAX_BUFFERED_BYTES = 8L * 1024 * 1024;
     private static final int MAX_QUEUED_BEFORE_OPEN = 1024;
+    private static final int MAX_PENDING_CANDIDATES = 256;
     private final Participant participant;
     private final MediaEvents events;
     private final PeerConnectionFactory receiveFactory;
@@ -172,13 +173,17 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
         }
         if (trickle.getTarget() == SignalTarget.PUBLISHER) {
             if (publisher == null || publisher.getRemoteDescription() == null) {
-                pendingPublisherCandidates.add(candidate);
+                if (pendingPublisherCandidates.size() < MAX_PENDING_CANDIDATES) {
+                    pendingPublisherCandidates.add(candidate);
+                }
             } else {
                 publisher.addIceCandidate(candidate);
             }
         } else if (subscriber != null) {
             if (subscriber.getRemoteDescription() == null) {
-                pendingSubscriberCandidates.add(candidate);
+                if (pendingSubscriberCandidates.size() < MAX_PENDING_CANDIDATES) {
+                    pendingSubscriberCandidates.add(candidate);
+                }
             } else {
                 subscriber.addIceCandidate(candidate);
             }
