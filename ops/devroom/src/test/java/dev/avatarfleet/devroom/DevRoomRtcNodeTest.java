@@ -28,7 +28,7 @@ class DevRoomRtcNodeTest {
     private static final int MICROPHONE = 2;
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void twoRtcNodeParticipantsExchangeMediaDataRpcAndStreams() throws Exception {
         MediaNetwork net = MediaNetwork.fromEnvironment();
         String room = "rtc-node-room";
@@ -39,10 +39,10 @@ class DevRoomRtcNodeTest {
                     "TOKEN_ALICE", tokens.participant(room, "alice").agent(true).mint(),
                     "TOKEN_BOB", tokens.participant(room, "bob").mint(),
                     "TOKEN_CAROL", tokens.participant(room, "carol").mint(),
-                    "ADMIN_TOKEN", tokens.admin(room).mint(), "TIMEOUT_MS", "75000");
+                    "ADMIN_TOKEN", tokens.admin(room).mint(), "TIMEOUT_MS", "40000");
             NodeScript.Result run;
             try (NodeScript script = NodeScript.start(NodeScript.sdkTestsDirectory(), "rtc-node-room.mjs", List.of(), env)) {
-                run = script.await(Duration.ofSeconds(90));
+                run = script.await(Duration.ofSeconds(50));
             }
             assertEquals(0, run.exitCode(), run.describe());
             String line = run.stdout().lines().filter(l -> l.startsWith("RESULT ")).findFirst()
