@@ -1,9 +1,10 @@
 // Two @livekit/rtc-node participants in one room on the dev room server (run by DevRoomRtcNodeTest).
 // "alice" publishes avatar_video (CAMERA, 320x240 @ 25 fps) and avatar_audio (MICROPHONE, 48 kHz tone);
-// "bob" must receive >= 100 video frames and audio, a reliable data packet, an RPC answer and a byte stream;
-// then RemoveParticipant(alice) must disconnect alice and tell bob. Prints one line "RESULT {json}" and exits 0
+// "bob" must receive >= 100 video frames and audio; "carol" (autoSubscribe off) subscribes to avatar_video
+// explicitly (UpdateSubscription) and must get >= 25 frames; bob must also get a reliable data packet, an RPC answer and a byte stream;
+// then alice unpublishes avatar_audio (bob must see it go) and RemoveParticipant(alice) must disconnect alice and tell bob. Prints one line "RESULT {json}" and exits 0
 // on success; exits non-zero with "FAIL ..." otherwise. Env: URL, HTTP_URL, ROOM, TOKEN_ALICE, TOKEN_BOB,
-// ADMIN_TOKEN, TIMEOUT_MS.
+// TOKEN_CAROL, ADMIN_TOKEN, TIMEOUT_MS.
 import {
   AudioFrame, AudioSource, AudioStream, LocalAudioTrack, LocalVideoTrack, Room, RoomEvent, TrackKind,
   TrackPublishOptions, TrackSource, VideoBufferType, VideoFrame, VideoSource, VideoStream, dispose,
@@ -32,8 +33,22 @@ const gotStream = deferred();
 const aliceGone = deferred();
 const aliceDisconnected = deferred();
 
+const gotCarolVideo = deferred();
+const audioUnpublished = deferred();
 const alice = new Room();
 const bob = new Room();
+const carol = new Room();
+result.carolFrames = 0;
+carol.on(RoomEvent.TrackPublished, (publication, participant) => {
+  if (publication.name === 'avatar_video') publication.setSubscribed(true);
+});
+carol.on(RoomEvent.TrackSubscribed, async (track, publication) => {
+  result.carolTracks = [...(result.carolTracks ?? []), publication.name];
+  if (track.kind !== TrackKind.KIND_VIDEO) return;
+  for await (const event of new VideoStream(track)) {
+    if (++result.carolFrames >= 25) { gotCarolVideo.resolve(); break; }
+  }
+});
 
 bob.on(RoomEvent.TrackSubscribed, async (track, publication, participant) => {
   result.tracks.push({ name: publication.name, source: publication.source, kind: track.kind, from: participant.identity });
@@ -51,6 +66,9 @@ bob.on(RoomEvent.TrackSubscribed, async (track, publication, participant) => {
       if (result.audioNonSilent >= 50) { gotAudio.resolve(); break; }
     }
   }
+});
+bob.on(RoomEvent.TrackUnpublished, (publication, participant) => {
+  if (publication.name === 'avatar_audio') { result.bobSawUnpublish = participant.identity; audioUnpublished.resolve(); }
 });
 bob.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => {
   if (topic === 'reliable-test') {
@@ -75,6 +93,7 @@ bob.registerByteStreamHandler('files', async (reader, info) => {
 
 await bob.connect(env.URL, env.TOKEN_BOB, { autoSubscribe: true, dynacast: false });
 bob.localParticipant.registerRpcMethod('echo', async (data) => `echo:${data.payload} from ${data.callerIdentity}`);
+await carol.connect(env.URL, env.TOKEN_CAROL, { autoSubscribe: false, dynacast: false });
 await alice.connect(env.URL, env.TOKEN_ALICE, { autoSubscribe: true, dynacast: false });
 log('both connected');
 
@@ -90,7 +109,7 @@ const audio = new AudioSource(48000, 1);
 const audioTrack = LocalAudioTrack.createAudioTrack('avatar_audio', audio);
 const audioOptions = new TrackPublishOptions();
 audioOptions.source = TrackSource.SOURCE_MICROPHONE;
-await alice.localParticipant.publishTrack(audioTrack, audioOptions);
+const audioPublication = await alice.localParticipant.publishTrack(audioTrack, audioOptions);
 log('alice published');
 
 let tick = 0;
@@ -120,7 +139,7 @@ let audioRunning = true;
   }
 })().catch((e) => log('audio loop', e));
 
-await Promise.all([gotVideo.promise, gotAudio.promise]);
+await Promise.all([gotVideo.promise, gotAudio.promise, gotCarolVideo.promise]);
 log('media arrived', result.videoFrames, result.audioNonSilent);
 
 await alice.localParticipant.publishData(new TextEncoder().encode('hello over reliable'),
@@ -136,8 +155,11 @@ await writer.close();
 await Promise.all([gotData.promise, gotStream.promise]);
 log('data, rpc and stream arrived');
 
-clearInterval(videoTimer);
 audioRunning = false;
+await alice.localParticipant.unpublishTrack(audioPublication.sid);
+await audioUnpublished.promise;
+log('audio unpublished');
+clearInterval(videoTimer);
 const removal = await fetch(`${env.HTTP_URL}/twirp/livekit.RoomService/RemoveParticipant`, {
   method: 'POST',
   headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
@@ -148,5 +170,6 @@ await Promise.all([aliceGone.promise, aliceDisconnected.promise]);
 clearTimeout(killer);
 console.log('RESULT ' + JSON.stringify(result));
 await bob.disconnect();
+await carol.disconnect();
 await dispose();
 process.exit(0);

@@ -41,7 +41,8 @@ public record DevRoomConfig(String host, int port, String apiKey, String apiSecr
     // why: a v0 offer with many transceivers is ~20 KB of SDP; 256 KiB leaves room and still bounds memory
     static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
     static final int DEFAULT_MAX_TRACKS = 8;
-    static final int DEFAULT_JOINS_PER_SECOND = 20;
+    // why: generous for test suites that churn sessions; a join storm still cannot starve the server
+    static final int DEFAULT_JOINS_PER_SECOND = 100;
 
     /** Validates the settings. */
     public DevRoomConfig {

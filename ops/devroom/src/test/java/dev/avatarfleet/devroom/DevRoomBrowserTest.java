@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DevRoomBrowserTest {
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void browserRendersRemoteVideo(@TempDir Path profile) throws Exception {
         MediaNetwork net = MediaNetwork.fromEnvironment();
         Path sdk = NodeScript.sdkTestsDirectory();
@@ -44,10 +44,10 @@ class DevRoomBrowserTest {
                     "URL", server.wsUrl(), "PAGE_URL", origin + "/index.html",
                     "TOKEN_AVATAR", server.tokens().participant(room, "avatar").agent(true).mint(),
                     "TOKEN_VIEWER", server.tokens().participant(room, "viewer").mint(),
-                    "PROFILE_DIR", profile.toString(), "TIMEOUT_MS", "75000");
+                    "PROFILE_DIR", profile.toString(), "TIMEOUT_MS", "40000");
             NodeScript.Result run;
             try (NodeScript script = NodeScript.start(sdk, "browser-room.mjs", List.of(), env)) {
-                run = script.await(Duration.ofSeconds(90));
+                run = script.await(Duration.ofSeconds(50));
             }
             assertEquals(0, run.exitCode(), run.describe());
             String line = run.stdout().lines().filter(l -> l.startsWith("RESULT ")).findFirst()

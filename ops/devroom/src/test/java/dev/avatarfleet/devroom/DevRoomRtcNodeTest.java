@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The official {@code @livekit/rtc-node} SDK against the dev room server, inside the media network namespace:
- * video and audio forwarded with their names and sources, reliable data, RPC and a byte stream relayed whole,
+ * video and audio forwarded with their names and sources (auto-subscribed, and to a third participant only
+ * the track it subscribed to), reliable data, RPC and a byte stream relayed whole,
  * and RemoveParticipant seen by both sides (ops/sdk-tests/rtc-node-room.mjs).
  */
 @Tag("media")
@@ -27,7 +28,7 @@ class DevRoomRtcNodeTest {
     private static final int MICROPHONE = 2;
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void twoRtcNodeParticipantsExchangeMediaDataRpcAndStreams() throws Exception {
         MediaNetwork net = MediaNetwork.fromEnvironment();
         String room = "rtc-node-room";
@@ -37,10 +38,11 @@ class DevRoomRtcNodeTest {
                     "URL", server.wsUrl(), "HTTP_URL", server.httpUrl(), "ROOM", room,
                     "TOKEN_ALICE", tokens.participant(room, "alice").agent(true).mint(),
                     "TOKEN_BOB", tokens.participant(room, "bob").mint(),
-                    "ADMIN_TOKEN", tokens.admin(room).mint(), "TIMEOUT_MS", "75000");
+                    "TOKEN_CAROL", tokens.participant(room, "carol").mint(),
+                    "ADMIN_TOKEN", tokens.admin(room).mint(), "TIMEOUT_MS", "40000");
             NodeScript.Result run;
             try (NodeScript script = NodeScript.start(NodeScript.sdkTestsDirectory(), "rtc-node-room.mjs", List.of(), env)) {
-                run = script.await(Duration.ofSeconds(90));
+                run = script.await(Duration.ofSeconds(50));
             }
             assertEquals(0, run.exitCode(), run.describe());
             String line = run.stdout().lines().filter(l -> l.startsWith("RESULT ")).findFirst()
@@ -51,6 +53,8 @@ class DevRoomRtcNodeTest {
             assertEquals("320x240", result.get("videoSize").asText(), line);
             assertTrue(result.get("audioNonSilent").asInt() >= 50, line);
             assertTrack(result, "avatar_video", CAMERA);
+            assertTrue(result.get("carolFrames").asInt() >= 25, "explicit UpdateSubscription: " + line);
+            assertEquals("[\"avatar_video\"]", result.get("carolTracks").toString(), "carol asked for video only: " + line);
             assertTrack(result, "avatar_audio", MICROPHONE);
             assertEquals("hello over reliable", result.at("/data/text").asText(), line);
             assertEquals("alice", result.at("/data/from").asText(), line);
@@ -59,6 +63,7 @@ class DevRoomRtcNodeTest {
             assertEquals(result.get("sentSha256").asText(), result.at("/stream/sha256").asText(), line);
             assertEquals("alice", result.at("/stream/from").asText(), line);
             assertEquals("v", result.at("/stream/attr").asText(), line);
+            assertEquals("alice", result.get("bobSawUnpublish").asText(), "unpublished audio announced: " + line);
             assertEquals(200, result.get("removeStatus").asInt(), line);
             assertTrue(result.get("bobSawAliceLeave").asBoolean(), line);
             assertEquals(4, result.get("aliceDisconnectReason").asInt(), "PARTICIPANT_REMOVED: " + line);

@@ -125,7 +125,16 @@ class SignallingRefusalTest {
         try (SignalClient good = join("bounds-room", "good");
              SignalClient garbage = join("bounds-room", "garbage");
              SignalClient json = join("bounds-room", "json");
-             SignalClient big = join("bounds-room", "big")) {
+             SignalClient big = join("bounds-room", "big");
+             SignalClient flood = join("bounds-room", "flood")) {
+            for (int i = 0; i < 400 && !flood.closed.isDone(); i++) {
+                try {
+                    flood.send(SignalRequest.newBuilder().setPing(i).build());
+                } catch (ExecutionException e) {
+                    break;
+                }
+            }
+            assertTrue(flood.closed.get(5, TimeUnit.SECONDS).contains("messages per second"));
             garbage.sendRaw(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02});
             json.sendText("{\"offer\": [not json");
             try {
@@ -143,6 +152,33 @@ class SignallingRefusalTest {
             assertFalse(good.closed.isDone());
             org.awaitility.Awaitility.await().atMost(WAIT).until(
                     () -> server.rooms().find("bounds-room").orElseThrow().participants().size() == 1);
+        }
+    }
+
+    private static HttpResponse<byte[]> twirp(String method, String token, com.google.protobuf.Message body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.httpUrl() + "/twirp/livekit.RoomService/" + method))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void listRoomsAndDeleteRoomOverProtobufTwirp() throws Exception {
+        try (SignalClient member = join("doomed-room", "member")) {
+            HttpResponse<byte[]> listed = twirp("ListRooms", server.tokens().admin("").mint(),
+                    livekit.LivekitRoom.ListRoomsRequest.newBuilder().addNames("doomed-room").build());
+            assertEquals(200, listed.statusCode());
+            livekit.LivekitRoom.ListRoomsResponse rooms = livekit.LivekitRoom.ListRoomsResponse.parseFrom(listed.body());
+            assertEquals("doomed-room", rooms.getRooms(0).getName());
+            assertEquals(1, rooms.getRooms(0).getNumParticipants());
+            assertEquals(401, twirp("ListRooms", server.tokens().participant("doomed-room", "x").mint(),
+                    livekit.LivekitRoom.ListRoomsRequest.getDefaultInstance()).statusCode());
+            assertEquals(404, twirp("DeleteRoom", server.tokens().admin("no-such-room").mint(),
+                    livekit.LivekitRoom.DeleteRoomRequest.newBuilder().setRoom("no-such-room").build()).statusCode());
+            assertEquals(200, twirp("DeleteRoom", server.tokens().admin("doomed-room").mint(),
+                    livekit.LivekitRoom.DeleteRoomRequest.newBuilder().setRoom("doomed-room").build()).statusCode());
+            assertEquals(DisconnectReason.ROOM_DELETED, member.await(SignalResponse::hasLeave, WAIT).getLeave().getReason());
+            assertTrue(server.rooms().find("doomed-room").isEmpty());
         }
     }
 

@@ -50,6 +50,7 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
     // why: data for a receiver that cannot keep up is dropped, like livekit-server's ErrDataDroppedBySlowReader
     private static final long MAX_BUFFERED_BYTES = 8L * 1024 * 1024;
     private static final int MAX_QUEUED_BEFORE_OPEN = 1024;
+    private static final int MAX_PENDING_CANDIDATES = 256;
     private final Participant participant;
     private final MediaEvents events;
     private final PeerConnectionFactory receiveFactory;
@@ -136,13 +137,21 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
         Map<String, String> msids = new HashMap<>(msidByMid);
         msids.putAll(Sdp.msidTrackIdByMid(offer.getSdp()));
         msidByMid = Map.copyOf(msids);
-        Async.set(o -> publisher.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offer.getSdp()), o));
+        String sdp = Sdp.oneStreamPerTrack(offer.getSdp());
+        Async.set(o -> publisher.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sdp), o));
         RTCSessionDescription answer = Async.create(o -> publisher.createAnswer(new RTCAnswerOptions(), o));
         Async.set(o -> publisher.setLocalDescription(answer, o));
         events.signal(SignalResponse.newBuilder().setAnswer(SessionDescription.newBuilder()
                 .setType("answer").setSdp(answer.sdp).setId(offer.getId())).build());
         pendingPublisherCandidates.forEach(publisher::addIceCandidate);
         pendingPublisherCandidates.clear();
+        for (String mid : Sdp.notSendingMids(sdp)) {
+            ForwardedTrack ended = published.remove(mid);
+            if (ended != null) {
+                ended.detach();
+                events.trackEnded(ended.trackSid());
+            }
+        }
     }
 
     @Override
@@ -164,13 +173,17 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
         }
         if (trickle.getTarget() == SignalTarget.PUBLISHER) {
             if (publisher == null || publisher.getRemoteDescription() == null) {
-                pendingPublisherCandidates.add(candidate);
+                if (pendingPublisherCandidates.size() < MAX_PENDING_CANDIDATES) {
+                    pendingPublisherCandidates.add(candidate);
+                }
             } else {
                 publisher.addIceCandidate(candidate);
             }
         } else if (subscriber != null) {
             if (subscriber.getRemoteDescription() == null) {
-                pendingSubscriberCandidates.add(candidate);
+                if (pendingSubscriberCandidates.size() < MAX_PENDING_CANDIDATES) {
+                    pendingSubscriberCandidates.add(candidate);
+                }
             } else {
                 subscriber.addIceCandidate(candidate);
             }
@@ -367,9 +380,7 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
 
         @Override
         public void onMessage(RTCDataChannelBuffer buffer) {
-            if (!inbound) {
-                return;
-            }
+            // why: SDKs send on the publisher connection; a client that only has the subscriber one may send there
             // why: the buffer is native memory valid only during this callback
             byte[] bytes = new byte[buffer.data.remaining()];
             buffer.data.get(bytes);

@@ -21,6 +21,9 @@ public interface MediaEvents {
     /** @param media a forwarded copy of a published track, ready for subscribers */
     void forwardReady(ForwardedMedia media);
 
+    /** @param trackSid a published track whose sender the client removed (unpublish) */
+    void trackEnded(String trackSid);
+
     /** @param packet a DataPacket from the client @param lossy whether it came on {@code _lossy} */
     void dataReceived(byte[] packet, boolean lossy);
 }

@@ -36,6 +36,7 @@ public final class Participant {
     private final AtomicBoolean gone = new AtomicBoolean();
     private final Map<String, PublishedTrack> tracks = new LinkedHashMap<>();
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private volatile ParticipantMedia media;
     private volatile Instant lastSeen;
     private String name;
@@ -150,6 +151,11 @@ public final class Participant {
         return subscribed;
     }
 
+    /** @return track sids it asked for with UpdateSubscription (kept until their media arrives) */
+    Set<String> wanted() {
+        return wanted;
+    }
+
     synchronized void disconnected(DisconnectReason reason) {
         state = ParticipantInfo.State.DISCONNECTED;
         disconnectReason = reason;
@@ -168,6 +174,15 @@ public final class Participant {
     synchronized void addTrack(PublishedTrack t) {
         tracks.put(t.cid, t);
         version++;
+    }
+
+    synchronized Optional<PublishedTrack> removeTrack(String trackSid) {
+        Optional<PublishedTrack> t = tracks.values().stream().filter(x -> x.info.getSid().equals(trackSid)).findFirst();
+        t.ifPresent(x -> {
+            tracks.remove(x.cid);
+            version++;
+        });
+        return t;
     }
 
     synchronized Optional<PublishedTrack> trackByCid(String cid) {

@@ -186,7 +186,16 @@ public final class Room {
             return;
         }
         p.disconnected(reason);
-        broadcastUpdate(p.info(), p);
+        ParticipantInfo gone = p.info();
+        SignalResponse update = SignalResponse.newBuilder()
+                .setUpdate(ParticipantUpdate.newBuilder().addParticipants(gone)).build();
+        for (Participant q : participants()) {
+            // why: after a DUPLICATE_IDENTITY eviction the newcomer has the same identity; SDKs match their local
+            // participant by identity and must not read the old session's departure as their own
+            if (q != p && !q.identity().equals(p.identity())) {
+                q.send(update);
+            }
+        }
         List<CompletableFuture<Void>> unsubscribed = new ArrayList<>();
         List<PublishedTrack> tracks = p.tracks();
         for (Participant q : participants()) {
@@ -315,7 +324,8 @@ public final class Room {
         }
         track.get().media = media;
         for (Participant q : participants()) {
-            if (q != p && q.grants().canSubscribe() && q.client().autoSubscribe()) {
+            if (q != p && q.grants().canSubscribe()
+                    && (q.client().autoSubscribe() || q.wanted().contains(media.trackSid()))) {
                 subscribe(q, p, track.get());
             }
         }
@@ -347,13 +357,52 @@ public final class Room {
                     continue;
                 }
                 if (req.getSubscribe()) {
+                    // why: SDKs subscribe as soon as the track is announced, often before its media arrived;
+                    // forwardReady honours the wish then
+                    q.wanted().add(trackSid);
                     if (q.grants().canSubscribe() && t.get().media != null) {
                         subscribe(q, p, t.get());
                     }
-                } else if (q.subscribed().remove(trackSid)) {
-                    q.run(() -> q.media().unsubscribe(trackSid));
+                } else {
+                    q.wanted().remove(trackSid);
+                    if (q.subscribed().remove(trackSid)) {
+                        q.run(() -> q.media().unsubscribe(trackSid));
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * The client stopped sending one of its tracks: announce it, stop forwarding it and free the copy.
+     *
+     * @param p        publisher
+     * @param trackSid the track
+     */
+    public void unpublish(Participant p, String trackSid) {
+        Optional<PublishedTrack> removed = p.removeTrack(trackSid);
+        if (removed.isEmpty()) {
+            return;
+        }
+        p.send(SignalResponse.newBuilder().setTrackUnpublished(
+                livekit.LivekitRtc.TrackUnpublishedResponse.newBuilder().setTrackSid(trackSid)).build());
+        broadcastUpdate(p.info(), p);
+        List<CompletableFuture<Void>> unsubscribed = new ArrayList<>();
+        for (Participant q : participants()) {
+            q.wanted().remove(trackSid);
+            if (q.subscribed().remove(trackSid)) {
+                unsubscribed.add(q.call(() -> q.media().unsubscribe(trackSid)));
+            }
+        }
+        ForwardedMedia media = removed.get().media;
+        if (media != null) {
+            CompletableFuture.allOf(unsubscribed.toArray(CompletableFuture[]::new))
+                    .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .whenComplete((ok, error) -> {
+                        if (error == null) {
+                            media.close();
+                        }
+                    });
         }
     }
 

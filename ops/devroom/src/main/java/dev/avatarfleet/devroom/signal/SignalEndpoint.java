@@ -44,6 +44,10 @@ public final class SignalEndpoint implements WsListener {
     private final MediaFactory media;
     private final ByteArrayOutputStream partialBinary = new ByteArrayOutputStream();
     private final StringBuilder partialText = new StringBuilder();
+    // why: SDKs send a handful of messages a second (pings, trickles); a flood is an attack on the shared executor
+    static final int MAX_MESSAGES_PER_SECOND = 200;
+    private long windowStartMs;
+    private int messagesInWindow;
     private Grants grants;
     private ClientDetails client;
     private WsSignalChannel channel;
@@ -228,7 +232,20 @@ public final class SignalEndpoint implements WsListener {
         onClose(session, WsCloseCodes.UNEXPECTED_CONDITION, String.valueOf(t.getMessage()));
     }
 
+    private boolean flooding() {
+        long now = config.clock().millis();
+        if (now - windowStartMs >= 1000) {
+            windowStartMs = now;
+            messagesInWindow = 0;
+        }
+        return ++messagesInWindow > MAX_MESSAGES_PER_SECOND;
+    }
+
     private void dispatch(SignalRequest request) {
+        if (flooding()) {
+            reject(WsCloseCodes.VIOLATED_POLICY, "more than " + MAX_MESSAGES_PER_SECOND + " messages per second");
+            return;
+        }
         Participant p = participant;
         Room r = room;
         p.touch();
@@ -273,6 +290,14 @@ public final class SignalEndpoint implements WsListener {
                 forwarded.close();
             } else {
                 r.forwardReady(participant, forwarded);
+            }
+        }
+
+        @Override
+        public void trackEnded(String trackSid) {
+            Room r = room;
+            if (r != null) {
+                r.unpublish(participant, trackSid);
             }
         }
 

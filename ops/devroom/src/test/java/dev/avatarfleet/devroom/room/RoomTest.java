@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Presence, bounds and data relay of one room, with recording signalling and media in place of sockets and WebRTC. */
 class RoomTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final DevRoomConfig config = DevRoomConfig.defaults("127.0.0.1").withBounds(3, 4096, 2, 100).withClock(clock);
+    private final DevRoomConfig config = DevRoomConfig.defaults("127.0.0.1").withBounds(4, 4096, 2, 100).withClock(clock);
     private final RoomRegistry registry = new RoomRegistry(config);
 
     private static final class Recorder implements SignalChannel, ParticipantMedia {
@@ -47,7 +47,8 @@ class RoomTest {
         @Override public void onPublisherOffer(SessionDescription offer) { }
         @Override public void onSubscriberAnswer(SessionDescription answer) { }
         @Override public void onTrickle(TrickleRequest trickle) { }
-        @Override public void subscribe(String publisherSid, ForwardedMedia media) { }
+        final List<String> subscriptions = new CopyOnWriteArrayList<>();
+        @Override public void subscribe(String publisherSid, ForwardedMedia media) { subscriptions.add(media.trackSid()); }
         @Override public void unsubscribe(String trackSid) { }
         @Override public void sendData(byte[] packet, boolean lossy) { data.add(packet); }
         @Override public void close() { }
@@ -63,10 +64,15 @@ class RoomTest {
     }
 
     private Joined join(Room room, String identity, boolean canPublishData, boolean canUpdateMetadata) throws Exception {
+        return join(room, identity, canPublishData, canUpdateMetadata, true);
+    }
+
+    private Joined join(Room room, String identity, boolean canPublishData, boolean canUpdateMetadata,
+                        boolean autoSubscribe) throws Exception {
         Recorder r = new Recorder();
         Grants g = new Grants(identity, identity + "-name", false, "", Map.of(), room.name(), true, true, true,
                 canPublishData, canUpdateMetadata, false, false);
-        Participant p = new Participant(g, new ClientDetails("test", 17, 0, true), r, clock);
+        Participant p = new Participant(g, new ClientDetails("test", 17, 0, autoSubscribe), r, clock);
         p.attachMedia(r);
         room.join(p);
         return new Joined(p, r);
@@ -94,10 +100,14 @@ class RoomTest {
     void sameIdentityEvictsTheOldSession() throws Exception {
         Room room = registry.open("dup");
         Joined first = join(room, "a", true, false);
-        join(room, "a", true, false);
+        Joined other = join(room, "b", true, false);
+        Joined second = join(room, "a", true, false);
+        assertTrue(second.recorder.updatesAbout("a").isEmpty(), "the newcomer never hears of the old session");
+        assertEquals(ParticipantInfo.State.DISCONNECTED, other.recorder.updatesAbout("a").stream()
+                .filter(i -> i.getSid().equals(first.participant.sid())).toList().getLast().getState());
         assertTrue(first.recorder.sent.stream().anyMatch(r -> r.hasLeave()
                 && r.getLeave().getReason() == DisconnectReason.DUPLICATE_IDENTITY));
-        assertEquals(1, room.participants().size());
+        assertEquals(2, room.participants().size());
     }
 
     @Test
@@ -106,7 +116,8 @@ class RoomTest {
         Joined a = join(room, "a", true, false);
         join(room, "b", true, false);
         join(room, "c", true, false);
-        assertThrows(Room.RoomRefused.class, () -> join(room, "d", true, false));
+        join(room, "d", true, false);
+        assertThrows(Room.RoomRefused.class, () -> join(room, "e", true, false));
         for (int i = 0; i < 3; i++) {
             room.addTrack(a.participant, AddTrackRequest.newBuilder().setCid("cid" + i).setName("t" + i)
                     .setType(TrackType.VIDEO).setSource(TrackSource.CAMERA).build());
@@ -131,6 +142,28 @@ class RoomTest {
         assertEquals(TrackSource.CAMERA, seen.getTracks(0).getSource());
         assertEquals(room.claimTrack(avatar.participant, "v", true).orElseThrow(), seen.getTracks(0).getSid());
         assertTrue(room.claimTrack(avatar.participant, "v", true).isEmpty(), "a track is claimed once");
+    }
+
+    @Test
+    void forwardedTracksReachAutoSubscribersAndThoseWhoAskedEvenBeforeMediaArrived() throws Exception {
+        Room room = registry.open("subscriptions");
+        Joined avatar = join(room, "avatar", true, false);
+        Joined auto = join(room, "auto", true, false);
+        Joined manual = join(room, "manual", true, false, false);
+        Joined bystander = join(room, "bystander", true, false, false);
+        room.addTrack(avatar.participant, AddTrackRequest.newBuilder().setCid("v").setName("avatar_video")
+                .setType(TrackType.VIDEO).setSource(TrackSource.CAMERA).build());
+        String sid = room.claimTrack(avatar.participant, "v", true).orElseThrow();
+        room.updateSubscription(manual.participant, livekit.LivekitRtc.UpdateSubscription.newBuilder()
+                .addTrackSids(sid).setSubscribe(true).build());
+        room.forwardReady(avatar.participant, new ForwardedMedia() {
+            @Override public String trackSid() { return sid; }
+            @Override public void close() { }
+        });
+        await().atMost(Duration.ofSeconds(2)).until(() -> auto.recorder.subscriptions.equals(List.of(sid))
+                && manual.recorder.subscriptions.equals(List.of(sid)));
+        assertTrue(bystander.recorder.subscriptions.isEmpty());
+        assertTrue(avatar.recorder.subscriptions.isEmpty(), "never to the publisher itself");
     }
 
     @Test
