@@ -88,7 +88,7 @@ public final class RenderBench {
             List<long[]> stamps = new ArrayList<>();
             List<int[]> counts = new ArrayList<>();
             List<RenderSlot> slots = new ArrayList<>();
-            int warmTicks = 25;
+            int warmTicks = 50;
             int ticks = seconds * RenderClock.FPS;
             for (int i = 0; i < n; i++) {
                 long[] st = new long[warmTicks + ticks + 50];
@@ -102,6 +102,7 @@ public final class RenderBench {
                     c[0]++;
                 }));
             }
+            // why: the first call per batch shape is slow (100+ ms) and the load window needs 25 ticks to forget it
             Thread.sleep(1000L * (warmTicks / RenderClock.FPS));
             long skippedBefore = loop.stats().skipped();
             int[] startCounts = counts.stream().mapToInt(c -> c[0]).toArray();
