@@ -31,6 +31,7 @@ public final class BatchRenderLoop implements Renderer {
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong modelNanos = new AtomicLong();
     private AbsoluteSchedule schedule;
     private List<Slot> batchKey = List.of();
     private TUint8 batchImages;
@@ -87,7 +88,9 @@ public final class BatchRenderLoop implements Renderer {
 
     /** Counters for health pages and the benchmark. */
     public RenderStats stats() {
-        return new RenderStats(ticks.get(), skipped.get(), frames.get(), slots.size(), load.meanMs(), load.saturated());
+        long t = ticks.get();
+        return new RenderStats(t, skipped.get(), frames.get(), slots.size(), load.meanMs(),
+                t == 0 ? 0 : modelNanos.get() / 1e6 / t, load.saturated());
     }
 
     /**
@@ -97,10 +100,12 @@ public final class BatchRenderLoop implements Renderer {
      * @param skipped    ticks skipped because the loop fell more than one tick behind
      * @param frames     frames handed to sinks
      * @param sessions   sessions attached now
-     * @param meanTickMs mean cost of the recent ticks
-     * @param saturated  whether the loop takes no more sessions
+     * @param meanTickMs  mean cost of the recent ticks
+     * @param meanModelMs mean time of the model call per tick, over all ticks
+     * @param saturated   whether the loop takes no more sessions
      */
-    public record RenderStats(long ticks, long skipped, long frames, int sessions, double meanTickMs, boolean saturated) {
+    public record RenderStats(long ticks, long skipped, long frames, int sessions, double meanTickMs, double meanModelMs,
+                              boolean saturated) {
     }
 
     private void runLoop() {
@@ -176,7 +181,10 @@ public final class BatchRenderLoop implements Renderer {
             Downsampler.to16k(pcm[i], audio16k, 0);
             input.set(i, audio16k, s.tick * (RenderClock.TICK_NANOS / 1e9f), s.state, s.face);
         }
-        BatchOutput out = model.run(images(batch), input, false);
+        TUint8 imgs = images(batch);
+        long m0 = timer.nanoTime();
+        BatchOutput out = model.run(imgs, input, false);
+        modelNanos.addAndGet(timer.nanoTime() - m0);
         for (int i = 0; i < b; i++) {
             Slot s = batch.get(i);
             System.arraycopy(out.nextState(), i * ModelSignature.STATE_SIZE, s.state, 0, ModelSignature.STATE_SIZE);
