@@ -32,6 +32,7 @@ public final class BatchRenderLoop implements Renderer {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong modelNanos = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private AbsoluteSchedule schedule;
     private List<Slot> batchKey = List.of();
     private TUint8 batchImages;
@@ -89,7 +90,7 @@ public final class BatchRenderLoop implements Renderer {
     /** Counters for health pages and the benchmark. */
     public RenderStats stats() {
         long t = ticks.get();
-        return new RenderStats(t, skipped.get(), frames.get(), slots.size(), load.meanMs(),
+        return new RenderStats(t, skipped.get(), frames.get(), failures.get(), slots.size(), load.meanMs(),
                 t == 0 ? 0 : modelNanos.get() / 1e6 / t, load.saturated());
     }
 
@@ -99,12 +100,13 @@ public final class BatchRenderLoop implements Renderer {
      * @param ticks      ticks rendered (with at least one session)
      * @param skipped    ticks skipped because the loop fell more than one tick behind
      * @param frames     frames handed to sinks
+     * @param failures   ticks dropped because the model call failed
      * @param sessions   sessions attached now
      * @param meanTickMs  mean cost of the recent ticks
      * @param meanModelMs mean time of the model call per tick, over all ticks
      * @param saturated   whether the loop takes no more sessions
      */
-    public record RenderStats(long ticks, long skipped, long frames, int sessions, double meanTickMs, double meanModelMs,
+    public record RenderStats(long ticks, long skipped, long frames, long failures, int sessions, double meanTickMs, double meanModelMs,
                               boolean saturated) {
     }
 
@@ -183,11 +185,31 @@ public final class BatchRenderLoop implements Renderer {
         }
         TUint8 imgs = images(batch);
         long m0 = timer.nanoTime();
-        BatchOutput out = model.run(imgs, input, false);
-        modelNanos.addAndGet(timer.nanoTime() - m0);
+        BatchOutput out;
+        try {
+            out = model.run(imgs, input, false);
+        } catch (RuntimeException e) {
+            // why: one failed call (a foreign model's runtime error, say) must not end every session's video;
+            // this tick is dropped for all, the clock goes on, the next tick tries again
+            failures.incrementAndGet();
+            LOG.log(Level.WARNING, "the avatar model failed on a batch of " + b + "; tick dropped", e);
+            for (Slot s : batch) {
+                s.tick++;
+            }
+            return;
+        } finally {
+            modelNanos.addAndGet(timer.nanoTime() - m0);
+        }
         for (int i = 0; i < b; i++) {
             Slot s = batch.get(i);
             System.arraycopy(out.nextState(), i * ModelSignature.STATE_SIZE, s.state, 0, ModelSignature.STATE_SIZE);
+            for (int k = 0; k < ModelSignature.STATE_SIZE; k++) {
+                if (!Float.isFinite(s.state[k])) {
+                    // why: a NaN in the fed-back state would poison every later frame of the session
+                    java.util.Arrays.fill(s.state, 0f);
+                    break;
+                }
+            }
             RenderedFrame frame = new RenderedFrame(s.tick, width, height, out.i420()[i], pcm[i], speaking[i]);
             s.tick++;
             if (s.closed) {
