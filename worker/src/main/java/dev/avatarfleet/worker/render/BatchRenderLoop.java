@@ -255,14 +255,24 @@ public final class BatchRenderLoop implements Renderer {
         if (t != null) {
             t.interrupt();
             try {
-                t.join(2_000);
+                // why: a model call in flight takes at most a few hundred ms; the model must outlive it
+                t.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.severe("the render loop did not stop within 10 s");
             }
         } else {
             releaseImages();
         }
         slots.clear();
+    }
+
+    /** True once the loop's thread has ended (or it never had one): the model may then be closed. */
+    public boolean stopped() {
+        Thread t = thread;
+        return t == null || !t.isAlive();
     }
 
     /** One session's place in the batch. */

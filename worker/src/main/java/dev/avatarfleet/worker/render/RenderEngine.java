@@ -88,6 +88,11 @@ public final class RenderEngine implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
-        model.close();
+        if (loop.stopped()) {
+            model.close();
+        } else {
+            // why: closing the native session under a running call would crash the JVM; leaking it at shutdown does not
+            LOG.severe("render loop still running; the model is left open");
+        }
     }
 }
