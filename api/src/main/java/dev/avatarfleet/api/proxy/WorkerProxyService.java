@@ -3,6 +3,7 @@ package dev.avatarfleet.api.proxy;
 import dev.avatarfleet.api.http.ApiException;
 import dev.avatarfleet.api.http.LimitedInputStream;
 import dev.avatarfleet.api.http.MethodGuard;
+import dev.avatarfleet.common.bench.BenchmarkIterations;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -34,7 +35,6 @@ import java.util.regex.Pattern;
  */
 public final class WorkerProxyService implements HttpService {
     private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final int MAX_ITERATIONS = 10_000;
 
     private final WorkerDirectory workers;
     private final Duration timeout;
@@ -62,17 +62,11 @@ public final class WorkerProxyService implements HttpService {
     }
 
     private void benchmark(ServerRequest req, ServerResponse res) throws IOException, InterruptedException {
-        var iterations = req.query().first("iterations");
-        if (iterations.isPresent()) {
-            int n;
-            try {
-                n = Integer.parseInt(iterations.get().trim());
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("iterations must be a whole number");
-            }
-            if (n < 1 || n > MAX_ITERATIONS) {
-                throw ApiException.badRequest("iterations must be between 1 and " + MAX_ITERATIONS);
-            }
+        try {
+            // why: refused here already, so a bad request never takes a worker's time
+            BenchmarkIterations.parse(req.query().first("iterations").orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
         }
         forward(req, res, "POST", "/benchmark", passThroughQuery(req));
     }

@@ -1,6 +1,7 @@
 package dev.avatarfleet.worker.render;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.avatarfleet.common.bench.BenchmarkIterations;
 import dev.avatarfleet.common.image.InvalidImageException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -40,8 +41,6 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 public final class RenderHttpService implements HttpService {
 
-    /** Most iterations one /benchmark may ask for. */
-    public static final int MAX_ITERATIONS = 1000;
     /** Ticks /test-frame renders before answering with the last (mid-syllable, mouth open). */
     static final int TEST_FRAME_TICKS = 13;
     private static final int MAX_STRIP = 50;
@@ -71,13 +70,9 @@ public final class RenderHttpService implements HttpService {
     private void benchmark(ServerRequest req, ServerResponse res) {
         int iterations;
         try {
-            iterations = Integer.parseInt(req.query().first("iterations").orElse("10").trim());
-        } catch (NumberFormatException e) {
-            error(res, Status.BAD_REQUEST_400, "invalid_iterations", "iterations must be a whole number");
-            return;
-        }
-        if (iterations < 1 || iterations > MAX_ITERATIONS) {
-            error(res, Status.BAD_REQUEST_400, "invalid_iterations", "iterations must be between 1 and " + MAX_ITERATIONS);
+            iterations = BenchmarkIterations.parse(req.query().first("iterations").orElse(null));
+        } catch (IllegalArgumentException e) {
+            error(res, Status.BAD_REQUEST_400, "invalid_iterations", e.getMessage());
             return;
         }
         if (!benchmarking.tryAcquire()) {
