@@ -1,5 +1,6 @@
 package dev.avatarfleet.common.image;
 
+import dev.avatarfleet.common.config.Env;
 import java.util.Map;
 
 /**
@@ -32,26 +33,11 @@ public record ImageLimits(long maxBytes, long maxPixels, int maxSide) {
      *
      * @throws IllegalArgumentException naming the setting when a value is not a positive integer
      */
-    public static ImageLimits fromEnvironment(Map<String, String> env) {
+    public static ImageLimits fromEnvironment(Map<String, String> vars) {
+        Env env = new Env(vars);
         return new ImageLimits(
-                positive(env, "IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES),
-                positive(env, "IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS),
-                (int) Math.min(Integer.MAX_VALUE, positive(env, "IMAGE_MAX_SIDE", DEFAULT_MAX_SIDE)));
-    }
-
-    private static long positive(Map<String, String> env, String name, long fallback) {
-        String raw = env.get(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            long v = Long.parseLong(raw.trim());
-            if (v > 0) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // why: fall through to the one message that names the setting
-        }
-        throw new IllegalArgumentException(name + " must be a positive integer, got '" + raw + "'");
+                env.whole("IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES, 1, Long.MAX_VALUE),
+                env.whole("IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE),
+                env.integer("IMAGE_MAX_SIDE", DEFAULT_MAX_SIDE, 1, Integer.MAX_VALUE));
     }
 }

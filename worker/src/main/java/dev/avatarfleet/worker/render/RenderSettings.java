@@ -1,5 +1,6 @@
 package dev.avatarfleet.worker.render;
 
+import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.image.ImageLimits;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,32 +38,17 @@ public record RenderSettings(Path modelDir, int width, int height, int batchSize
      *
      * @throws IllegalArgumentException naming the setting and the allowed values
      */
-    public static RenderSettings fromEnvironment(Map<String, String> env) {
-        String dir = env.getOrDefault("MODEL_DIR", "");
-        Path modelDir = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "avatar-fleet-model") : Path.of(dir);
+    public static RenderSettings fromEnvironment(Map<String, String> vars) {
+        Env env = new Env(vars);
+        String dir = env.raw("MODEL_DIR");
+        Path modelDir = dir == null ? Path.of(System.getProperty("java.io.tmpdir"), "avatar-fleet-model") : Path.of(dir);
         return new RenderSettings(modelDir,
-                integer(env, "VIDEO_WIDTH", 512, 64, 1920),
-                integer(env, "VIDEO_HEIGHT", 512, 64, 1920),
-                integer(env, "MAX_SESSIONS", 8, 1, 1024),
-                integer(env, "TF_INTRA_OP_THREADS", 0, 0, 256),
-                integer(env, "AVATAR_CACHE_SIZE", 64, 1, 10_000),
-                !"false".equalsIgnoreCase(env.getOrDefault("FACE_DETECTION", "true").trim()),
-                ImageLimits.fromEnvironment(env));
-    }
-
-    private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
-        String raw = env.get(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            int v = Integer.parseInt(raw.trim());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // why: one message below names the setting and its range
-        }
-        throw new IllegalArgumentException(name + " must be an integer from " + min + " to " + max + ", got '" + raw + "'");
+                env.integer("VIDEO_WIDTH", 512, 64, 1920),
+                env.integer("VIDEO_HEIGHT", 512, 64, 1920),
+                env.integer("MAX_SESSIONS", 8, 1, 1024),
+                env.integer("TF_INTRA_OP_THREADS", 0, 0, 256),
+                env.integer("AVATAR_CACHE_SIZE", 64, 1, 10_000),
+                env.bool("FACE_DETECTION", true),
+                ImageLimits.fromEnvironment(vars));
     }
 }
