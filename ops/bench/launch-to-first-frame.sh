@@ -51,12 +51,11 @@ one_launch() { # ROOM IMAGE -> prints ms from POST /launch to the first decoded 
     || { echo "no first frame in $room (task $task: $status): $out" >&2; return 1; }
 }
 
-summary() { # NAME VALUES...
+summary() { # NAME VALUES... (in run order)
   local name=$1; shift
-  printf '%s\n' "$@" | sort -n | awk -v name="$name" '{v[NR]=$1} END {
+  printf '%s\n' "$@" | sort -n | awk -v name="$name" -v order="$*" '{v[NR]=$1} END {
     m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    printf "%-6s runs %d  median %d ms  max %d ms  min %d ms  (all: ", name, NR, m, v[NR], v[1]
-    for (i = 1; i <= NR; i++) printf "%s%s", v[i], (i < NR ? " " : ")\n") }'
+    printf "%-6s runs %d  median %d ms  max %d ms  min %d ms  (in run order: %s)\n", name, NR, m, v[NR], v[1], order }'
 }
 
 fresh=(); same=()
