@@ -276,6 +276,39 @@ class LaunchToRoomMediaTest {
         }
     }
 
+    @Test
+    @Timeout(value = 45, unit = TimeUnit.SECONDS)
+    void removeParticipantAsThePluginDoesOnShutdownCompletesTheTask() throws Exception {
+        String roomName = "remove-" + UUID.randomUUID().toString().substring(0, 8);
+        try (AgentProcess agent = agent(roomName, "agent-remove", "json", "silent", Map.of())) {
+            JsonNode launched = agent.await("launched", WAIT);
+            assertEquals(200, launched.path("status").asInt(), launched.toString());
+            String taskId = JSON.readTree(launched.path("body").asText()).path("task_id").asText();
+            List<String> seen = new ArrayList<>();
+            awaitStatus(taskId, "running", seen);
+            agent.await("first_frame", WAIT);
+            // AvatarSession.aclose of livekit-agents: RoomService RemoveParticipant(room, avatar identity)
+            HttpResponse<String> removed = http.send(HttpRequest.newBuilder(
+                            URI.create(room.httpUrl() + "/twirp/livekit.RoomService/RemoveParticipant"))
+                    .header("Authorization", "Bearer " + room.tokens().admin(roomName).mint())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"room\":\"" + roomName + "\",\"identity\":\"" + AVATAR + "\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, removed.statusCode(), removed.body());
+            agent.await("avatar_left", Duration.ofSeconds(10));
+            JsonNode completed = awaitStatus(taskId, "completed", seen);
+            assertEquals("participant_removed", completed.path("end_reason").asText(), completed.toString());
+            agent.await("done", WAIT);
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            String ready = get("/ready").body();
+            while (JSON.readTree(ready).path("available_sessions").asInt() != MAX_SESSIONS && System.nanoTime() < until) {
+                Thread.sleep(100);
+                ready = get("/ready").body();
+            }
+            assertEquals(MAX_SESSIONS, JSON.readTree(ready).path("available_sessions").asInt(), "every slot is free again: " + ready);
+        }
+    }
+
     // ---- helpers ----
 
     static AgentProcess agent(String roomName, String identity, String format, String scenario, Map<String, String> extra)
