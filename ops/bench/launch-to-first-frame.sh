@@ -47,6 +47,9 @@ one_launch() { # ROOM IMAGE -> prints ms from POST /launch to the first decoded 
     case "$status" in completed|cancelled|failed) break ;; esac
     sleep 0.2
   done
+  # why: where the time goes, per run, on stderr: the avatar joined, its video track subscribed, first frame
+  echo "$out" | jq -rs --arg room "$room" '(map(select(.event=="launched"))[0].posted_at) as $t0
+    | "\($room): /launch reply +\(map(select(.event=="launched"))[0].at - $t0) ms, joined +\(map(select(.event=="avatar_joined"))[0].at - $t0) ms, video track +\(map(select(.event=="track" and .kind=="video"))[0].at - $t0) ms, first frame +\(map(select(.event=="first_frame"))[0].at - $t0) ms"' >&2 || true
   echo "$out" | jq -r 'select(.event=="first_frame") | .since_launch_ms' | grep . \
     || { echo "no first frame in $room (task $task: $status): $out" >&2; return 1; }
 }
