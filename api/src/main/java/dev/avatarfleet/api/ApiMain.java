@@ -3,7 +3,6 @@ package dev.avatarfleet.api;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
-import dev.avatarfleet.common.config.SettingsException;
 import dev.avatarfleet.common.image.ImageLimits;
 import io.helidon.logging.common.LogConfig;
 import java.time.Clock;
@@ -30,7 +29,7 @@ public final class ApiMain {
             settings = ApiSettings.fromEnvironment();
             fleet = FleetSettings.fromEnvironment(Env.system());
             imageLimits = ImageLimits.fromEnvironment(System.getenv());
-        } catch (SettingsException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             System.err.println("avatar-fleet api: bad setting: " + e.getMessage());
             System.exit(2);
             return;

@@ -6,6 +6,7 @@ import dev.avatarfleet.api.fleet.TaskEndWaiter;
 import dev.avatarfleet.api.health.HealthService;
 import dev.avatarfleet.api.http.ErrorMapping;
 import dev.avatarfleet.api.image.AvatarImageCheck;
+import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;
 import dev.avatarfleet.api.image.ImageResolver;
 import dev.avatarfleet.api.launch.ApiKeys;
@@ -47,7 +48,8 @@ public final class ApiNode implements AutoCloseable {
      */
     public static ApiNode start(ApiSettings settings, ImageLimits imageLimits, ControlPlane controlPlane, Clock clock) {
         ImageDownloader downloader = new ImageDownloader(settings.imageFetchConnectTimeout(), settings.imageFetchTimeout(),
-                settings.imageFetchMaxRedirects(), settings.maxImageBytes());
+                settings.imageFetchMaxRedirects(), settings.maxImageBytes(),
+                new DownloadTargetGuard(settings.imageFetchAllowPrivate()));
         ImageResolver images = new ImageResolver(downloader, new AvatarImageCheck(
                 new ImageLimits(settings.maxImageBytes(), imageLimits.maxPixels(), imageLimits.maxSide())));
         List<HttpService> services = List.of(

@@ -1,10 +1,11 @@
 package dev.avatarfleet.api;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+
+import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.SettingsException;
 
 /**
  * The API node's own settings, read from the environment once at start. A wrong value stops the
@@ -19,6 +20,8 @@ import java.util.function.Function;
  * @param imageFetchConnectTimeout IMAGE_FETCH_CONNECT_TIMEOUT_MS (default 3000)
  * @param imageFetchTimeout    IMAGE_FETCH_TIMEOUT_MS: whole download, redirects included (default 10000)
  * @param imageFetchMaxRedirects IMAGE_FETCH_MAX_REDIRECTS (default 3)
+ * @param imageFetchAllowPrivate IMAGE_FETCH_ALLOW_PRIVATE: let avatar_image_url reach loopback, link-local and
+ *                             private addresses (default false)
  * @param syncLaunchTimeout    LAUNCH_SYNC_TIMEOUT_SECONDS: how long async_mode=false holds the reply (default 600)
  * @param proxyTimeout         WORKER_PROXY_TIMEOUT_SECONDS: /benchmark and /test-frame to a worker (default 60)
  * @param proxyMaxBytes        WORKER_PROXY_MAX_BYTES: largest worker reply passed on (default 16 MiB)
@@ -32,6 +35,7 @@ public record ApiSettings(
         Duration imageFetchConnectTimeout,
         Duration imageFetchTimeout,
         int imageFetchMaxRedirects,
+        boolean imageFetchAllowPrivate,
         Duration syncLaunchTimeout,
         Duration proxyTimeout,
         long proxyMaxBytes) {
@@ -46,22 +50,23 @@ public record ApiSettings(
     }
 
     /** Settings from a map shaped like the environment (tests pass their own). */
-    public static ApiSettings from(Map<String, String> env) {
-        Reader r = new Reader(env);
+    public static ApiSettings from(Map<String, String> vars) {
+        Env env = new Env(vars);
         ApiSettings s = new ApiSettings(
-                r.string("API_HOST", "0.0.0.0"),
-                (int) r.number("API_PORT", DEFAULT_PORT, 0, 65535),
-                r.list("API_KEYS"),
-                r.number("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1024, 1L << 30),
-                r.number("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1024, 1L << 30),
-                Duration.ofMillis(r.number("IMAGE_FETCH_CONNECT_TIMEOUT_MS", 3000, 1, 600_000)),
-                Duration.ofMillis(r.number("IMAGE_FETCH_TIMEOUT_MS", 10_000, 1, 600_000)),
-                (int) r.number("IMAGE_FETCH_MAX_REDIRECTS", 3, 0, 20),
-                Duration.ofSeconds(r.number("LAUNCH_SYNC_TIMEOUT_SECONDS", 600, 1, 86_400)),
-                Duration.ofSeconds(r.number("WORKER_PROXY_TIMEOUT_SECONDS", 60, 1, 3600)),
-                r.number("WORKER_PROXY_MAX_BYTES", 16L * 1024 * 1024, 1024, 1L << 30));
+                env.string("API_HOST", "0.0.0.0"),
+                env.integer("API_PORT", DEFAULT_PORT, 0, 65535),
+                env.list("API_KEYS"),
+                env.whole("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1024, 1L << 30),
+                env.whole("MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES, 1024, 1L << 30),
+                env.millis("IMAGE_FETCH_CONNECT_TIMEOUT_MS", 3000, 1, 600_000),
+                env.millis("IMAGE_FETCH_TIMEOUT_MS", 10_000, 1, 600_000),
+                env.integer("IMAGE_FETCH_MAX_REDIRECTS", 3, 0, 20),
+                env.bool("IMAGE_FETCH_ALLOW_PRIVATE", false),
+                env.seconds("LAUNCH_SYNC_TIMEOUT_SECONDS", 600, 1, 86_400),
+                env.seconds("WORKER_PROXY_TIMEOUT_SECONDS", 60, 1, 3600),
+                env.whole("WORKER_PROXY_MAX_BYTES", 16L * 1024 * 1024, 1024, 1L << 30));
         if (s.maxImageBytes > s.maxUploadBytes) {
-            throw new IllegalArgumentException("MAX_IMAGE_BYTES (" + s.maxImageBytes + ") must not exceed MAX_UPLOAD_BYTES ("
+            throw new SettingsException("MAX_IMAGE_BYTES", "(" + s.maxImageBytes + ") must not exceed MAX_UPLOAD_BYTES ("
                     + s.maxUploadBytes + ")");
         }
         return s;
@@ -70,42 +75,6 @@ public record ApiSettings(
     /** The same settings with another port (tests bind port 0). */
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(host, newPort, apiKeys, maxUploadBytes, maxImageBytes, imageFetchConnectTimeout,
-                imageFetchTimeout, imageFetchMaxRedirects, syncLaunchTimeout, proxyTimeout, proxyMaxBytes);
-    }
-
-    private record Reader(Map<String, String> env) {
-        String string(String name, String fallback) {
-            String v = env.get(name);
-            return v == null || v.isBlank() ? fallback : v.trim();
-        }
-
-        List<String> list(String name) {
-            String v = env.get(name);
-            if (v == null || v.isBlank()) {
-                return List.of();
-            }
-            return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        }
-
-        long number(String name, long fallback, long min, long max) {
-            return parse(name, fallback, min, max, Long::parseLong);
-        }
-
-        private long parse(String name, long fallback, long min, long max, Function<String, Long> parser) {
-            String v = env.get(name);
-            if (v == null || v.isBlank()) {
-                return fallback;
-            }
-            long n;
-            try {
-                n = parser.apply(v.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number, was \"" + v + "\"");
-            }
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + n);
-            }
-            return n;
-        }
+                imageFetchTimeout, imageFetchMaxRedirects, imageFetchAllowPrivate, syncLaunchTimeout, proxyTimeout, proxyMaxBytes);
     }
 }

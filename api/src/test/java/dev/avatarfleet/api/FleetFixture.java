@@ -72,6 +72,8 @@ public final class FleetFixture implements AutoCloseable {
     public ApiNode node(Map<String, String> apiEnv) {
         Map<String, String> env = new HashMap<>(apiEnv);
         env.putIfAbsent("API_HOST", "127.0.0.1");
+        // why: the tests serve avatar images from 127.0.0.1
+        env.putIfAbsent("IMAGE_FETCH_ALLOW_PRIVATE", "true");
         env.put("API_PORT", "0");
         ApiNode node = ApiNode.start(ApiSettings.from(env), ImageLimits.DEFAULTS, controlPlane, Clock.systemUTC());
         nodes.add(node);

@@ -5,7 +5,6 @@ import java.util.concurrent.CountDownLatch;
 
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
-import dev.avatarfleet.common.config.SettingsException;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.worker.node.WorkerNode;
 import dev.avatarfleet.worker.render.RenderSettings;
@@ -29,7 +28,7 @@ public final class WorkerMain {
             fleet = FleetSettings.fromEnvironment(env);
             settings = WorkerSettings.fromEnvironment(env);
             render = RenderSettings.fromEnvironment(System.getenv());
-        } catch (SettingsException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             System.err.println("worker: bad setting " + e.getMessage());
             System.exit(2);
             return;

@@ -42,7 +42,7 @@ public final class FleetLaunchIntake implements LaunchIntake {
     @Override
     public Admitted admit(ValidLaunch launch, ResolvedImage image) {
         // why: hash first, store the bytes only once admitted, so a refused launch stores nothing
-        String hash = ImageStore.sha256(image.bytes());
+        String hash = image.isDefault() ? null : ImageStore.sha256(image.bytes());
         Admission admission = store.admit(new NewTask(launch.roomName(), launch.token().identity(), launch.avatarId(), hash, List.of()));
         return switch (admission) {
             case Admission.Existing existing -> reply(existing.task(), true);
@@ -58,7 +58,9 @@ public final class FleetLaunchIntake implements LaunchIntake {
     private Admitted enqueue(TaskRecord task, ValidLaunch launch, ResolvedImage image, String hash) {
         LogPosition position;
         try {
-            images.put(image.bytes());
+            if (!image.isDefault()) {
+                images.put(image.bytes());
+            }
             position = taskLog.append(new LaunchSpec(task.taskId(), 1, launch.roomName(), launch.livekitUrl(),
                     launch.livekitToken(), hash, launch.prompt(), launch.avatarId(), launch.token().identity()));
         } catch (DependencyUnavailableException e) {

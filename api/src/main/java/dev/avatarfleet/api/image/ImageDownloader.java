@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Downloads an avatar image from an http(s) URL with every bound a hostile URL calls for: a
  * connect timeout, a total deadline over all hops, a bounded number of redirects (each one
- * re-checked to be http or https), and a byte cap enforced while streaming. Any failure is a
+ * re-checked to be http or https), a byte cap enforced while streaming, and no internal hosts
+ * unless allowed ({@link DownloadTargetGuard}, checked on every hop). Any failure is a
  * 400 {@code "image download failed: ..."}; a body over the cap is a 413.
  */
 public final class ImageDownloader implements AutoCloseable {
@@ -29,9 +31,11 @@ public final class ImageDownloader implements AutoCloseable {
     private final Duration total;
     private final int maxRedirects;
     private final long maxBytes;
+    private final DownloadTargetGuard guard;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    public ImageDownloader(Duration connectTimeout, Duration total, int maxRedirects, long maxBytes) {
+    public ImageDownloader(Duration connectTimeout, Duration total, int maxRedirects, long maxBytes,
+                           DownloadTargetGuard guard) {
         this.client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 // why: redirects are followed here, one hop at a time, so each target is checked and counted
@@ -41,6 +45,7 @@ public final class ImageDownloader implements AutoCloseable {
         this.total = total;
         this.maxRedirects = maxRedirects;
         this.maxBytes = maxBytes;
+        this.guard = guard;
     }
 
     /** Downloads {@code url}; see the class comment for the bounds. */
@@ -70,6 +75,10 @@ public final class ImageDownloader implements AutoCloseable {
     private byte[] fetch(URI first, AtomicReference<InputStream> open) throws IOException, InterruptedException {
         URI url = first;
         for (int hop = 0; ; hop++) {
+            Optional<String> refused = guard.refusal(url);
+            if (refused.isPresent()) {
+                throw failed(refused.get());
+            }
             HttpRequest request = HttpRequest.newBuilder(url)
                     .timeout(total)
                     .header("Accept", "image/*")

@@ -3,22 +3,30 @@ package dev.avatarfleet.api.image;
 import dev.avatarfleet.api.launch.ImageSource;
 
 /**
- * Turns a launch's {@link ImageSource} into checked image bytes: the upload, the inline base64,
- * a safe download, or the default avatar; every one goes through {@link AvatarImageCheck}.
+ * Turns a launch's {@link ImageSource} into checked image bytes: the upload, the inline base64 or
+ * a safe download, each through {@link AvatarImageCheck}; or no bytes at all for the default avatar.
+ *
+ * why: the default avatar is the worker's own (drawn once, its face geometry known, so it needs no
+ * face detection); a launch without an image carries no image hash and stores nothing.
  */
 public final class ImageResolver {
-    /** Bytes that decoded as an image, and what they are. */
+    /** Bytes that decoded as an image, and what they are; bytes and info are null for the default avatar. */
     public record ResolvedImage(byte[] bytes, AvatarImageCheck.ImageInfo info, String source) {
+
+        /** The launch gave no image: the worker's default avatar. */
+        public static final ResolvedImage DEFAULT = new ResolvedImage(null, null, "default");
+
+        public boolean isDefault() {
+            return bytes == null;
+        }
     }
 
     private final ImageDownloader downloader;
     private final AvatarImageCheck check;
-    private final byte[] defaultAvatar;
 
     public ImageResolver(ImageDownloader downloader, AvatarImageCheck check) {
         this.downloader = downloader;
         this.check = check;
-        this.defaultAvatar = DefaultAvatar.bytes();
     }
 
     /** Resolves and checks the image; throws the 400/413 of the step that failed. */
@@ -27,7 +35,7 @@ public final class ImageResolver {
             case ImageSource.Upload upload -> checked(upload.bytes(), "avatar_image", "upload");
             case ImageSource.Inline inline -> checked(inline.bytes(), "image", "base64");
             case ImageSource.Url url -> checked(downloader.download(url.uri()), "downloaded image", "url");
-            case ImageSource.Default ignored -> checked(defaultAvatar, "default avatar", "default");
+            case ImageSource.Default ignored -> ResolvedImage.DEFAULT;
         };
     }
 

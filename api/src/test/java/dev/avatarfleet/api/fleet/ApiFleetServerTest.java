@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,6 +115,17 @@ class ApiFleetServerTest {
             assertEquals("healthy", health.get("status").asText());
             assertEquals(2, health.get("active_sessions").asInt());
             assertEquals(4, health.get("max_sessions").asInt());
+
+            // no image: the worker's default avatar, so no hash travels and nothing is stored
+            String noImage = "{\"livekit_url\":\"wss://lk.example\",\"livekit_token\":\"" + TestTokens.avatar("room-3", "bithuman-avatar-agent")
+                    + "\",\"room_name\":\"room-3\",\"mode\":\"cpu\"}";
+            HttpResponse<String> r3 = fleet.send(b, HttpRequest.newBuilder(FleetFixture.uri(b, "/launch"))
+                    .header("Content-Type", "application/json").header("api-secret", "k2")
+                    .POST(HttpRequest.BodyPublishers.ofString(noImage)).build());
+            assertEquals(200, r3.statusCode(), r3.body());
+            TaskRecord t3 = fleet.controlPlane.store().get(Json.MAPPER.readTree(r3.body()).get("task_id").asText()).orElseThrow();
+            assertNull(t3.imageHash());
+            assertNull(fleet.controlPlane.taskLog().readAt(t3.kafkaPartition(), t3.kafkaOffset()).orElseThrow().imageHash());
         }
     }
 

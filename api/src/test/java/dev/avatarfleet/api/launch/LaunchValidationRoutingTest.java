@@ -12,6 +12,7 @@ import dev.avatarfleet.api.TestImages;
 import dev.avatarfleet.api.TestTokens;
 import dev.avatarfleet.api.http.Json;
 import dev.avatarfleet.api.image.AvatarImageCheck;
+import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;
 import dev.avatarfleet.api.image.ImageResolver;
 import dev.avatarfleet.common.image.ImageLimits;
@@ -102,7 +103,9 @@ class LaunchValidationRoutingTest {
         });
         images.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         images.start();
-        ImageDownloader downloader = new ImageDownloader(Duration.ofSeconds(1), Duration.ofMillis(1500), 2, MAX_IMAGE);
+        ImageDownloader downloader = new ImageDownloader(Duration.ofSeconds(1), Duration.ofMillis(1500), 2, MAX_IMAGE,
+                // why: the test's image server is on 127.0.0.1; the guard itself has its own test
+                new DownloadTargetGuard(true));
         ImageResolver resolver = new ImageResolver(downloader,
                 new AvatarImageCheck(new ImageLimits(MAX_IMAGE, 4_000_000, 4096)));
         LaunchIntake intake = (launch, image) -> {

@@ -46,13 +46,18 @@ public final class Env {
     }
 
     public int integer(String name, int defaultValue, int min, int max) {
+        return Math.toIntExact(whole(name, defaultValue, min, max));
+    }
+
+    /** A whole number that may exceed an int, such as a byte count. */
+    public long whole(String name, long defaultValue, long min, long max) {
         String v = raw(name);
         if (v == null) {
             return defaultValue;
         }
-        int parsed;
+        long parsed;
         try {
-            parsed = Integer.parseInt(v);
+            parsed = Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new SettingsException(name, "must be a whole number between " + min + " and " + max + ", was '" + v + "'");
         }
@@ -60,6 +65,15 @@ public final class Env {
             throw new SettingsException(name, "must be between " + min + " and " + max + ", was " + parsed);
         }
         return parsed;
+    }
+
+    /** A comma list; blank entries are dropped, an unset variable is the empty list. */
+    public java.util.List<String> list(String name) {
+        String v = raw(name);
+        if (v == null) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     public boolean bool(String name, boolean defaultValue) {

@@ -1,7 +1,8 @@
 package dev.avatarfleet.common.config;
 
 /** A setting from the environment is malformed or out of range; the message names the variable and how to fix it. */
-public final class SettingsException extends RuntimeException {
+// why: a bad setting is a bad argument; callers that only know IllegalArgumentException still catch it
+public final class SettingsException extends IllegalArgumentException {
 
     private final String variable;
 

@@ -31,6 +31,8 @@ public final class BatchRenderLoop implements Renderer {
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong modelNanos = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private AbsoluteSchedule schedule;
     private List<Slot> batchKey = List.of();
     private TUint8 batchImages;
@@ -87,7 +89,9 @@ public final class BatchRenderLoop implements Renderer {
 
     /** Counters for health pages and the benchmark. */
     public RenderStats stats() {
-        return new RenderStats(ticks.get(), skipped.get(), frames.get(), slots.size(), load.meanMs(), load.saturated());
+        long t = ticks.get();
+        return new RenderStats(t, skipped.get(), frames.get(), failures.get(), slots.size(), load.meanMs(),
+                t == 0 ? 0 : modelNanos.get() / 1e6 / t, load.saturated());
     }
 
     /**
@@ -96,11 +100,14 @@ public final class BatchRenderLoop implements Renderer {
      * @param ticks      ticks rendered (with at least one session)
      * @param skipped    ticks skipped because the loop fell more than one tick behind
      * @param frames     frames handed to sinks
+     * @param failures   ticks dropped because the model call failed
      * @param sessions   sessions attached now
-     * @param meanTickMs mean cost of the recent ticks
-     * @param saturated  whether the loop takes no more sessions
+     * @param meanTickMs  mean cost of the recent ticks
+     * @param meanModelMs mean time of the model call per tick, over all ticks
+     * @param saturated   whether the loop takes no more sessions
      */
-    public record RenderStats(long ticks, long skipped, long frames, int sessions, double meanTickMs, boolean saturated) {
+    public record RenderStats(long ticks, long skipped, long frames, long failures, int sessions, double meanTickMs, double meanModelMs,
+                              boolean saturated) {
     }
 
     private void runLoop() {
@@ -176,10 +183,33 @@ public final class BatchRenderLoop implements Renderer {
             Downsampler.to16k(pcm[i], audio16k, 0);
             input.set(i, audio16k, s.tick * (RenderClock.TICK_NANOS / 1e9f), s.state, s.face);
         }
-        BatchOutput out = model.run(images(batch), input, false);
+        TUint8 imgs = images(batch);
+        long m0 = timer.nanoTime();
+        BatchOutput out;
+        try {
+            out = model.run(imgs, input, false);
+        } catch (RuntimeException e) {
+            // why: one failed call (a foreign model's runtime error, say) must not end every session's video;
+            // this tick is dropped for all, the clock goes on, the next tick tries again
+            failures.incrementAndGet();
+            LOG.log(Level.WARNING, "the avatar model failed on a batch of " + b + "; tick dropped", e);
+            for (Slot s : batch) {
+                s.tick++;
+            }
+            return;
+        } finally {
+            modelNanos.addAndGet(timer.nanoTime() - m0);
+        }
         for (int i = 0; i < b; i++) {
             Slot s = batch.get(i);
             System.arraycopy(out.nextState(), i * ModelSignature.STATE_SIZE, s.state, 0, ModelSignature.STATE_SIZE);
+            for (int k = 0; k < ModelSignature.STATE_SIZE; k++) {
+                if (!Float.isFinite(s.state[k])) {
+                    // why: a NaN in the fed-back state would poison every later frame of the session
+                    java.util.Arrays.fill(s.state, 0f);
+                    break;
+                }
+            }
             RenderedFrame frame = new RenderedFrame(s.tick, width, height, out.i420()[i], pcm[i], speaking[i]);
             s.tick++;
             if (s.closed) {
@@ -225,14 +255,24 @@ public final class BatchRenderLoop implements Renderer {
         if (t != null) {
             t.interrupt();
             try {
-                t.join(2_000);
+                // why: a model call in flight takes at most a few hundred ms; the model must outlive it
+                t.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.severe("the render loop did not stop within 10 s");
             }
         } else {
             releaseImages();
         }
         slots.clear();
+    }
+
+    /** True once the loop's thread has ended (or it never had one): the model may then be closed. */
+    public boolean stopped() {
+        Thread t = thread;
+        return t == null || !t.isAlive();
     }
 
     /** One session's place in the batch. */

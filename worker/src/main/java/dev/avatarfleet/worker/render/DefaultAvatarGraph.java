@@ -176,19 +176,19 @@ final class DefaultAvatarGraph {
         // why: each field upsampled on its own straight to [B,H,W,1]: no full-size channel copies afterwards
         Operand<TFloat32> wf = tf.dtypes.cast(w, TFloat32.class);
         Operand<TFloat32> hf = tf.dtypes.cast(h, TFloat32.class);
-        Operand<TFloat32> x = tf.clipByValue(upsample(sx, hw, wf), c(0f), sub(wf, c(1f)));
-        Operand<TFloat32> y = tf.clipByValue(upsample(sy, hw, hf), c(0f), sub(hf, c(1f)));
+        // why: clamping just inside the last pixel makes floor() land on at most size-2, so no min() pass is needed
+        Operand<TFloat32> x = tf.clipByValue(upsample(sx, hw, wf), c(0f), sub(wf, c(1.001f)));
+        Operand<TFloat32> y = tf.clipByValue(upsample(sy, hw, hf), c(0f), sub(hf, c(1.001f)));
         Operand<TFloat32> shadeFull = tf.image.resizeBilinear(tf.reshape(shade, tf.constant(new int[] {-1, GRID, GRID, 1})), hw,
                 ResizeBilinear.alignCorners(true));
-        Operand<TFloat32> x0 = tf.math.minimum(tf.math.floor(x), sub(wf, c(2f)));
-        Operand<TFloat32> y0 = tf.math.minimum(tf.math.floor(y), sub(hf, c(2f)));
+        Operand<TFloat32> x0 = tf.math.floor(x);
+        Operand<TFloat32> y0 = tf.math.floor(y);
         Operand<TFloat32> fx = sub(x, x0);
         Operand<TFloat32> fy = sub(y, y0);
-        Operand<TInt32> base = tf.reshape(tf.math.mul(tf.range(tf.constant(0), b, tf.constant(1)), tf.math.mul(h, w)),
-                tf.constant(new int[] {-1, 1, 1, 1}));
-        Operand<TInt32> idx = tf.math.add(base, tf.math.add(tf.math.mul(tf.dtypes.cast(y0, TInt32.class), w),
-                tf.dtypes.cast(x0, TInt32.class)));
-        idx = tf.squeeze(idx, Squeeze.axis(List.of(3L)));
+        // why: the flat index computed in float (exact below 2^24 pixels per batch) and cast once
+        Operand<TFloat32> base = tf.reshape(tf.dtypes.cast(tf.math.mul(tf.range(tf.constant(0), b, tf.constant(1)), tf.math.mul(h, w)),
+                TFloat32.class), tf.constant(new int[] {-1, 1, 1, 1}));
+        Operand<TInt32> idx = tf.squeeze(tf.dtypes.cast(add(add(mul(y0, wf), x0), base), TInt32.class), Squeeze.axis(List.of(3L)));
         Operand<TFloat32> flat = tf.reshape(tf.dtypes.cast(image, TFloat32.class), tf.constant(new int[] {-1, 3}));
         Operand<TFloat32> p00 = tf.gather(flat, idx, tf.constant(0));
         Operand<TFloat32> p01 = tf.gather(flat, tf.math.add(idx, tf.constant(1)), tf.constant(0));
@@ -196,20 +196,30 @@ final class DefaultAvatarGraph {
         Operand<TFloat32> p11 = tf.gather(flat, tf.math.add(idx, tf.math.add(w, tf.constant(1))), tf.constant(0));
         Operand<TFloat32> top = add(p00, mul(fx, sub(p01, p00)));
         Operand<TFloat32> bottom = add(p10, mul(fx, sub(p11, p10)));
-        Operand<TFloat32> pixels = tf.clipByValue(mul(add(top, mul(fy, sub(bottom, top))), shadeFull), c(0f), c(255f));
+        // why: no clip needed: a convex blend of 0..255 values times a shade in (0, 1] stays in 0..255
+        Operand<TFloat32> pixels = mul(add(top, mul(fy, sub(bottom, top))), shadeFull);
 
         Operand<TUint8> frames = tf.withName("frames_out").dtypes.cast(tf.math.round(pixels), TUint8.class);
 
         // ---- I420, BT.601 limited range
-        Operand<TFloat32> rgbRows = tf.reshape(pixels, tf.constant(new int[] {-1, 3}));
-        Operand<TFloat32> luma = add(tf.linalg.matMul(rgbRows, tf.constant(new float[][] {{0.2568f}, {0.5041f}, {0.0979f}})), c(16f));
-        Operand<TFloat32> pooled = tf.nn.avgPool(pixels, List.of(1L, 2L, 2L, 1L), List.of(1L, 2L, 2L, 1L), "VALID");
-        Operand<TFloat32> chroma = add(tf.linalg.matMul(tf.reshape(pooled, tf.constant(new int[] {-1, 3})),
-                tf.constant(new float[][] {{-0.1482f, 0.4392f}, {-0.2910f, -0.3678f}, {0.4392f, -0.0714f}})), c(128f));
-        Operand<TFloat32> yPlane = tf.reshape(luma, tf.stack(List.of(b, tf.constant(-1))));
-        Operand<TFloat32> uPlane = tf.reshape(tf.gather(chroma, tf.constant(0), tf.constant(1)), tf.stack(List.of(b, tf.constant(-1))));
-        Operand<TFloat32> vPlane = tf.reshape(tf.gather(chroma, tf.constant(1), tf.constant(1)), tf.stack(List.of(b, tf.constant(-1))));
-        Operand<TFloat32> planes = tf.concat(List.of(yPlane, uPlane, vPlane), tf.constant(1));
+        // why: Y is a 1x1 convolution and U,V one 2x2 stride-2 convolution (the 2x2 average folded into its
+        // weights): oneDNN runs both in one pass each, and [B,2,H/2,W/2] flattens to the U plane then the V plane
+        Operand<TFloat32> luma = add(tf.nn.conv2d(pixels, tf.constant(new float[][][][] {{{{0.2568f}, {0.5041f}, {0.0979f}}}}),
+                List.of(1L, 1L, 1L, 1L), "VALID"), c(16f));
+        float[][] uv = {{-0.1482f, 0.4392f}, {-0.2910f, -0.3678f}, {0.4392f, -0.0714f}};
+        float[][][][] uvFilter = new float[2][2][3][2];
+        for (int dy = 0; dy < 2; dy++) {
+            for (int dx = 0; dx < 2; dx++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    uvFilter[dy][dx][ch][0] = uv[ch][0] / 4f;
+                    uvFilter[dy][dx][ch][1] = uv[ch][1] / 4f;
+                }
+            }
+        }
+        Operand<TFloat32> chroma = add(tf.nn.conv2d(pixels, tf.constant(uvFilter), List.of(1L, 2L, 2L, 1L), "VALID"), c(128f));
+        Operand<TFloat32> uvPlanes = tf.linalg.transpose(chroma, tf.constant(new int[] {0, 3, 1, 2}));
+        Operand<TInt32> rowsOfB = tf.stack(List.of(b, tf.constant(-1)));
+        Operand<TFloat32> planes = tf.concat(List.of(tf.reshape(luma, rowsOfB), tf.reshape(uvPlanes, rowsOfB)), tf.constant(1));
         Operand<TUint8> i420 = tf.withName("i420_out").dtypes.cast(tf.math.round(tf.clipByValue(planes, c(0f), c(255f))), TUint8.class);
 
         Operand<TFloat32> next = tf.withName("next_state_out").concat(List.of(open, width, energy, blink), tf.constant(1));

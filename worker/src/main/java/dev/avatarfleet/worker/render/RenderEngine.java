@@ -47,8 +47,13 @@ public final class RenderEngine implements AutoCloseable {
             }
             FaceCropPreparer preparer = new FaceCropPreparer(new ImageDecoder(settings.imageLimits()), detector,
                     settings.width(), settings.height(), settings.avatarCache());
-            // why: the first call per input shape costs up to ~200 ms; pay it before the first session does
-            ModelBenchmark.Result warm = ModelBenchmark.run(model, preparer.prepare(null), settings.batchSize(), 3);
+            // why: the first call per input shape costs up to ~200 ms; pay it for every batch size the loop can
+            // see (1..MAX_SESSIONS) before a session joins, or each join would cost a late tick
+            PreparedImage avatar = preparer.prepare(null);
+            for (int b = 1; b < settings.batchSize(); b++) {
+                ModelBenchmark.run(model, avatar, b, 1);
+            }
+            ModelBenchmark.Result warm = ModelBenchmark.run(model, avatar, settings.batchSize(), 3);
             LOG.info(() -> "avatar model warm on " + warm.device() + ": " + warm.framesPerGenerate() + " frames of "
                     + settings.width() + "x" + settings.height() + " per call in " + warm.avgMs() + " ms");
             BatchRenderLoop loop = BatchRenderLoop.start(model, settings.width(), settings.height());
@@ -83,6 +88,11 @@ public final class RenderEngine implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
-        model.close();
+        if (loop.stopped()) {
+            model.close();
+        } else {
+            // why: closing the native session under a running call would crash the JVM; leaking it at shutdown does not
+            LOG.severe("render loop still running; the model is left open");
+        }
     }
 }

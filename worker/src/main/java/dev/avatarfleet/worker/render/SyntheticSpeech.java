@@ -3,7 +3,7 @@ package dev.avatarfleet.worker.render;
 /**
  * A speech-like test signal for /test-frame, /benchmark and tests: voiced syllables (a 130 Hz glottal
  * buzz through two vowel formants) about four per second, with short pauses, at conversational level.
- * Deterministic: the same tick always gives the same samples.
+ * Deterministic: the same tick always gives the same samples; the signal repeats every 5 s.
  */
 public final class SyntheticSpeech implements AudioFeed {
 
@@ -16,9 +16,21 @@ public final class SyntheticSpeech implements AudioFeed {
         return true;
     }
 
+    /** Ticks in one loop of the signal: 5 s = 20 syllables, silent at both ends, so it repeats without a click. */
+    static final int LOOP_TICKS = 125;
+
+    // why: synthesising ~40 harmonics costs milliseconds per tick; precomputed once, a tick is an array copy,
+    // so benchmarks measure the renderer and not this generator
+    private static final short[] LOOP = synthesise(LOOP_TICKS * SAMPLES_PER_TICK);
+
     /** Fills {@code out} with tick {@code n}'s 40 ms. */
     public static void fill(long n, short[] out) {
-        long start = n * SAMPLES_PER_TICK;
+        System.arraycopy(LOOP, (int) Math.floorMod(n, (long) LOOP_TICKS) * SAMPLES_PER_TICK, out, 0, SAMPLES_PER_TICK);
+    }
+
+    private static short[] synthesise(int samples) {
+        short[] out = new short[samples];
+        long start = 0;
         for (int i = 0; i < out.length; i++) {
             double t = (start + i) / (double) SAMPLE_RATE;
             double syllable = t * 4.0;
@@ -35,6 +47,7 @@ public final class SyntheticSpeech implements AudioFeed {
             }
             out[i] = (short) Math.max(-32768, Math.min(32767, Math.round(sample * envelope * 9000)));
         }
+        return out;
     }
 
     private static double formant(double freq, double centre) {

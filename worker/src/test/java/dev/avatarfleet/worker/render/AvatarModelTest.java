@@ -133,5 +133,22 @@ class AvatarModelTest {
             double y = 16 + 0.2568 * r + 0.5041 * g + 0.0979 * bl;
             assertEquals(y, yuv[p] & 0xFF, 1.5, "luma at " + p);
         }
+        // and chroma: U then V planes, each (W/2)x(H/2), from the 2x2 block average
+        for (int[] at : new int[][] {{0, 0}, {64, 80}, {100, 20}, {127, 127}}) {
+            double r = 0;
+            double g = 0;
+            double bl = 0;
+            for (int dy = 0; dy < 2; dy++) {
+                for (int dx = 0; dx < 2; dx++) {
+                    int p = (2 * at[1] + dy) * W + 2 * at[0] + dx;
+                    r += (rgb[3 * p] & 0xFF) / 4.0;
+                    g += (rgb[3 * p + 1] & 0xFF) / 4.0;
+                    bl += (rgb[3 * p + 2] & 0xFF) / 4.0;
+                }
+            }
+            int c = at[1] * (W / 2) + at[0];
+            assertEquals(128 - 0.1482 * r - 0.2910 * g + 0.4392 * bl, yuv[W * H + c] & 0xFF, 1.5, "U at " + at[0] + "," + at[1]);
+            assertEquals(128 + 0.4392 * r - 0.3678 * g - 0.0714 * bl, yuv[W * H + W * H / 4 + c] & 0xFF, 1.5, "V at " + at[0] + "," + at[1]);
+        }
     }
 }

@@ -129,6 +129,27 @@ class BatchRenderLoopTest {
     }
 
     @Test
+    void aFailedModelCallDropsOneTickAndTheLoopGoesOn() throws Exception {
+        List<RenderedFrame> frames = new ArrayList<>();
+        boolean[] failNext = {false};
+        BatchRenderLoop flaky = new BatchRenderLoop((images, input, rgb) -> {
+            if (failNext[0]) {
+                failNext[0] = false;
+                throw new IllegalStateException("simulated runtime error of a foreign model");
+            }
+            return timedModel.run(images, input, rgb);
+        }, W, H, timer);
+        flaky.attach("a", avatar, TestAudio.feed(k -> TestAudio.silence()), frames::add);
+        flaky.step();
+        failNext[0] = true;
+        flaky.step();
+        flaky.step();
+        assertEquals(2, frames.size());
+        assertEquals(List.of(0L, 2L), frames.stream().map(RenderedFrame::tick).toList(), "the session clock kept going");
+        assertEquals(1, flaky.stats().failures());
+    }
+
+    @Test
     void refusesAnAvatarOfAnotherSize() {
         PreparedImage big = ModelFixture.defaultAvatar(128, 128);
         assertThrows(IllegalArgumentException.class, () -> loop.attach("x", big, TestAudio.feed(k -> TestAudio.silence()), f -> { }));

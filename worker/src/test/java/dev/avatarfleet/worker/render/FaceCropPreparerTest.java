@@ -49,6 +49,27 @@ class FaceCropPreparerTest {
     }
 
     @Test
+    void anOffCentreFaceIsFoundAndTheCropIsPlacedAroundIt() throws Exception {
+        // the drawn portrait pasted into the right half of a larger grey picture
+        BufferedImage canvas = plain(1200, 900, Color.GRAY);
+        var g = canvas.createGraphics();
+        g.drawImage(DefaultAvatar.draw(512), 620, 300, null);
+        g.dispose();
+        PreparedImage p = preparer.prepare(png(canvas));
+        assertTrue(p.warnings().isEmpty(), "the OpenCV cascade found the face: " + p.warnings());
+        FaceGeometry f = p.face();
+        assertEquals(0.5, f.mouthX(), 0.06, "the crop is centred on the face");
+        assertTrue(f.eyeY() < f.mouthY() && f.mouthY() < 0.9, f.toString());
+        // the geometry points at the lips in the prepared pixels (lips are red, skin and background are not)
+        int mx = Math.round(f.mouthX() * 128);
+        int my = Math.round((f.mouthY() + 0.02f) * 128);
+        int i = 3 * (my * 128 + mx);
+        int r = p.rgb()[i] & 0xFF;
+        int gr = p.rgb()[i + 1] & 0xFF;
+        assertTrue(r > gr + 50, "lip colour at the mouth: r=" + r + " g=" + gr);
+    }
+
+    @Test
     void theDefaultAvatarNeedsNoDetectionAndKeepsItsGeometry() {
         PreparedImage p = preparer.prepare(null);
         assertTrue(p.warnings().isEmpty());

@@ -14,11 +14,10 @@ import org.junit.jupiter.api.Test;
  * Many ticks of the real loop and the real model leave native memory flat: every input tensor and
  * Result is closed each tick (an unclosed Result alone leaks each tick's output tensors).
  *
- * <p>why 2,000 ticks (not the issue's 10,000) at 128x128 with 4 sessions: on this 2-core machine shared
- * by five builds a tick of this batch costs 5-22 ms, so 10,000 took 225 s (measured); 2,000 stay
- * under about 45 s. Each tick moves about 0.5 MB through native tensors (inputs, outputs, the
- * rebuilt batch image), so leaking any of them per tick would add 100+ MB here, far above the bound.
- * ops/bench runs the 10,000-tick version ({@code RenderBench soak}).
+ * <p>The issue's 10,000 ticks, at 128x128 with 4 sessions (plus a fifth that joins and leaves), stepped
+ * back to back: 27.5 s on this 2-core machine at load average 1.7 (measured). Each tick moves about
+ * 0.5 MB through native tensors (inputs, outputs, the rebuilt batch image), so leaking any of them
+ * per tick would add gigabytes here, far above the bound.
  */
 class NativeMemoryTest {
 
@@ -26,7 +25,7 @@ class NativeMemoryTest {
     private static final int H = 128;
     private static final int SESSIONS = 4;
     private static final int WARM_UP = 300;
-    private static final int TICKS = 2_000;
+    private static final int TICKS = 10_000;
 
     @Test
     void thousandsOfTicksLeaveNativeMemoryFlat() throws Exception {
@@ -44,8 +43,8 @@ class NativeMemoryTest {
         long before = nativeBytes();
         long t0 = System.nanoTime();
         for (int i = 0; i < TICKS; i++) {
-            // why: a fifth session joins and leaves every 250 ticks, so the batch image tensor is rebuilt too
-            if (i % 250 == 0) {
+            // why: a fifth session joins and leaves every 1,000 ticks, so the batch image tensor is rebuilt too
+            if (i % 1000 == 0) {
                 if (churn != null) {
                     churn.close();
                     churn = null;

@@ -1,0 +1,60 @@
+package dev.avatarfleet.worker.render;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RenderEngineTest {
+
+    @Test
+    void startsFromSettingsAndRendersAttachedSessionsOnTheRealClock(@TempDir Path dir) {
+        var settings = RenderSettings.fromEnvironment(Map.of("MODEL_DIR", dir.resolve("model").toString(),
+                "VIDEO_WIDTH", "128", "VIDEO_HEIGHT", "96", "MAX_SESSIONS", "2", "TF_INTRA_OP_THREADS", "1"));
+        try (RenderEngine engine = RenderEngine.start(settings)) {
+            assertTrue(Files.isRegularFile(dir.resolve("model/saved_model.pb")));
+            PreparedAvatar avatar = engine.preparer().prepare(null);
+            List<RenderedFrame> frames = new CopyOnWriteArrayList<>();
+            try (RenderSlot slot = engine.renderer().attach("s1", avatar, new SyntheticSpeech(), frames::add)) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> frames.size() >= 10);
+            }
+            RenderedFrame f = frames.get(5);
+            assertEquals(128, f.width());
+            assertEquals(96, f.height());
+            assertEquals(128 * 96 * 3 / 2, f.i420().length);
+            assertEquals(5, f.tick());
+            assertFalse(engine.model().device().gpu());
+        }
+    }
+
+    @Test
+    void aBadModelDirStopsTheStartWithTheReason(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("README"), "no model here");
+        var e = assertThrows(ModelSignatureException.class,
+                () -> RenderEngine.start(RenderSettings.fromEnvironment(Map.of("MODEL_DIR", dir.toString()))));
+        assertTrue(e.getMessage().contains("MODEL_DIR " + dir), e.getMessage());
+    }
+
+    @Test
+    void badSettingsNameTheVariable() {
+        for (var bad : List.of(Map.of("VIDEO_WIDTH", "511"), Map.of("VIDEO_HEIGHT", "abc"), Map.of("MAX_SESSIONS", "0"),
+                Map.of("IMAGE_MAX_PIXELS", "-1"))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> RenderSettings.fromEnvironment(bad));
+            assertTrue(e.getMessage().contains(bad.keySet().iterator().next().replace("VIDEO_WIDTH", "VIDEO_")), e.getMessage());
+        }
+        RenderSettings d = RenderSettings.fromEnvironment(Map.of());
+        assertEquals(512, d.width());
+        assertEquals(512, d.height());
+        assertEquals(8, d.batchSize());
+    }
+}
