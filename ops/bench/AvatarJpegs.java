@@ -1,4 +1,6 @@
+import dev.avatarfleet.worker.render.DefaultAvatar;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
@@ -8,16 +10,17 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * Bench helper, run as a source file: {@code java ops/bench/AvatarJpegs.java IN.png OUT_DIR N} writes
- * OUT_DIR/avatar-1.jpg .. avatar-N.jpg, JPEG q95 like the bitHuman plugin's re-encode. Each differs from the
+ * Bench helper, run as a source file on the worker's classes:
+ * {@code java -cp worker/target/classes ops/bench/AvatarJpegs.java OUT_DIR N} writes OUT_DIR/avatar-1.jpg ..
+ * avatar-N.jpg, the worker's drawn default portrait as JPEG q95 like the bitHuman plugin's re-encode. Each differs from the
  * others in one corner pixel, so each has its own content hash and the worker prepares it afresh (no cache hit).
  */
 public class AvatarJpegs {
     public static void main(String[] args) throws Exception {
-        BufferedImage source = ImageIO.read(new File(args[0]));
-        File dir = new File(args[1]);
+        BufferedImage source = ImageIO.read(new ByteArrayInputStream(DefaultAvatar.png()));
+        File dir = new File(args[0]);
         dir.mkdirs();
-        int n = Integer.parseInt(args[2]);
+        int n = Integer.parseInt(args[1]);
         for (int i = 1; i <= n; i++) {
             BufferedImage rgb = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
             rgb.getGraphics().drawImage(source, 0, 0, null);

@@ -32,7 +32,7 @@ in_ns ops/stack up --detach --host "$HOST" --data "$DATA" --max-sessions "${MAX_
 API="http://$HOST:${API_PORT:-8089}"
 LK="ws://$HOST:${LIVEKIT_PORT:-7880}"
 in_ns curl -sf "$API/ready" >/dev/null || { echo "stack not ready: $(in_ns curl -s "$API/ready")" >&2; exit 1; }
-java ops/bench/AvatarJpegs.java api/src/main/resources/dev/avatarfleet/api/default-avatar.png "$DATA/img" "$RUNS"
+java -cp worker/target/classes ops/bench/AvatarJpegs.java "$DATA/img" "$RUNS"
 
 one_launch() { # ROOM IMAGE -> prints ms from POST /launch to the first decoded frame
   local room=$1 image=$2 token out task status i

@@ -22,12 +22,13 @@ import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.testkit.NodeScript;
 import dev.avatarfleet.testkit.TestServers;
 import dev.avatarfleet.worker.node.WorkerNode;
+import dev.avatarfleet.worker.render.DefaultAvatar;
 import dev.avatarfleet.worker.render.ModelSignatureException;
 import dev.avatarfleet.worker.render.RenderSettings;
 import dev.avatarfleet.worker.session.AgentProcess;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -370,13 +371,9 @@ class LaunchToRoomMediaTest {
         }
     }
 
-    /** The API's default avatar (a painted face) as a JPEG q95, like the plugin's PIL re-encode. */
+    /** The worker's drawn default portrait as a JPEG q95, like the plugin's PIL re-encode. */
     static void writeJpeg(Path target) throws IOException {
-        BufferedImage source;
-        try (InputStream in = LaunchToRoomMediaTest.class.getResourceAsStream("/dev/avatarfleet/api/default-avatar.png")) {
-            assertNotNull(in, "the API's default avatar is on the test class path");
-            source = ImageIO.read(in);
-        }
+        BufferedImage source = ImageIO.read(new ByteArrayInputStream(DefaultAvatar.png()));
         BufferedImage rgb = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
         rgb.getGraphics().drawImage(source, 0, 0, null);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
