@@ -51,18 +51,18 @@ stack_spawn() { # PART URL CMD... : starts CMD in its own session, logs to the p
   done
 }
 
-stack_stop_part() { # PART: SIGTERM its process group, wait up to 20 s, then SIGKILL
-  local part=$1 pid i
+stack_stop_part() { # PART [SECONDS]: SIGTERM its process group, wait up to SECONDS (20), then SIGKILL
+  local part=$1 limit=${2:-20} pid i
   if pid=$(stack_pid_of "$part"); then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 200); do
+    for i in $(seq 1 $((limit * 10))); do
       [ -d "/proc/$pid" ] || break
       # a zombie child of this shell counts as gone
       grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null && break
       sleep 0.1
     done
     if [ -d "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then
-      stack_log "$part (pid $pid) did not stop in 20 s; killing it"
+      stack_log "$part (pid $pid) did not stop in $limit s; killing it"
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
     wait "$pid" 2>/dev/null || true

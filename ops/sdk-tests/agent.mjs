@@ -15,6 +15,12 @@
 //   SPEECH_RATE, SPEECH_CHANNELS   format of the speech (default 24000 / 1, like OpenAI TTS)
 //   CLEAR_AFTER_MS                 scenario clear: ms after the speech starts (default 1000)
 //   MAX_SECONDS                    hard limit for the whole script (default 60)
+//   LAUNCH_API                     optional: the API base URL; once connected the agent launches its avatar itself,
+//                                  exactly as livekit-plugins-bithuman does (it mints the avatar's token and POSTs /launch)
+//   LAUNCH_FORMAT                  json (the plugin's default, header api-secret) | multipart (model "expression",
+//                                  Authorization: Bearer)
+//   LIVEKIT_API_KEY, LIVEKIT_API_SECRET   the agent's LiveKit key pair, to sign the avatar's token
+//   BITHUMAN_API_SECRET            the plugin's api_secret; AVATAR_IMAGE: path of a JPEG
 import {
   AudioStream,
   Room,
@@ -24,6 +30,8 @@ import {
   VideoStream,
   dispose,
 } from '@livekit/rtc-node';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const env = process.env;
 const url = env.LIVEKIT_URL;
@@ -82,7 +90,10 @@ async function watchVideo(track) {
     video.width = f.width;
     video.height = f.height;
     video.frames.push(now());
-    if (video.frames.length === 1) emit('first_frame', { width: f.width, height: f.height });
+    if (video.frames.length === 1) {
+      emit('first_frame', { width: f.width, height: f.height,
+        since_launch_ms: launchPostedAt === null ? null : now() - launchPostedAt });
+    }
     const d = mouthDiff(f);
     mouth[mouthPhase].push({ at: now(), d });
   }
@@ -137,8 +148,59 @@ async function speak(room, seconds) {
   await writer.close();
 }
 
+// ---- the bitHuman plugin's launch (livekit-plugins-bithuman avatar.py, reference livekit-protocol.md §1) ----
+function b64url(data) {
+  return Buffer.from(data).toString('base64url');
+}
+
+// livekit-api AccessToken as _start_cloud fills it: HS256, iss = api key, sub = name = the avatar identity,
+// kind agent, nbf now, exp now + 6 h, a room grant (publish, subscribe, data default to true) and the attributes.
+function avatarToken(roomName, agentIdentity) {
+  const nowS = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: env.LIVEKIT_API_KEY, sub: avatarIdentity, name: avatarIdentity, kind: 'agent', nbf: nowS, exp: nowS + 6 * 3600,
+    video: { roomJoin: true, room: roomName, canPublish: true, canSubscribe: true, canPublishData: true },
+    attributes: { 'lk.publish_on_behalf': agentIdentity, api_secret: env.BITHUMAN_API_SECRET },
+  };
+  const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const body = b64url(JSON.stringify(claims));
+  const sig = createHmac('sha256', env.LIVEKIT_API_SECRET).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${sig}`;
+}
+
+async function launchAvatar(roomName, agentIdentity) {
+  const jpeg = readFileSync(env.AVATAR_IMAGE);
+  const livekitToken = avatarToken(roomName, agentIdentity);
+  let init;
+  if ((env.LAUNCH_FORMAT || 'json') === 'multipart') {
+    // _send_formdata_request: fields in this order, the image as the avatar_image file part
+    const form = new FormData();
+    form.append('livekit_url', url);
+    form.append('livekit_token', livekitToken);
+    form.append('room_name', roomName);
+    form.append('avatar_image', new Blob([jpeg], { type: 'image/jpeg' }), 'avatar.jpg');
+    init = { method: 'POST', headers: { Authorization: `Bearer ${env.BITHUMAN_API_SECRET}` }, body: form };
+  } else {
+    // _send_json_request: mode gpu because an image is given, image as base64 of the JPEG
+    init = {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'api-secret': env.BITHUMAN_API_SECRET },
+      body: JSON.stringify({ livekit_url: url, livekit_token: livekitToken, room_name: roomName, mode: 'gpu',
+        image: jpeg.toString('base64') }),
+    };
+  }
+  const postedAt = now();
+  launchPostedAt = postedAt; // why: the first frame may be decoded before the reply is read
+  const reply = await fetch(`${env.LAUNCH_API}/launch`, init);
+  const text = await reply.text();
+  emit('launched', { status: reply.status, body: text, posted_at: postedAt, format: env.LAUNCH_FORMAT || 'json' });
+  if (!reply.ok) throw new Error(`POST /launch answered ${reply.status}: ${text}`);
+  return postedAt;
+}
+
 // ---- main ----
 const room = new Room();
+let launchPostedAt = null;
 const finished = [];
 let avatarVideo = null;
 let avatarAudio = null;
@@ -170,6 +232,7 @@ try {
     emit('playback_finished', { payload: data.payload, caller: data.callerIdentity });
     return data.callerIdentity === avatarIdentity ? 'ok' : 'reject';
   });
+  if (env.LAUNCH_API) await launchAvatar(room.name, room.localParticipant.identity);
 
   const waitFor = async (cond, ms, what) => {
     const until = Date.now() + ms;

@@ -48,17 +48,31 @@ public final class DeadWorkerReaper implements AutoCloseable {
         int requeued = 0;
         try {
             for (String dead : registry.deadWorkerIds()) {
-                for (String taskId : store.tasksOf(dead)) {
-                    if (recover(dead, taskId)) {
-                        requeued++;
-                    }
-                }
+                requeued += recoverTasksOf(dead);
                 store.forgetWorker(dead);
             }
         } catch (DependencyUnavailableException e) {
             LOG.warning("dead-worker recovery postponed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "dead-worker recovery failed", e);
+        }
+        return requeued;
+    }
+
+    /**
+     * Recovers every active task recorded on {@code workerId} as for a dead worker (replayed as the next
+     * attempt, or ended). A worker calls it for its own id once at start, before it claims anything: tasks
+     * still recorded there belong to an earlier process with the same {@code WORKER_ID} that was killed, and
+     * since the new process heartbeats under that id, no reaper would ever see them.
+     *
+     * @return how many tasks were enqueued again
+     */
+    public int recoverTasksOf(String workerId) {
+        int requeued = 0;
+        for (String taskId : store.tasksOf(workerId)) {
+            if (recover(workerId, taskId)) {
+                requeued++;
+            }
         }
         return requeued;
     }

@@ -77,19 +77,38 @@ public final class WorkerNode implements AutoCloseable {
         }
         this.stopListener = StopListener.start(plane.redis(), plane.store(), settings.workerId(), slots);
         SessionStarter starter = new SessionStarter(sessions, plane.store(), plane.images(), slots, settings.workerId());
+        // why: a crashed worker's tasks would hold fleet capacity forever; every worker watches the others
+        this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts());
+        recoverPredecessorTasks();
         this.claimer = new Claimer(new LaunchConsumer(fleet, settings.workerId(), 1), plane.store(), slots, starter,
                 settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean());
         claimer.start();
         this.retention = RetentionDuty.start(plane.store(), fleet.pruneInterval());
-        // why: a crashed worker's tasks would hold fleet capacity forever; every worker watches the others
-        this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts())
-                .start(fleet.deadWorkerTimeout().dividedBy(2));
+        reaper.start(fleet.deadWorkerTimeout().dividedBy(2));
         LOG.info("worker " + settings.workerId() + " up at " + url + " with " + settings.maxSessions() + " slots");
     }
 
     /** Starts a worker; returns once its server listens (the model may still be warming). */
     public static WorkerNode start(FleetSettings fleet, WorkerSettings settings, WorkerComponents components, Clock clock) {
         return new WorkerNode(fleet, settings, components, clock);
+    }
+
+    /**
+     * Before the first claim: tasks still recorded on this worker id belong to an earlier process with the
+     * same {@code WORKER_ID} that was killed (a crash, {@code ops/stack restart}, a pod rescheduled under its
+     * name). This process heartbeats under that id at once, so no reaper would ever declare it dead and the
+     * tasks would stay running on nothing, holding fleet capacity; they are replayed as their next attempt.
+     */
+    private void recoverPredecessorTasks() {
+        try {
+            int requeued = reaper.recoverTasksOf(settings.workerId());
+            if (requeued > 0) {
+                LOG.info("worker " + settings.workerId() + " replayed " + requeued + " task(s) an earlier process with its id left behind");
+            }
+        } catch (RuntimeException e) {
+            // why: Redis or Kafka briefly down; say so loudly rather than fail the worker's start
+            LOG.log(Level.WARNING, "tasks of an earlier process with this worker id not recovered", e);
+        }
     }
 
     private void ensureTopic() {

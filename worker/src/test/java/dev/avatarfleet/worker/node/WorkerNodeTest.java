@@ -205,4 +205,26 @@ class WorkerNodeTest {
             await().atMost(WAIT).until(() -> fleet.plane.registry().deadWorkerIds().isEmpty());
         }
     }
+
+    @Test
+    void aWorkerRestartedWithTheSameIdReplaysTheTasksItsKilledPredecessorLeftRunning() throws Exception {
+        try (Fleet fleet = new Fleet("restart")) {
+            HoldingSessionFactory before = new HoldingSessionFactory();
+            HoldingSessionFactory after = new HoldingSessionFactory();
+            WorkerNode first = fleet.worker("stable-id", 1, before);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord t = admitted(fleet.launch("room-r", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            first.halt();
+            // the same WORKER_ID comes back at once (ops/stack restart, a StatefulSet pod): its heartbeat keeps the id
+            // alive, so no reaper sees a dead worker; the task must not stay running on a process that is gone
+            fleet.worker("stable-id", 1, after);
+            await().atMost(WAIT).until(() -> after.started.contains(t.taskId())
+                    && fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            TaskRecord replayed = fleet.task(t.taskId());
+            assertEquals(2, replayed.attempts());
+            assertEquals("stable-id", replayed.workerId());
+            assertEquals(List.of(t.taskId()), after.started);
+        }
+    }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A real {@code @livekit/rtc-node} agent (ops/sdk-tests/agent.mjs) in its own process; its JSON
  * event lines are collected for the test. Closing it kills the process by its pid.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,7 +32,7 @@ final class AgentProcess implements AutoCloseable {
         Thread.ofVirtual().start(() -> read(process.getErrorStream(), false));
     }
 
-    static Path sdkTests() {
+    public static Path sdkTests() {
         Path here = Path.of("").toAbsolutePath();
         for (Path p = here; p != null; p = p.getParent()) {
             Path candidate = p.resolve("ops/sdk-tests");
@@ -43,7 +43,7 @@ final class AgentProcess implements AutoCloseable {
         throw new IllegalStateException("ops/sdk-tests/agent.mjs not found above " + here);
     }
 
-    static AgentProcess start(Map<String, String> env) throws IOException {
+    public static AgentProcess start(Map<String, String> env) throws IOException {
         Path dir = sdkTests();
         if (!Files.isDirectory(dir.resolve("node_modules/@livekit/rtc-node"))) {
             throw new IllegalStateException("run `npm ci` in ops/sdk-tests first (ops/test does)");
@@ -77,7 +77,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** Waits for the first event named {@code name}; fails with the agent's output when it does not come. */
-    JsonNode await(String name, Duration timeout) throws InterruptedException {
+    public JsonNode await(String name, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (events) {
             while (true) {
@@ -99,7 +99,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** Waits until {@code count} events named {@code name} have arrived. */
-    void awaitCount(String name, int count, Duration timeout) throws InterruptedException {
+    public void awaitCount(String name, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (events) {
             while (all(name).size() < count) {
@@ -112,13 +112,13 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
-    List<JsonNode> all(String name) {
+    public List<JsonNode> all(String name) {
         synchronized (events) {
             return events.stream().filter(e -> e.path("event").asText().equals(name)).toList();
         }
     }
 
-    String output() {
+    public String output() {
         synchronized (events) {
             synchronized (stderr) {
                 return "events: " + events + "\nstderr: " + stderr;

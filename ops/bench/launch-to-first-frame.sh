@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Time to first frame as an agent sees it (not asserted anywhere): from the agent's POST /launch to the first
+# avatar_video frame its @livekit/rtc-node client decodes. Runs the real local stack (ops/stack up --host, one
+# API node, one worker with the real model, the dev room server, Kafka, redis-server) inside a fresh network
+# namespace (libwebrtc ignores loopback), and an rtc-node agent (ops/sdk-tests/agent.mjs, SCENARIO=leave) that
+# launches its avatar exactly as livekit-plugins-bithuman does (JSON request, base64 JPEG q95).
+#   ops/bench/launch-to-first-frame.sh [RUNS]     (default 5; needs root for the namespace, like ops/test)
+# Two series of RUNS launches, one at a time, each waiting for the previous task to end:
+#   fresh  every launch brings a new image (a different hash): the worker prepares the avatar
+#   same   every launch brings the image of the first fresh run: prepared avatar from the worker's cache
+# Settings such as VIDEO_WIDTH/VIDEO_HEIGHT/MAX_SESSIONS pass through the environment to the stack.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${1:-5}
+. ops/lib/java.sh
+. ops/lib/netns.sh
+(cd ops/sdk-tests && [ -d node_modules/@livekit/rtc-node ] || npm ci --no-audit --no-fund --loglevel=error)
+DATA=$(mktemp -d /tmp/avatar-fleet-bench.XXXXXX)
+avatar_fleet_netns_up
+HOST=${AVATAR_FLEET_NETNS_ADDRESSES%%,*}
+cleanup() {
+  ip netns exec "$AVATAR_FLEET_NETNS" ops/stack down --data "$DATA" >/dev/null 2>&1 || true
+  ip netns del "$AVATAR_FLEET_NETNS" 2>/dev/null || true
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
+
+# why: a fresh namespace has nothing listening, so the stack's default ports cannot collide with anything
+in_ns ops/stack up --detach --host "$HOST" --data "$DATA" --max-sessions "${MAX_SESSIONS:-2}" >"$DATA/up.log" 2>&1 \
+  || { cat "$DATA/up.log" >&2; exit 1; }
+API="http://$HOST:${API_PORT:-8089}"
+LK="ws://$HOST:${LIVEKIT_PORT:-7880}"
+in_ns curl -sf "$API/ready" >/dev/null || { echo "stack not ready: $(in_ns curl -s "$API/ready")" >&2; exit 1; }
+java -cp worker/target/classes ops/bench/AvatarJpegs.java "$DATA/img" "$RUNS"
+
+one_launch() { # ROOM IMAGE -> prints ms from POST /launch to the first decoded frame
+  local room=$1 image=$2 token out task status i
+  token=$(ops/stack token --data "$DATA" --room "$room" --identity "agent-$room" --agent)
+  out=$(in_ns env LIVEKIT_URL="$LK" AGENT_TOKEN="$token" SCENARIO=leave MAX_SECONDS=40 LAUNCH_API="$API" \
+    LAUNCH_FORMAT=json LIVEKIT_API_KEY=devkey LIVEKIT_API_SECRET=secret BITHUMAN_API_SECRET=bench \
+    AVATAR_IMAGE="$image" node ops/sdk-tests/agent.mjs 2>"$DATA/agent-$room.err")
+  task=$(echo "$out" | jq -r 'select(.event=="launched") | .body | fromjson | .task_id')
+  # why: one launch at a time: wait until the avatar's task has ended before the next one
+  for i in $(seq 1 100); do
+    status=$(in_ns curl -s "$API/tasks/$task" | jq -r .status)
+    case "$status" in completed|cancelled|failed) break ;; esac
+    sleep 0.2
+  done
+  # why: where the time goes, per run, on stderr: the avatar joined, its video track subscribed, first frame
+  echo "$out" | jq -rs --arg room "$room" '(map(select(.event=="launched"))[0].posted_at) as $t0
+    | "\($room): /launch reply +\(map(select(.event=="launched"))[0].at - $t0) ms, joined +\(map(select(.event=="avatar_joined"))[0].at - $t0) ms, video track +\(map(select(.event=="track" and .kind=="video"))[0].at - $t0) ms, first frame +\(map(select(.event=="first_frame"))[0].at - $t0) ms"' >&2 || true
+  echo "$out" | jq -r 'select(.event=="first_frame") | .since_launch_ms' | grep . \
+    || { echo "no first frame in $room (task $task: $status): $out" >&2; return 1; }
+}
+
+summary() { # NAME VALUES... (in run order)
+  local name=$1; shift
+  printf '%s\n' "$@" | sort -n | awk -v name="$name" -v order="$*" '{v[NR]=$1} END {
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%-6s runs %d  median %d ms  max %d ms  min %d ms  (in run order: %s)\n", name, NR, m, v[NR], v[1], order }'
+}
+
+fresh=(); same=()
+for i in $(seq 1 "$RUNS"); do fresh+=("$(one_launch "fresh-$i" "$DATA/img/avatar-$i.jpg")"); done
+for i in $(seq 1 "$RUNS"); do same+=("$(one_launch "same-$i" "$DATA/img/avatar-1.jpg")"); done
+echo "# time to first frame, POST /launch -> agent's first decoded avatar_video frame"
+echo "# stack in a network namespace on $HOST, ${VIDEO_WIDTH:-512}x${VIDEO_HEIGHT:-512}, MAX_SESSIONS ${MAX_SESSIONS:-2}," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "# fresh run 1 is also the worker's first session (native encoder and peer-connection set-up)"
+summary fresh "${fresh[@]}"
+summary same "${same[@]}"
