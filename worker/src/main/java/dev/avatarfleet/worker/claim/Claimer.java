@@ -57,31 +57,47 @@ public final class Claimer implements AutoCloseable {
     }
 
     private void loop() {
+        int failures = 0;
         try {
             while (running) {
-                if (!mayClaim.getAsBoolean() || !slots.awaitFree(200, TimeUnit.MILLISECONDS)) {
-                    Thread.sleep(mayClaim.getAsBoolean() ? 0 : 100);
-                    continue;
-                }
-                if (storeDown && !storeBack()) {
-                    continue;
-                }
-                List<LaunchDelivery> batch = consumer.poll(POLL);
-                for (LaunchDelivery d : batch) {
-                    handle(d);
-                }
-                if (!batch.isEmpty()) {
-                    consumer.commit(COMMIT_TIMEOUT);
+                try {
+                    claimOnce();
+                    failures = 0;
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    // why: a Kafka or Redis error (a broker restart, a commit timeout) must not end claiming for
+                    // good while the heartbeat keeps telling the fleet this worker has free slots
+                    failures++;
+                    long wait = Math.min(10_000, 250L << Math.min(failures, 6));
+                    LOG.log(Level.WARNING, "claimer of worker " + workerId + " failed (" + e + "); retrying in "
+                            + wait + " ms", failures == 1 ? e : null);
+                    Thread.sleep(wait);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            if (running) {
-                LOG.log(Level.SEVERE, "claimer of worker " + workerId + " stopped", e);
-            }
         } finally {
             consumer.close();
+        }
+    }
+
+    /** One round: waits for a free slot, polls, handles what came and commits the acknowledgements. */
+    private void claimOnce() throws InterruptedException {
+        if (!mayClaim.getAsBoolean() || !slots.awaitFree(200, TimeUnit.MILLISECONDS)) {
+            Thread.sleep(mayClaim.getAsBoolean() ? 0 : 100);
+            return;
+        }
+        if (storeDown && !storeBack()) {
+            return;
+        }
+        List<LaunchDelivery> batch = consumer.poll(POLL);
+        for (LaunchDelivery d : batch) {
+            handle(d);
+        }
+        if (!batch.isEmpty()) {
+            consumer.commit(COMMIT_TIMEOUT);
         }
     }
 
@@ -113,7 +129,13 @@ public final class Claimer implements AutoCloseable {
             storeDown = true;
             return;
         }
-        consumer.accept(d);
+        try {
+            consumer.accept(d);
+        } catch (RuntimeException e) {
+            // why: the claim in Redis is what guards against a second session; a record whose acknowledgement
+            // is lost comes back and is skipped as claimed, so the claimed task still starts here
+            LOG.log(Level.WARNING, "acknowledging the record of task " + spec.taskId() + " failed", e);
+        }
         if (outcome == ClaimOutcome.CLAIMED) {
             starter.start(spec);
         } else {
