@@ -61,7 +61,8 @@ public final class RedisTaskStore {
             String id = newTaskId();
             List<?> reply = (List<?>) redis.run("admitting a launch for room " + task.roomName(), TaskScripts.ADMIT, List.of(
                     prefix, id, Long.toString(now), Long.toString(cutoff), task.roomName(), task.identity(),
-                    nullToEmpty(task.avatarId()), nullToEmpty(task.imageHash()), joinWarnings(task.warnings())));
+                    nullToEmpty(task.avatarId()), nullToEmpty(task.imageHash()), joinWarnings(task.warnings()),
+                    nullToEmpty(task.billingKeyId())));
             String outcome = (String) reply.get(0);
             switch (outcome) {
                 case "admitted" -> {
@@ -312,7 +313,8 @@ public final class RedisTaskStore {
                     h.get("avatar_id"),
                     h.get("image_hash"),
                     h.get("kafka_partition") == null ? null : Integer.valueOf(h.get("kafka_partition")),
-                    h.get("kafka_offset") == null ? null : Long.valueOf(h.get("kafka_offset")));
+                    h.get("kafka_offset") == null ? null : Long.valueOf(h.get("kafka_offset")),
+                    h.get("billing_key_id"));
         }
 
         private static Instant instant(String ms) {
