@@ -230,6 +230,16 @@ public final class RedisTaskStore {
         }
     }
 
+    /**
+     * A node's first admit or claim after its start, paid at start: every script loaded ({@link #loadScripts()})
+     * and the claim script run once through this client for a task id that cannot exist (it answers
+     * {@code unknown} and writes nothing).
+     */
+    public void warmUp() {
+        loadScripts();
+        claim("warmup-" + java.util.UUID.randomUUID(), "warmup", 1);
+    }
+
     public long activeCount() {
         return redis.call("counting active tasks", c -> c.scard(prefix + "active"));
     }
