@@ -50,8 +50,11 @@ public final class ApiNode implements AutoCloseable {
         ImageDownloader downloader = new ImageDownloader(settings.imageFetchConnectTimeout(), settings.imageFetchTimeout(),
                 settings.imageFetchMaxRedirects(), settings.maxImageBytes(),
                 new DownloadTargetGuard(settings.imageFetchAllowPrivate()));
-        ImageResolver images = new ImageResolver(downloader, new AvatarImageCheck(
-                new ImageLimits(settings.maxImageBytes(), imageLimits.maxPixels(), imageLimits.maxSide())));
+        AvatarImageCheck imageCheck = new AvatarImageCheck(
+                new ImageLimits(settings.maxImageBytes(), imageLimits.maxPixels(), imageLimits.maxSide()));
+        // why: the first launch after a start would load the image decoders (~300 ms cold); load them before listening
+        imageCheck.warmUp();
+        ImageResolver images = new ImageResolver(downloader, imageCheck);
         List<HttpService> services = List.of(
                 new LaunchService(new ApiKeys(settings.apiKeys()),
                         new LaunchFormReader(settings.maxUploadBytes(), settings.maxImageBytes()),
@@ -86,6 +89,7 @@ public final class ApiNode implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 controlPlane.taskLog().ensureTopic();
+                warmUp(controlPlane);
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "launch topic not ready yet (" + e.getMessage() + "); retrying in " + wait.toSeconds() + " s");
@@ -97,6 +101,19 @@ public final class ApiNode implements AutoCloseable {
             }
             wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
         }
+    }
+
+    /** The first launch's Kafka and Redis round trips, paid at start: the topic's metadata, the task scripts. */
+    private static void warmUp(ControlPlane controlPlane) {
+        long start = System.nanoTime();
+        controlPlane.taskLog().warmUp();
+        try {
+            controlPlane.store().warmUp();
+        } catch (RuntimeException e) {
+            // why: the scripts load themselves on first use anyway; this only saves the first launch its cold path
+            LOG.log(Level.WARNING, "task store not warmed: " + e.getMessage());
+        }
+        LOG.log(Level.INFO, "launch path warm (topic metadata, task scripts) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 
     @Override
