@@ -47,8 +47,11 @@ public final class ConnectionWarmup {
     private static final Logger LOG = Logger.getLogger(ConnectionWarmup.class.getName());
     private static final long STEP_TIMEOUT_MS = 5_000;
 
-    /** What one warm-up did: milliseconds per step, and every native object it could not free (empty when clean). */
-    public record Result(long signallingMs, long mediaMs, List<String> notFreed) {
+    /**
+     * What one warm-up did: milliseconds per step, whether each step ran to its end, and every native object
+     * it could not free (empty when clean).
+     */
+    public record Result(long signallingMs, boolean signalled, long mediaMs, boolean negotiated, List<String> notFreed) {
     }
 
     private ConnectionWarmup() {
@@ -58,19 +61,23 @@ public final class ConnectionWarmup {
     public static Result run(HttpClient http, PeerConnectionFactory factory, int width, int height) {
         List<String> notFreed = new ArrayList<>();
         long t0 = System.nanoTime();
+        boolean signalled = false;
+        boolean negotiated = false;
         try {
             signalling(http);
+            signalled = true;
         } catch (Exception e) {
             LOG.log(Level.WARNING, "signalling warm-up failed (the first session pays the cold start)", e);
         }
         long t1 = System.nanoTime();
         try {
             media(factory, width, height, notFreed);
+            negotiated = true;
         } catch (Exception e) {
             LOG.log(Level.WARNING, "media warm-up failed (the first session pays the cold start)", e);
         }
         long t2 = System.nanoTime();
-        Result result = new Result((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, List.copyOf(notFreed));
+        Result result = new Result((t1 - t0) / 1_000_000, signalled, (t2 - t1) / 1_000_000, negotiated, List.copyOf(notFreed));
         LOG.info(() -> "session paths warm: signalling " + result.signallingMs() + " ms, media " + result.mediaMs() + " ms"
                 + (result.notFreed().isEmpty() ? "" : ", not freed: " + result.notFreed()));
         return result;
