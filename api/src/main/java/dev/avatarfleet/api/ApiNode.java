@@ -74,6 +74,7 @@ public final class ApiNode implements AutoCloseable {
                 .routing(routing -> ApiRouting.routing(routing, services))
                 .build()
                 .start();
+        warmHttpPath(settings.host(), server.port());
         Thread topicSetup = Thread.ofVirtual().name("ensure-launch-topic").start(() -> ensureTopic(controlPlane));
         return new ApiNode(server, downloader, topicSetup);
     }
@@ -100,6 +101,29 @@ public final class ApiNode implements AutoCloseable {
                 return;
             }
             wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+        }
+    }
+
+    /**
+     * One {@code POST /launch} to this node itself, refused by validation (its token is no token), so the
+     * first real launch meets a warm HTTP pipeline, JSON body reader and error path. Creates no task.
+     */
+    private static void warmHttpPath(String host, int port) {
+        String target = host.equals("0.0.0.0") || host.equals("::") || host.isBlank() ? "127.0.0.1" : host;
+        String body = "{\"livekit_url\":\"ws://127.0.0.1:7880\",\"livekit_token\":\"warmup\",\"room_name\":\"warmup\","
+                + "\"image\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[1024]) + "\"}";
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://" + (target.contains(":") ? "[" + target + "]" : target) + ":" + port + "/launch"))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            LOG.log(Level.DEBUG, "launch path warm-up answered " + r.statusCode());
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "launch path warm-up request failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
