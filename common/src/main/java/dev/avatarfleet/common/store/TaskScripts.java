@@ -237,4 +237,9 @@ final class TaskScripts {
             end
             return out
             """);
+
+    /** Every script above, for loading them all at start. */
+    static java.util.List<LuaScript> all() {
+        return java.util.List.of(ADMIT, CLAIM, RUNNING, FINISH, STOP, ORPHAN, FORGET_WORKER, WARN, POSITION, PRUNE, LIST);
+    }
 }
