@@ -124,6 +124,22 @@ public final class SlotTable {
         return slots.containsKey(taskId);
     }
 
+    /**
+     * The tasks whose session has started (attached). Each of them was claimed before it was
+     * attached, so a claim read from Redis after this snapshot must list it.
+     */
+    public List<String> attached() {
+        List<String> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, Slot> e : slots.entrySet()) {
+            synchronized (e.getValue()) {
+                if (e.getValue().session != null) {
+                    out.add(e.getKey());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Waits until a slot is free or the timeout passes; true if one is free. */
     public boolean awaitFree(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.avatarfleet.common.json.Json;
 import dev.avatarfleet.common.store.Admission;
+import dev.avatarfleet.common.store.DeadWorkerReaper;
 import dev.avatarfleet.common.store.StopResult;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.common.task.TaskRecord;
@@ -225,6 +226,32 @@ class WorkerNodeTest {
             assertEquals(2, replayed.attempts());
             assertEquals("stable-id", replayed.workerId());
             assertEquals(List.of(t.taskId()), after.started);
+        }
+    }
+
+    @Test
+    void aWorkerDeclaredDeadDuringAHeartbeatGapStopsTheSessionTheFleetReplayedElsewhere() throws Exception {
+        try (Fleet fleet = new Fleet("gap")) {
+            HoldingSessionFactory slow = new HoldingSessionFactory();
+            HoldingSessionFactory other = new HoldingSessionFactory();
+            fleet.worker("slow", 1, slow);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord t = admitted(fleet.launch("room-gap", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            fleet.worker("other", 1, other);
+            // a GC pause or a Redis blip longer than the dead-worker timeout: a reaper judged "slow" dead and
+            // replayed its task, while "slow" itself is alive and still holds the session
+            new DeadWorkerReaper(fleet.plane.registry(), fleet.plane.store(), fleet.plane.taskLog(), 3).recoverTasksOf("slow");
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
+                    && fleet.task(t.taskId()).attempts() == 2);
+            // at most one worker runs the task: the stale session on "slow" ends, the replay runs on one worker
+            await().atMost(Duration.ofSeconds(5)).until(() -> slow.live(t.taskId()) + other.live(t.taskId()) == 1);
+            Thread.sleep(1000);
+            assertEquals(1, slow.live(t.taskId()) + other.live(t.taskId()));
+            TaskRecord now = fleet.task(t.taskId());
+            assertEquals(1, ("slow".equals(now.workerId()) ? slow : other).live(t.taskId()));
+            assertEquals(TaskStatus.RUNNING, now.status());
+            assertEquals(2, now.attempts());
         }
     }
 }
