@@ -157,6 +157,23 @@ public final class SlotTable {
         }
     }
 
+    /** Waits until the task's slot is freed or the timeout passes; true if it is free. */
+    public boolean awaitReleased(String taskId, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (slots.containsKey(taskId)) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Waits until no slot is held or the timeout passes; true if empty. */
     public boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);

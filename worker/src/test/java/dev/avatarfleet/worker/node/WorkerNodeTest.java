@@ -254,4 +254,23 @@ class WorkerNodeTest {
             assertEquals(2, now.attempts());
         }
     }
+
+    @Test
+    void aReplayDeliveredToTheWorkerStillHoldingTheStaleSessionIsRunNotDropped() throws Exception {
+        try (Fleet fleet = new Fleet("stale")) {
+            HoldingSessionFactory solo = new HoldingSessionFactory();
+            fleet.worker("solo", 2, solo);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord t = admitted(fleet.launch("room-stale", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            // the only worker was judged dead during a heartbeat gap (its own reaper can do that after a Redis
+            // outage); the replay of attempt 2 reaches it while it still holds the attempt-1 session
+            new DeadWorkerReaper(fleet.plane.registry(), fleet.plane.store(), fleet.plane.taskLog(), 3).recoverTasksOf("solo");
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
+                    && fleet.task(t.taskId()).attempts() == 2);
+            assertEquals("solo", fleet.task(t.taskId()).workerId());
+            assertEquals(List.of(t.taskId(), t.taskId()), solo.started);
+            assertEquals(1, solo.live(t.taskId()));
+        }
+    }
 }
