@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.json.Json;
 import dev.avatarfleet.common.store.Admission;
 import dev.avatarfleet.common.store.DeadWorkerReaper;
@@ -271,6 +273,27 @@ class WorkerNodeTest {
             assertEquals("solo", fleet.task(t.taskId()).workerId());
             assertEquals(List.of(t.taskId(), t.taskId()), solo.started);
             assertEquals(1, solo.live(t.taskId()));
+        }
+    }
+
+    @Test
+    void aSessionStartThatThrowsAnErrorFailsItsTaskAndFreesTheSlot() throws Exception {
+        try (Fleet fleet = new Fleet("error")) {
+            // AUTO_PREWARM=false: the model loads with the first session; a native library that cannot load
+            // throws an Error (UnsatisfiedLinkError), not an Exception
+            WorkerSettings ws = WorkerSettings.fromEnvironment(new Env(java.util.Map.of("AUTO_PREWARM", "false")))
+                    .withIdentity("w-error", 0, 1).withDrainTimeout(Duration.ofMillis(300));
+            ModelWarmup brokenNatives = () -> {
+                throw new UnsatisfiedLinkError("no jnitensorflow in java.library.path");
+            };
+            try (WorkerNode w = WorkerNode.start(fleet.settings, ws,
+                    new WorkerComponents(new HoldingSessionFactory(), brokenNatives, List.of()), java.time.Clock.systemUTC())) {
+                await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+                TaskRecord t = admitted(fleet.launch("room-error", "avatar"));
+                await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.FAILED);
+                assertTrue(fleet.task(t.taskId()).error().contains("no jnitensorflow"), fleet.task(t.taskId()).error());
+                await().atMost(WAIT).until(() -> w.slots().active() == 0);
+            }
         }
     }
 }
