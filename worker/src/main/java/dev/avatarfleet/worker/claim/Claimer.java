@@ -21,7 +21,7 @@ import dev.avatarfleet.common.task.TaskStatus;
  * Takes launch records from the share group while this worker has a free slot: reserves a slot,
  * claims the task atomically in Redis, acknowledges the record, then starts the session. A record
  * whose task is cancelled, already claimed or unknown is acknowledged and skipped, so a duplicate
- * never starts a second session; when Redis is unavailable the record is released for later.
+ * never starts a second session; when Redis is unavailable the record is kept and claimed once it answers.
  */
 public final class Claimer implements AutoCloseable {
 
@@ -39,6 +39,8 @@ public final class Claimer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private boolean storeDown;
+    /** A record acquired while Redis was down, handled again once it answers. */
+    private LaunchDelivery held;
     private long backoffMillis = 0;
 
     /**
@@ -68,6 +70,13 @@ public final class Claimer implements AutoCloseable {
                     continue;
                 }
                 if (storeDown && !storeBack()) {
+                    continue;
+                }
+                if (held != null) {
+                    LaunchDelivery d = held;
+                    held = null;
+                    handle(d);
+                    consumer.commit(COMMIT_TIMEOUT);
                     continue;
                 }
                 List<LaunchDelivery> batch = consumer.poll(POLL);
@@ -109,10 +118,7 @@ public final class Claimer implements AutoCloseable {
         } catch (DependencyUnavailableException e) {
             slots.release(spec.taskId());
             LOG.warning("claim of task " + spec.taskId() + " postponed: " + e.getMessage());
-            consumer.release(d);
-            // why: each release counts a delivery and the group archives a record after its limit;
-            // poll no more until Redis answers again, so an outage costs at most one delivery
-            storeDown = true;
+            holdUntilStoreBack(d);
             return;
         }
         consumer.accept(d);
@@ -138,8 +144,7 @@ public final class Claimer implements AutoCloseable {
         try {
             task = store.get(spec.taskId());
         } catch (DependencyUnavailableException e) {
-            consumer.release(d);
-            storeDown = true;
+            holdUntilStoreBack(d);
             return false;
         }
         boolean replayed = task.isPresent() && task.get().status() == TaskStatus.PENDING && task.get().workerId() == null
@@ -157,6 +162,18 @@ public final class Claimer implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Keeps the record acquired (not acknowledged) and polls no more until Redis answers, then
+     * handles it again. Why not release it: every release counts a delivery and the share group
+     * archives a record after {@code share.delivery.count.limit} (5) of them; released, the record
+     * went to the next worker, which failed the same way, so an outage seen by five workers
+     * archived it and the accepted launch stayed pending forever with nothing left to claim.
+     */
+    private void holdUntilStoreBack(LaunchDelivery d) {
+        held = d;
+        storeDown = true;
     }
 
     /** Whether Redis answers again; sleeps with a growing back-off when it does not. */
