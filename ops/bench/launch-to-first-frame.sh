@@ -5,6 +5,7 @@
 # namespace (libwebrtc ignores loopback), and an rtc-node agent (ops/sdk-tests/agent.mjs, SCENARIO=leave) that
 # launches its avatar exactly as livekit-plugins-bithuman does (JSON request, base64 JPEG q95).
 #   ops/bench/launch-to-first-frame.sh [RUNS]     (default 5; needs root for the namespace, like ops/test)
+#   KEEP_LOGS=DIR ops/bench/launch-to-first-frame.sh 3   also copies the stack's logs (api, worker-1, ...) to DIR
 # Two series of RUNS launches, one at a time, each waiting for the previous task to end:
 #   fresh  every launch brings a new image (a different hash): the worker prepares the avatar
 #   same   every launch brings the image of the first fresh run: prepared avatar from the worker's cache
@@ -19,6 +20,7 @@ DATA=$(mktemp -d /tmp/avatar-fleet-bench.XXXXXX)
 avatar_fleet_netns_up
 HOST=${AVATAR_FLEET_NETNS_ADDRESSES%%,*}
 cleanup() {
+  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp -r "$DATA/logs/." "$KEEP_LOGS/" 2>/dev/null || true; fi
   ip netns exec "$AVATAR_FLEET_NETNS" ops/stack down --data "$DATA" >/dev/null 2>&1 || true
   ip netns del "$AVATAR_FLEET_NETNS" 2>/dev/null || true
   rm -rf "$DATA"
@@ -50,6 +52,9 @@ one_launch() { # ROOM IMAGE -> prints ms from POST /launch to the first decoded 
   # why: where the time goes, per run, on stderr: the avatar joined, its video track subscribed, first frame
   echo "$out" | jq -rs --arg room "$room" '(map(select(.event=="launched"))[0].posted_at) as $t0
     | "\($room): /launch reply +\(map(select(.event=="launched"))[0].at - $t0) ms, joined +\(map(select(.event=="avatar_joined"))[0].at - $t0) ms, video track +\(map(select(.event=="track" and .kind=="video"))[0].at - $t0) ms, first frame +\(map(select(.event=="first_frame"))[0].at - $t0) ms"' >&2 || true
+  # why: the task record's own millisecond timestamps split the fleet's part: Kafka delivery and claim, then join and publish
+  in_ns redis-cli -h "$HOST" -p "${REDIS_PORT:-6379}" --raw HMGET "avatarfleet:task:$task" created_at claimed_at running_at \
+    | paste -sd' ' | awk -v room="$room" 'NF == 3 { printf "%s: task record: created -> claimed %d ms, claimed -> running %d ms\n", room, $2 - $1, $3 - $2 }' >&2 || true
   echo "$out" | jq -r 'select(.event=="first_frame") | .since_launch_ms' | grep . \
     || { echo "no first frame in $room (task $task: $status): $out" >&2; return 1; }
 }

@@ -4,7 +4,7 @@
 // a canvas. Prints "RESULT {json}" and exits 0 once the snapshot has non-black pixels; "FAIL ..." otherwise.
 // Env: URL, PAGE_URL, TOKEN_AVATAR, TOKEN_VIEWER, PROFILE_DIR, TIMEOUT_MS.
 import { LocalVideoTrack, Room, TrackPublishOptions, TrackSource, VideoBufferType, VideoFrame, VideoSource, dispose } from '@livekit/rtc-node';
-import { chromium } from 'playwright-core';
+import { openPage } from './chromium.mjs';
 
 const env = process.env;
 const timeoutMs = Number(env.TIMEOUT_MS ?? 60000);
@@ -40,20 +40,9 @@ const timer = setInterval(() => {
 }, 40);
 log('avatar publishing');
 
-context = await chromium.launchPersistentContext(env.PROFILE_DIR, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--autoplay-policy=no-user-gesture-required',
-    // why: keep real host candidates (no mDNS names) so the server can reach the browser directly
-    '--disable-features=WebRtcHideLocalIpsWithMdns'],
-});
-const page = context.pages()[0] ?? await context.newPage();
-page.on('console', (m) => log('page:', m.text()));
-page.on('pageerror', (e) => log('page error:', e));
 const pageUrl = `${env.PAGE_URL}?url=${encodeURIComponent(env.URL)}&token=${encodeURIComponent(env.TOKEN_VIEWER)}`;
-await page.goto(pageUrl);
+let page;
+({ context, page } = await openPage(env.PROFILE_DIR, pageUrl, log));
 let result;
 for (;;) {
   result = await page.evaluate(() => window.result);

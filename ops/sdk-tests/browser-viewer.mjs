@@ -3,7 +3,7 @@
 // the integration test to see the AVATAR's video the worker publishes. Prints "RESULT {json}" and exits 0 once
 // the canvas snapshot has non-black pixels and both tracks from EXPECT_IDENTITY arrived; "FAIL ..." otherwise.
 // Env: URL, PAGE_URL, TOKEN_VIEWER, PROFILE_DIR, EXPECT_IDENTITY (default bithuman-avatar-agent), TIMEOUT_MS.
-import { chromium } from 'playwright-core';
+import { openPage } from './chromium.mjs';
 
 const env = process.env;
 const timeoutMs = Number(env.TIMEOUT_MS ?? 40000);
@@ -17,19 +17,8 @@ const finish = async (code, line) => {
 };
 const killer = setTimeout(() => finish(1, 'FAIL timeout after ' + timeoutMs + ' ms'), timeoutMs);
 
-context = await chromium.launchPersistentContext(env.PROFILE_DIR, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--autoplay-policy=no-user-gesture-required',
-    // why: keep real host candidates (no mDNS names) so the server can reach the browser directly
-    '--disable-features=WebRtcHideLocalIpsWithMdns'],
-});
-const page = context.pages()[0] ?? await context.newPage();
-page.on('console', (m) => log('page:', m.text()));
-page.on('pageerror', (e) => log('page error:', e));
-await page.goto(`${env.PAGE_URL}?url=${encodeURIComponent(env.URL)}&token=${encodeURIComponent(env.TOKEN_VIEWER)}`);
+let page;
+({ context, page } = await openPage(env.PROFILE_DIR, `${env.PAGE_URL}?url=${encodeURIComponent(env.URL)}&token=${encodeURIComponent(env.TOKEN_VIEWER)}`, log));
 const fromAvatar = (r, name) => r.tracks.some((t) => t.from === expect && t.name === name);
 let result;
 for (;;) {

@@ -34,6 +34,10 @@ public final class ApiMain {
             System.exit(2);
             return;
         }
+        if (settings.bithumanApiSecret() == null) {
+            System.err.println("avatar-fleet api: BITHUMAN_API_SECRET is not set: sessions run, but a launch without"
+                    + " its own api_secret is accounted to no billing secret (billing_key_id stays null)");
+        }
         ControlPlane controlPlane = ControlPlane.connect(fleet, Clock.systemUTC());
         ApiNode node = ApiNode.start(settings, imageLimits, controlPlane, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -50,14 +50,17 @@ public final class ApiNode implements AutoCloseable {
         ImageDownloader downloader = new ImageDownloader(settings.imageFetchConnectTimeout(), settings.imageFetchTimeout(),
                 settings.imageFetchMaxRedirects(), settings.maxImageBytes(),
                 new DownloadTargetGuard(settings.imageFetchAllowPrivate()));
-        ImageResolver images = new ImageResolver(downloader, new AvatarImageCheck(
-                new ImageLimits(settings.maxImageBytes(), imageLimits.maxPixels(), imageLimits.maxSide())));
+        AvatarImageCheck imageCheck = new AvatarImageCheck(
+                new ImageLimits(settings.maxImageBytes(), imageLimits.maxPixels(), imageLimits.maxSide()));
+        // why: the first launch after a start would load the image decoders (~300 ms cold); load them before listening
+        imageCheck.warmUp();
+        ImageResolver images = new ImageResolver(downloader, imageCheck);
         List<HttpService> services = List.of(
                 new LaunchService(new ApiKeys(settings.apiKeys()),
                         new LaunchFormReader(settings.maxUploadBytes(), settings.maxImageBytes()),
                         new LaunchValidator(clock, settings.maxImageBytes()), images,
                         new FleetLaunchIntake(controlPlane.store(), controlPlane.images(), controlPlane.taskLog()),
-                        new TaskEndWaiter(controlPlane.store()), settings.syncLaunchTimeout()),
+                        new TaskEndWaiter(controlPlane.store()), settings.syncLaunchTimeout(), settings.bithumanApiSecret()),
                 new HealthService(controlPlane.registry()::totals),
                 new TaskService(controlPlane.store()),
                 new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),
@@ -71,6 +74,7 @@ public final class ApiNode implements AutoCloseable {
                 .routing(routing -> ApiRouting.routing(routing, services))
                 .build()
                 .start();
+        warmHttpPath(settings.host(), server.port());
         Thread topicSetup = Thread.ofVirtual().name("ensure-launch-topic").start(() -> ensureTopic(controlPlane));
         return new ApiNode(server, downloader, topicSetup);
     }
@@ -86,6 +90,7 @@ public final class ApiNode implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 controlPlane.taskLog().ensureTopic();
+                warmUp(controlPlane);
                 return;
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "launch topic not ready yet (" + e.getMessage() + "); retrying in " + wait.toSeconds() + " s");
@@ -97,6 +102,42 @@ public final class ApiNode implements AutoCloseable {
             }
             wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
         }
+    }
+
+    /**
+     * One {@code POST /launch} to this node itself, refused by validation (its token is no token), so the
+     * first real launch meets a warm HTTP pipeline, JSON body reader and error path. Creates no task.
+     */
+    private static void warmHttpPath(String host, int port) {
+        String target = host.equals("0.0.0.0") || host.equals("::") || host.isBlank() ? "127.0.0.1" : host;
+        String body = "{\"livekit_url\":\"ws://127.0.0.1:7880\",\"livekit_token\":\"warmup\",\"room_name\":\"warmup\","
+                + "\"image\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[1024]) + "\"}";
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://" + (target.contains(":") ? "[" + target + "]" : target) + ":" + port + "/launch"))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            LOG.log(Level.DEBUG, "launch path warm-up answered " + r.statusCode());
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "launch path warm-up request failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The first launch's Kafka and Redis round trips, paid at start: the topic's metadata, the task scripts. */
+    private static void warmUp(ControlPlane controlPlane) {
+        long start = System.nanoTime();
+        controlPlane.taskLog().warmUp();
+        try {
+            controlPlane.store().warmUp();
+        } catch (RuntimeException e) {
+            // why: the scripts load themselves on first use anyway; this only saves the first launch its cold path
+            LOG.log(Level.WARNING, "task store not warmed: " + e.getMessage());
+        }
+        LOG.log(Level.INFO, "launch path warm (topic metadata, task scripts) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 
     @Override

@@ -25,6 +25,8 @@ import dev.avatarfleet.common.config.SettingsException;
  * @param syncLaunchTimeout    LAUNCH_SYNC_TIMEOUT_SECONDS: how long async_mode=false holds the reply (default 600)
  * @param proxyTimeout         WORKER_PROXY_TIMEOUT_SECONDS: /benchmark and /test-frame to a worker (default 60)
  * @param proxyMaxBytes        WORKER_PROXY_MAX_BYTES: largest worker reply passed on (default 16 MiB)
+ * @param bithumanApiSecret    BITHUMAN_API_SECRET: the billing secret a launch without its own {@code api_secret}
+ *                             is accounted to (only its fingerprint is stored); unset: usage is not attributed
  */
 public record ApiSettings(
         String host,
@@ -38,7 +40,8 @@ public record ApiSettings(
         boolean imageFetchAllowPrivate,
         Duration syncLaunchTimeout,
         Duration proxyTimeout,
-        long proxyMaxBytes) {
+        long proxyMaxBytes,
+        String bithumanApiSecret) {
 
     public static final int DEFAULT_PORT = 8089;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 12L * 1024 * 1024;
@@ -64,7 +67,8 @@ public record ApiSettings(
                 env.bool("IMAGE_FETCH_ALLOW_PRIVATE", false),
                 env.seconds("LAUNCH_SYNC_TIMEOUT_SECONDS", 600, 1, 86_400),
                 env.seconds("WORKER_PROXY_TIMEOUT_SECONDS", 60, 1, 3600),
-                env.whole("WORKER_PROXY_MAX_BYTES", 16L * 1024 * 1024, 1024, 1L << 30));
+                env.whole("WORKER_PROXY_MAX_BYTES", 16L * 1024 * 1024, 1024, 1L << 30),
+                env.raw("BITHUMAN_API_SECRET"));
         if (s.maxImageBytes > s.maxUploadBytes) {
             throw new SettingsException("MAX_IMAGE_BYTES", "(" + s.maxImageBytes + ") must not exceed MAX_UPLOAD_BYTES ("
                     + s.maxUploadBytes + ")");
@@ -72,9 +76,18 @@ public record ApiSettings(
         return s;
     }
 
+    /** why: records print every field; the keys and the billing secret must never reach a log. */
+    @Override
+    public String toString() {
+        return "ApiSettings[host=" + host + ", port=" + port + ", apiKeys=" + apiKeys.size() + " configured"
+                + ", maxUploadBytes=" + maxUploadBytes + ", maxImageBytes=" + maxImageBytes
+                + ", bithumanApiSecret=" + (bithumanApiSecret == null ? "unset" : "set") + "]";
+    }
+
     /** The same settings with another port (tests bind port 0). */
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(host, newPort, apiKeys, maxUploadBytes, maxImageBytes, imageFetchConnectTimeout,
-                imageFetchTimeout, imageFetchMaxRedirects, imageFetchAllowPrivate, syncLaunchTimeout, proxyTimeout, proxyMaxBytes);
+                imageFetchTimeout, imageFetchMaxRedirects, imageFetchAllowPrivate, syncLaunchTimeout, proxyTimeout, proxyMaxBytes,
+                bithumanApiSecret);
     }
 }

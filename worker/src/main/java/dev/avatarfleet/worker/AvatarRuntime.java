@@ -64,8 +64,11 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
             unusableModel.accept(e);
             throw e;
         }
-        sessions = new LiveSessionFactory(started.renderer(), started.preparer(), new LiveSessionSettings(
+        LiveSessionFactory factory = new LiveSessionFactory(started.renderer(), started.preparer(), new LiveSessionSettings(
                 render.width(), render.height(), worker.sessionIdleTimeout(), Clock.systemUTC()));
+        // why: the first session after start would pay the cold WebSocket, WebRTC and JIT paths (~1 s); pay them now
+        factory.warmUp();
+        sessions = factory;
         routes.serve(started.httpService());
         engine = started;
         LOG.info(() -> "avatar runtime ready: " + render.width() + "x" + render.height() + ", batch " + render.batchSize());

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.avatarfleet.api.ApiNode;
 import dev.avatarfleet.api.ApiSettings;
 import dev.avatarfleet.common.ControlPlane;
@@ -18,6 +17,7 @@ import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import dev.avatarfleet.devroom.DevRoomServer;
+import dev.avatarfleet.testkit.LiveKitClientPage;
 import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.testkit.NodeScript;
 import dev.avatarfleet.testkit.TestServers;
@@ -30,7 +30,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,7 +78,7 @@ class LaunchToRoomMediaTest {
     static final Duration WAIT = Duration.ofSeconds(30);
 
     static MediaNetwork net;
-    static HttpServer page;
+    static LiveKitClientPage page;
     static String origin;
     static DevRoomServer room;
     static ControlPlane apiPlane;
@@ -94,18 +93,13 @@ class LaunchToRoomMediaTest {
     @BeforeAll
     static void startTheProduct(@TempDir Path tmp) throws Exception {
         net = MediaNetwork.fromEnvironment();
-        page = servePage(net.client(), NodeScript.sdkTestsDirectory());
-        origin = "http://" + net.client() + ":" + page.getAddress().getPort();
+        page = LiveKitClientPage.serve(net.client(), NodeScript.sdkTestsDirectory());
+        origin = page.origin();
         room = DevRoomServer.start(DevRoomConfig.defaults(net.server()).withPort(0).withAllowedOrigins(Set.of(origin)));
 
         String prefix = TestServers.uniquePrefix("launch-e2e");
         workerId = prefix + "worker";
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", TestServers.kafka().bootstrapServers());
-        env.put("REDIS_URL", TestServers.redis().url());
-        env.put("REDIS_KEY_PREFIX", prefix);
-        env.put("TASK_TOPIC", prefix + "launches");
-        env.put("WORKER_GROUP", prefix + "workers");
+        Map<String, String> env = TestServers.fleetEnvironment(prefix);
         env.put("HEARTBEAT_INTERVAL_MS", "500");
         env.put("API_HOST", "127.0.0.1");
         env.put("API_PORT", "0");
@@ -162,7 +156,7 @@ class LaunchToRoomMediaTest {
             room.close();
         }
         if (page != null) {
-            page.stop(0);
+            page.close();
         }
     }
 
@@ -241,7 +235,7 @@ class LaunchToRoomMediaTest {
 
             // livekit-client in Chromium joins the same room as a viewer and renders the avatar's video
             Map<String, String> env = Map.of(
-                    "URL", room.wsUrl(), "PAGE_URL", origin + "/index.html",
+                    "URL", room.wsUrl(), "PAGE_URL", page.url(),
                     "TOKEN_VIEWER", room.tokens().participant(roomName, "viewer").mint(),
                     "PROFILE_DIR", profile.toString(), "EXPECT_IDENTITY", AVATAR, "TIMEOUT_MS", "35000");
             NodeScript.Result run;
@@ -386,28 +380,5 @@ class LaunchToRoomMediaTest {
         } finally {
             writer.dispose();
         }
-    }
-
-    /** Serves the livekit-client page and its UMD build on the namespace's client address. */
-    static HttpServer servePage(String address, Path sdk) throws IOException {
-        Map<String, Path> files = Map.of(
-                "/index.html", sdk.resolve("browser/index.html"),
-                "/livekit-client.umd.js", sdk.resolve("node_modules/livekit-client/dist/livekit-client.umd.js"));
-        HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 16);
-        server.createContext("/", exchange -> {
-            Path file = files.get(exchange.getRequestURI().getPath());
-            if (file == null) {
-                exchange.sendResponseHeaders(404, -1);
-            } else {
-                byte[] body = Files.readAllBytes(file);
-                exchange.getResponseHeaders().set("Content-Type",
-                        file.toString().endsWith(".js") ? "text/javascript" : "text/html; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-            }
-            exchange.close();
-        });
-        server.start();
-        return server;
     }
 }

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,12 +54,7 @@ class RenderThroughApiTest {
     @Timeout(180)
     void benchmarkAndTestFrameThroughTheApiAreTheWorkersRealFigures(@TempDir Path tmp) throws Exception {
         String prefix = TestServers.uniquePrefix("render-api");
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", TestServers.kafka().bootstrapServers());
-        env.put("REDIS_URL", TestServers.redis().url());
-        env.put("REDIS_KEY_PREFIX", prefix);
-        env.put("TASK_TOPIC", prefix + "launches");
-        env.put("WORKER_GROUP", prefix + "workers");
+        Map<String, String> env = TestServers.fleetEnvironment(prefix);
         env.put("HEARTBEAT_INTERVAL_MS", "300");
         env.put("API_HOST", "127.0.0.1");
         env.put("API_PORT", "0");

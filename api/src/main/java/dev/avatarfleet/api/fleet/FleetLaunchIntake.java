@@ -43,7 +43,8 @@ public final class FleetLaunchIntake implements LaunchIntake {
     public Admitted admit(ValidLaunch launch, ResolvedImage image) {
         // why: hash first, store the bytes only once admitted, so a refused launch stores nothing
         String hash = image.isDefault() ? null : ImageStore.sha256(image.bytes());
-        Admission admission = store.admit(new NewTask(launch.roomName(), launch.token().identity(), launch.avatarId(), hash, List.of()));
+        Admission admission = store.admit(new NewTask(launch.roomName(), launch.token().identity(), launch.avatarId(), hash, List.of(),
+                launch.billingKeyId()));
         return switch (admission) {
             case Admission.Existing existing -> reply(existing.task(), true);
             case Admission.Refused refused -> throw ApiException.unavailable(refused.reason().wire(), switch (refused.reason()) {

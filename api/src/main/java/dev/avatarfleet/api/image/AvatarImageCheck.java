@@ -5,6 +5,7 @@ import dev.avatarfleet.common.image.DecodedImage;
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.image.InvalidImageException;
+import java.util.List;
 
 /**
  * Proves that avatar bytes are an image the worker can use, with the shared intake of
@@ -21,6 +22,24 @@ public final class AvatarImageCheck {
 
     public AvatarImageCheck(ImageLimits limits) {
         this.decoder = new ImageDecoder(limits);
+    }
+
+    /**
+     * Decodes a small JPEG and PNG made here, once, so the image I/O registry, the native JPEG decoder and
+     * the checking code are loaded before the node's first launch rather than during it.
+     */
+    public void warmUp() {
+        java.awt.image.BufferedImage sample = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (String format : List.of("jpg", "png")) {
+            try {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                javax.imageio.ImageIO.write(sample, format, out);
+                check(out.toByteArray(), "warm-up " + format);
+            } catch (java.io.IOException | RuntimeException e) {
+                // why: a failed warm-up only leaves the first launch cold; say so and go on
+                System.getLogger(AvatarImageCheck.class.getName()).log(System.Logger.Level.WARNING, "image check warm-up failed", e);
+            }
+        }
     }
 
     /**

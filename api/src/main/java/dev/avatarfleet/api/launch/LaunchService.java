@@ -3,6 +3,7 @@ package dev.avatarfleet.api.launch;
 import dev.avatarfleet.api.http.ApiException;
 import dev.avatarfleet.api.http.Json;
 import dev.avatarfleet.api.http.MethodGuard;
+import dev.avatarfleet.common.task.BillingKey;
 import dev.avatarfleet.api.image.ImageResolver;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -41,9 +42,13 @@ public final class LaunchService implements HttpService {
     private final LaunchIntake intake;
     private final SyncWaiter waiter;
     private final Duration syncTimeout;
+    private final String defaultBillingSecret;
 
+    /**
+     * @param defaultBillingSecret {@code BITHUMAN_API_SECRET}: what a launch without its own secret is accounted to, or null
+     */
     public LaunchService(ApiKeys apiKeys, LaunchFormReader formReader, LaunchValidator validator, ImageResolver images,
-                         LaunchIntake intake, SyncWaiter waiter, Duration syncTimeout) {
+                         LaunchIntake intake, SyncWaiter waiter, Duration syncTimeout, String defaultBillingSecret) {
         this.apiKeys = apiKeys;
         this.formReader = formReader;
         this.validator = validator;
@@ -51,6 +56,7 @@ public final class LaunchService implements HttpService {
         this.intake = intake;
         this.waiter = waiter;
         this.syncTimeout = syncTimeout;
+        this.defaultBillingSecret = defaultBillingSecret;
     }
 
     @Override
@@ -74,7 +80,11 @@ public final class LaunchService implements HttpService {
             form = form.withAsyncMode(fromQuery);
         }
         apiKeys.require(bearer, secretHeader, form.apiSecret());
-        ValidLaunch launch = validator.validate(form);
+        // why: the seed's api_secret "overrides the billing secret (defaults to BITHUMAN_API_SECRET)"; the plugin
+        // sends its secret as the api-secret header (JSON) or Bearer (multipart), so those count as the launch's own
+        String launchSecret = firstPresent(form.apiSecret(), secretHeader, bearer);
+        ValidLaunch launch = validator.validate(form)
+                .withBillingKeyId(BillingKey.fingerprint(launchSecret, defaultBillingSecret));
         ImageResolver.ResolvedImage image = images.resolve(launch.image());
         LaunchIntake.Admitted admitted = intake.admit(launch, image);
         if (launch.asyncMode()) {
@@ -88,5 +98,14 @@ public final class LaunchService implements HttpService {
             throw ApiException.notFound("task " + admitted.taskId() + " is no longer known");
         }
         Json.send(res, Status.OK_200, task);
+    }
+
+    private static String firstPresent(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
     }
 }

@@ -11,6 +11,7 @@ package dev.avatarfleet.api.launch;
  * @param asyncMode    false when the caller asked to wait for the session to end
  * @param avatarId     the caller's avatar id, or null
  * @param image        where the avatar image comes from
+ * @param billingKeyId fingerprint of the billing secret the session is accounted to, or null
  */
 public record ValidLaunch(
         String livekitUrl,
@@ -20,5 +21,11 @@ public record ValidLaunch(
         String prompt,
         boolean asyncMode,
         String avatarId,
-        ImageSource image) {
+        ImageSource image,
+        String billingKeyId) {
+
+    /** The same launch, accounted to the billing secret with this fingerprint. */
+    public ValidLaunch withBillingKeyId(String id) {
+        return new ValidLaunch(livekitUrl, livekitToken, token, roomName, prompt, asyncMode, avatarId, image, id);
+    }
 }

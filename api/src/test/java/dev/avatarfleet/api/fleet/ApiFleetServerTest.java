@@ -16,6 +16,7 @@ import dev.avatarfleet.api.TestImages;
 import dev.avatarfleet.api.TestTokens;
 import dev.avatarfleet.api.http.Json;
 import dev.avatarfleet.common.store.TaskQuery;
+import dev.avatarfleet.common.task.BillingKey;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
@@ -90,6 +91,9 @@ class ApiFleetServerTest {
             assertArrayEquals(JPEG, fleet.controlPlane.images().get(t1.imageHash()).orElseThrow());
             assertEquals(t1.imageHash(), fleet.controlPlane.store().get(id2).orElseThrow().imageHash(), "same bytes, same hash");
             assertEquals("A91XMB7113", fleet.controlPlane.store().get(id2).orElseThrow().avatarId());
+            // the seed's billing secret: the launch's own (here the plugin's api-secret header), only as a fingerprint
+            assertEquals(BillingKey.fingerprint("k2", null), fleet.controlPlane.store().get(id2).orElseThrow().billingKeyId());
+            assertEquals(BillingKey.fingerprint("k1", null), t1.billingKeyId());
 
             // both nodes answer the same
             for (String path : List.of("/tasks", "/tasks/" + id1, "/tasks?room_name=room-2", "/health")) {
@@ -126,6 +130,24 @@ class ApiFleetServerTest {
             TaskRecord t3 = fleet.controlPlane.store().get(Json.MAPPER.readTree(r3.body()).get("task_id").asText()).orElseThrow();
             assertNull(t3.imageHash());
             assertNull(fleet.controlPlane.taskLog().readAt(t3.kafkaPartition(), t3.kafkaOffset()).orElseThrow().imageHash());
+        }
+    }
+
+    @Test
+    void aLaunchWithoutItsOwnSecretIsAccountedToBithumanApiSecret() throws Exception {
+        try (FleetFixture fleet = new FleetFixture()) {
+            fleet.readyWorker("worker-1", 4, "http://127.0.0.1:1");
+            ApiNode node = fleet.node(Map.of("BITHUMAN_API_SECRET", "fleet-secret"));
+            String json = "{\"livekit_url\":\"ws://127.0.0.1:7880\",\"livekit_token\":\""
+                    + TestTokens.avatar("room-b", "bithuman-avatar-agent") + "\",\"room_name\":\"room-b\"}";
+            HttpResponse<String> r = fleet.send(node, HttpRequest.newBuilder(FleetFixture.uri(node, "/launch"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+            assertEquals(200, r.statusCode(), r.body());
+            TaskRecord t = fleet.controlPlane.store().get(Json.MAPPER.readTree(r.body()).get("task_id").asText()).orElseThrow();
+            assertEquals(BillingKey.fingerprint(null, "fleet-secret"), t.billingKeyId());
+            JsonNode shown = Json.MAPPER.readTree(fleet.get(node, "/tasks/" + t.taskId()).body());
+            assertEquals(t.billingKeyId(), shown.get("billing_key_id").asText());
+            assertFalse(fleet.get(node, "/tasks/" + t.taskId()).body().contains("fleet-secret"), "never the secret itself");
         }
     }
 

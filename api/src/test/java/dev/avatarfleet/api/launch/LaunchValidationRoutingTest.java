@@ -116,7 +116,7 @@ class LaunchValidationRoutingTest {
         };
         LaunchService launch = new LaunchService(new ApiKeys(List.of(KEY)), new LaunchFormReader(MAX_UPLOAD, MAX_IMAGE),
                 new LaunchValidator(Clock.systemUTC(), MAX_IMAGE), resolver, intake,
-                (id, timeout) -> Map.of("task_id", id, "status", "completed"), Duration.ofSeconds(1));
+                (id, timeout) -> Map.of("task_id", id, "status", "completed"), Duration.ofSeconds(1), null);
         ApiRouting.routing(routing, List.of(launch));
     }
 

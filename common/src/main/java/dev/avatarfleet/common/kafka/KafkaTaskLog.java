@@ -93,6 +93,14 @@ public final class KafkaTaskLog implements AutoCloseable {
         });
     }
 
+    /**
+     * Fetches the launch topic's partitions and their leaders into the producer (at a node's start), so the
+     * first launch's produce does not wait for a metadata round trip and a new connection first.
+     */
+    public void warmUp() {
+        call("reading the metadata of topic " + settings.taskTopic(), () -> producer.partitionsFor(settings.taskTopic()));
+    }
+
     /** Produces the launch record and returns where it landed, once the broker has it durably. */
     public LogPosition append(LaunchSpec spec) {
         return call("producing the launch record of task " + spec.taskId(), () -> {

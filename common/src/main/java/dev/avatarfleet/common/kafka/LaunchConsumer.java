@@ -3,6 +3,7 @@ package dev.avatarfleet.common.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -10,6 +11,8 @@ import dev.avatarfleet.common.config.FleetSettings;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -19,6 +22,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Not thread-safe: one claimer thread owns it; {@link #wakeup()} may be called from any thread.
  */
 public final class LaunchConsumer implements AutoCloseable {
+
+    private static final String COORDINATOR_METRICS = "consumer-share-coordinator-metrics";
+    private static final String REBALANCE_TOTAL = "rebalance-total";
 
     private final KafkaShareConsumer<String, String> consumer;
 
@@ -50,6 +56,22 @@ public final class LaunchConsumer implements AutoCloseable {
             // why: wakeup() is how the claimer is told to stop waiting; not an error
         }
         return out;
+    }
+
+    /**
+     * Whether the group coordinator has given this member its assignment (the share consumer's
+     * {@code rebalance-total} metric has counted one), i.e. a launch produced now reaches this member
+     * without first waiting for its join. A member joins in its first {@link #poll}; call from the
+     * polling thread.
+     */
+    public boolean joined() {
+        for (Map.Entry<MetricName, ? extends Metric> m : consumer.metrics().entrySet()) {
+            if (REBALANCE_TOTAL.equals(m.getKey().name()) && COORDINATOR_METRICS.equals(m.getKey().group())
+                    && m.getValue().metricValue() instanceof Number n && n.doubleValue() >= 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Done with it (claimed, or skipped for good). */

@@ -61,7 +61,8 @@ public final class RedisTaskStore {
             String id = newTaskId();
             List<?> reply = (List<?>) redis.run("admitting a launch for room " + task.roomName(), TaskScripts.ADMIT, List.of(
                     prefix, id, Long.toString(now), Long.toString(cutoff), task.roomName(), task.identity(),
-                    nullToEmpty(task.avatarId()), nullToEmpty(task.imageHash()), joinWarnings(task.warnings())));
+                    nullToEmpty(task.avatarId()), nullToEmpty(task.imageHash()), joinWarnings(task.warnings()),
+                    nullToEmpty(task.billingKeyId())));
             String outcome = (String) reply.get(0);
             switch (outcome) {
                 case "admitted" -> {
@@ -216,6 +217,30 @@ public final class RedisTaskStore {
     }
 
     /** Pending plus running tasks of the whole fleet. */
+    /**
+     * Loads every task script into Redis's script cache (at a node's start), so the first admit or claim
+     * after a start is one EVALSHA instead of a miss and a full EVAL. Redis forgets them on restart; the
+     * scripts then load themselves again on first use.
+     */
+    public void loadScripts() {
+        for (LuaScript script : TaskScripts.all()) {
+            redis.call("loading the task scripts", c -> {
+                script.load(c);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * A node's first admit or claim after its start, paid at start: every script loaded ({@link #loadScripts()})
+     * and the claim script run once through this client for a task id that cannot exist (it answers
+     * {@code unknown} and writes nothing).
+     */
+    public void warmUp() {
+        loadScripts();
+        claim("warmup-" + java.util.UUID.randomUUID(), "warmup", 1);
+    }
+
     public long activeCount() {
         return redis.call("counting active tasks", c -> c.scard(prefix + "active"));
     }
@@ -312,7 +337,8 @@ public final class RedisTaskStore {
                     h.get("avatar_id"),
                     h.get("image_hash"),
                     h.get("kafka_partition") == null ? null : Integer.valueOf(h.get("kafka_partition")),
-                    h.get("kafka_offset") == null ? null : Long.valueOf(h.get("kafka_offset")));
+                    h.get("kafka_offset") == null ? null : Long.valueOf(h.get("kafka_offset")),
+                    h.get("billing_key_id"));
         }
 
         private static Instant instant(String ms) {

@@ -56,7 +56,7 @@ final class TaskScripts {
             }
             """;
 
-    /** ARGV: p, id, now, live_cutoff, room, identity, avatar_id, image_hash, warnings. */
+    /** ARGV: p, id, now, live_cutoff, room, identity, avatar_id, image_hash, warnings, billing_key_id. */
     static final LuaScript ADMIT = new LuaScript(PRELUDE + """
             local p, id, now, cutoff = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
             local room, identity = ARGV[5], ARGV[6]
@@ -95,6 +95,7 @@ final class TaskScripts {
               'avatar_identity', identity, 'attempts', 0)
             if ARGV[7] ~= '' then redis.call('HSET', k, 'avatar_id', ARGV[7]) end
             if ARGV[8] ~= '' then redis.call('HSET', k, 'image_hash', ARGV[8]) end
+            if ARGV[10] ~= '' then redis.call('HSET', k, 'billing_key_id', ARGV[10]) end
             if ARGV[9] ~= '' then redis.call('HSET', k, 'warnings', ARGV[9]) end
             redis.call('ZADD', p .. 'tasks', now, id)
             redis.call('SADD', p .. 'active', id)
@@ -240,4 +241,9 @@ final class TaskScripts {
             end
             return out
             """);
+
+    /** Every script above, for loading them all at start. */
+    static java.util.List<LuaScript> all() {
+        return java.util.List.of(ADMIT, CLAIM, RUNNING, FINISH, STOP, ORPHAN, FORGET_WORKER, WARN, POSITION, PRUNE, LIST);
+    }
 }

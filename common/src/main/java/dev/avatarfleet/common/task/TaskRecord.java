@@ -32,6 +32,8 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
  * @param imageHash       {@code image_hash}: SHA-256 of the avatar image, null for the default
  * @param kafkaPartition  {@code kafka_partition} of the launch record, null until produced
  * @param kafkaOffset     {@code kafka_offset} of the launch record, null until produced
+ * @param billingKeyId    {@code billing_key_id}: fingerprint of the billing secret (the launch's {@code api_secret},
+ *                        else {@code BITHUMAN_API_SECRET}) the session is accounted to; null when there is none
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"task_id", "room_name", "status", "created_at", "completed_at", "error"})
@@ -53,7 +55,8 @@ public record TaskRecord(
         @JsonProperty("avatar_id") String avatarId,
         @JsonProperty("image_hash") String imageHash,
         @JsonProperty("kafka_partition") Integer kafkaPartition,
-        @JsonProperty("kafka_offset") Long kafkaOffset) {
+        @JsonProperty("kafka_offset") Long kafkaOffset,
+        @JsonProperty("billing_key_id") String billingKeyId) {
 
     public TaskRecord {
         Objects.requireNonNull(taskId, "taskId");

@@ -1,6 +1,7 @@
 package dev.avatarfleet.common.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,31 @@ class KafkaTaskLogTest {
             }
             assertEquals(Set.of("s0", "s1", "s2", "s3", "s4", "s5"), seenByB);
             assertEquals(2, deliveries.get(lost), "the record a held came back as its second delivery");
+        }
+    }
+
+    @Test
+    void aShareMemberSaysWhenItHasJoined() {
+        FleetSettings s = settings("joined");
+        try (KafkaTaskLog log = new KafkaTaskLog(s);
+             LaunchConsumer c = new LaunchConsumer(s, "j", 1)) {
+            log.ensureTopic();
+            log.warmUp();
+            assertFalse(c.joined(), "no poll yet, so no join");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!c.joined() && System.nanoTime() < deadline) {
+                assertTrue(c.poll(Duration.ofMillis(100)).isEmpty(), "nothing was produced");
+            }
+            assertTrue(c.joined(), "joined within 20 s of polling");
+            // and once joined, a new record arrives at the next polls
+            log.append(spec("after-join"));
+            List<LaunchDelivery> got = List.of();
+            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (got.isEmpty() && System.nanoTime() < deadline) {
+                got = c.poll(Duration.ofMillis(100));
+            }
+            assertEquals("after-join", got.get(0).key());
+            c.accept(got.get(0));
         }
     }
 }

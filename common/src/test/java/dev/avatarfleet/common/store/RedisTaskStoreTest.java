@@ -377,4 +377,16 @@ class RedisTaskStoreTest {
             assertEquals(TaskStatus.CANCELLED, f.store.get(s.taskId()).orElseThrow().status());
         }
     }
+
+    @Test
+    void warmUpLoadsTheScriptsAndWritesNothing() {
+        try (StoreFixture f = new StoreFixture()) {
+            f.redis.call("flushing the script cache", c -> c.scriptFlush());
+            f.store.warmUp();
+            for (LuaScript script : TaskScripts.all()) {
+                assertEquals(List.of(true), f.redis.call("checking a script", c -> c.scriptExists(List.of(script.sha()))), "script loaded");
+            }
+            assertEquals(java.util.Set.of(), f.redis.call("listing keys", c -> c.keys(f.settings.keyPrefix() + "*")));
+        }
+    }
 }

@@ -2,7 +2,7 @@ package dev.avatarfleet.devroom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import dev.avatarfleet.testkit.LiveKitClientPage;
 import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.testkit.NodeScript;
 import org.junit.jupiter.api.Tag;
@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,13 +33,13 @@ class DevRoomBrowserTest {
     void browserRendersRemoteVideo(@TempDir Path profile) throws Exception {
         MediaNetwork net = MediaNetwork.fromEnvironment();
         Path sdk = NodeScript.sdkTestsDirectory();
-        HttpServer page = servePage(net.client(), sdk);
-        String origin = "http://" + net.client() + ":" + page.getAddress().getPort();
+        LiveKitClientPage page = LiveKitClientPage.serve(net.client(), sdk);
+        String origin = page.origin();
         String room = "browser-room";
         try (DevRoomServer server = DevRoomServer.start(DevRoomConfig.defaults(net.server())
                 .withAllowedOrigins(Set.of(origin)))) {
             Map<String, String> env = Map.of(
-                    "URL", server.wsUrl(), "PAGE_URL", origin + "/index.html",
+                    "URL", server.wsUrl(), "PAGE_URL", page.url(),
                     "TOKEN_AVATAR", server.tokens().participant(room, "avatar").agent(true).mint(),
                     "TOKEN_VIEWER", server.tokens().participant(room, "viewer").mint(),
                     "PROFILE_DIR", profile.toString(), "TIMEOUT_MS", "40000");
@@ -63,29 +61,7 @@ class DevRoomBrowserTest {
             assertEquals("camera", track.get("source").asText(), line);
             assertEquals("avatar", track.get("from").asText(), line);
         } finally {
-            page.stop(0);
+            page.close();
         }
-    }
-
-    private static HttpServer servePage(String address, Path sdk) throws Exception {
-        Map<String, Path> files = Map.of(
-                "/index.html", sdk.resolve("browser/index.html"),
-                "/livekit-client.umd.js", sdk.resolve("node_modules/livekit-client/dist/livekit-client.umd.js"));
-        HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 16);
-        server.createContext("/", exchange -> {
-            Path file = files.get(exchange.getRequestURI().getPath());
-            if (file == null) {
-                exchange.sendResponseHeaders(404, -1);
-            } else {
-                byte[] body = Files.readAllBytes(file);
-                exchange.getResponseHeaders().set("Content-Type",
-                        file.toString().endsWith(".js") ? "text/javascript" : "text/html; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-            }
-            exchange.close();
-        });
-        server.start();
-        return server;
     }
 }

@@ -31,9 +31,16 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final int port;
+    private final int controllerPort;
+    private final String host;
+    private final Map<String, String> overrides;
 
-    private KafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port) {
+    private KafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port, int controllerPort,
+                        String host, Map<String, String> overrides) {
         this.server = server;
+        this.controllerPort = controllerPort;
+        this.host = host;
+        this.overrides = Map.copyOf(overrides);
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
@@ -75,6 +82,7 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, String host,
                                     Map<String, String> overrides, boolean deleteOnClose) {
+        Quiet.kafkaLogsAtWarn();
         Map<String, Object> props = new HashMap<>(baseConfig(dataDir, port, controllerPort, host));
         props.putAll(overrides);
         KafkaConfig config = new KafkaConfig(props, false);
@@ -107,7 +115,7 @@ public final class KafkaBroker implements AutoCloseable {
             }
             throw e;
         }
-        return new KafkaBroker(server, dataDir, deleteOnClose, port);
+        return new KafkaBroker(server, dataDir, deleteOnClose, port, controllerPort, host, overrides);
     }
 
     /** The settings every broker of this project runs with (single node, replication factor 1). */
@@ -160,6 +168,17 @@ public final class KafkaBroker implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /**
+     * Stops this broker (keeping its data), waits {@code downtime}, and starts it again on the same
+     * ports and data: what a broker restart looks like to the fleet. This instance is done afterwards.
+     */
+    public KafkaBroker restart(java.time.Duration downtime) throws InterruptedException {
+        server.shutdown();
+        server.awaitShutdown();
+        Thread.sleep(downtime.toMillis());
+        return start(dataDir, port, controllerPort, host, overrides, deleteOnClose);
     }
 
     /** Stops the broker and waits until it has stopped; deletes a test data folder. */

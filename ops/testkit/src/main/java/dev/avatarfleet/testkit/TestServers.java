@@ -47,4 +47,19 @@ public final class TestServers {
         }
         return clean + "-" + COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";
     }
+
+    /**
+     * The environment of a fleet of its own on this JVM's broker and redis-server: connection settings,
+     * and a key prefix, launch topic and share group named after {@code prefix}. Mutable, so a test adds
+     * its own settings (ports, MAX_SESSIONS, timings) before building nodes from it.
+     */
+    public static java.util.Map<String, String> fleetEnvironment(String prefix) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka().bootstrapServers());
+        env.put("REDIS_URL", redis().url());
+        env.put("REDIS_KEY_PREFIX", prefix);
+        env.put("TASK_TOPIC", prefix + "launches");
+        env.put("WORKER_GROUP", prefix + "workers");
+        return env;
+    }
 }

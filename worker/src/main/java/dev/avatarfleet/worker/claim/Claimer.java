@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
 import dev.avatarfleet.common.kafka.LaunchDelivery;
+import dev.avatarfleet.common.kafka.LaunchRecords;
 import dev.avatarfleet.common.store.ClaimOutcome;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
@@ -29,6 +30,8 @@ public final class Claimer implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration STALE_STOP_WAIT = Duration.ofSeconds(5);
+    /** How long the claimer polls before it reports ready even without a confirmed share-group join. */
+    static final Duration JOIN_GRACE = Duration.ofSeconds(15);
 
     private final LaunchConsumer consumer;
     private final RedisTaskStore store;
@@ -38,6 +41,9 @@ public final class Claimer implements AutoCloseable {
     private final BooleanSupplier mayClaim;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean joined;
+    private long pollingSince;
+    private Runnable onJoined = () -> { };
     private boolean storeDown;
     /** A record acquired while Redis was down, handled again once it answers. */
     private LaunchDelivery held;
@@ -62,39 +68,109 @@ public final class Claimer implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Whether this worker's share-group member has its assignment, so a launch produced now is delivered at
+     * once. The member joins in its first poll, which the claimer makes as soon as it may claim.
+     */
+    public boolean joined() {
+        return joined;
+    }
+
+    /** Told once, on the claimer's thread, when {@link #joined()} turns true. Set before {@link #start()}. */
+    public void onJoined(Runnable callback) {
+        this.onJoined = callback;
+    }
+
+    private void noteJoin(boolean delivered) {
+        boolean byMetric;
+        try {
+            byMetric = consumer.joined();
+        } catch (RuntimeException e) {
+            byMetric = false;
+        }
+        boolean late = System.nanoTime() - pollingSince > JOIN_GRACE.toNanos();
+        if (byMetric || delivered || late) {
+            if (late && !byMetric && !delivered) {
+                // why: never keep a worker unready on a metric alone; after the grace the join's cost is the first launch's
+                LOG.warning("share group join not confirmed after " + JOIN_GRACE.toSeconds() + " s of polling; reporting ready anyway");
+            }
+            joined = true;
+            LOG.info(() -> "worker " + workerId + " joined the launch share group after "
+                    + (System.nanoTime() - pollingSince) / 1_000_000 + " ms of polling");
+            onJoined.run();
+        }
+    }
+
     private void loop() {
+        warmUp();
+        int failures = 0;
         try {
             while (running) {
-                if (!mayClaim.getAsBoolean() || !slots.awaitFree(200, TimeUnit.MILLISECONDS)) {
-                    Thread.sleep(mayClaim.getAsBoolean() ? 0 : 100);
-                    continue;
-                }
-                if (storeDown && !storeBack()) {
-                    continue;
-                }
-                if (held != null) {
-                    LaunchDelivery d = held;
-                    held = null;
-                    handle(d);
-                    consumer.commit(COMMIT_TIMEOUT);
-                    continue;
-                }
-                List<LaunchDelivery> batch = consumer.poll(POLL);
-                for (LaunchDelivery d : batch) {
-                    handle(d);
-                }
-                if (!batch.isEmpty()) {
-                    consumer.commit(COMMIT_TIMEOUT);
+                try {
+                    claimOnce();
+                    failures = 0;
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        break;
+                    }
+                    // why: a Kafka or Redis error (a broker restart, a commit timeout) must not end claiming for
+                    // good while the heartbeat keeps telling the fleet this worker has free slots
+                    failures++;
+                    long wait = Math.min(10_000, 250L << Math.min(failures, 6));
+                    LOG.log(Level.WARNING, "claimer of worker " + workerId + " failed (" + e + "); retrying in "
+                            + wait + " ms", failures == 1 ? e : null);
+                    Thread.sleep(wait);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            if (running) {
-                LOG.log(Level.SEVERE, "claimer of worker " + workerId + " stopped", e);
-            }
         } finally {
             consumer.close();
+        }
+    }
+
+    /** One round: waits for a free slot, polls, handles what came and commits the acknowledgements. */
+    private void claimOnce() throws InterruptedException {
+        if (!mayClaim.getAsBoolean() || !slots.awaitFree(200, TimeUnit.MILLISECONDS)) {
+            Thread.sleep(mayClaim.getAsBoolean() ? 0 : 100);
+            return;
+        }
+        if (storeDown && !storeBack()) {
+            return;
+        }
+        if (held != null) {
+            LaunchDelivery d = held;
+            held = null;
+            handle(d);
+            consumer.commit(COMMIT_TIMEOUT);
+            return;
+        }
+        if (pollingSince == 0) {
+            pollingSince = System.nanoTime();
+        }
+        List<LaunchDelivery> batch = consumer.poll(POLL);
+        if (!joined) {
+            noteJoin(!batch.isEmpty());
+        }
+        for (LaunchDelivery d : batch) {
+            handle(d);
+        }
+        if (!batch.isEmpty()) {
+            consumer.commit(COMMIT_TIMEOUT);
+        }
+    }
+
+    /**
+     * The first claim's own cold paths, paid before the first poll: a launch record encoded and decoded, and
+     * the task store's scripts through this client ({@link RedisTaskStore#warmUp()}, which writes nothing).
+     */
+    private void warmUp() {
+        try {
+            LaunchRecords.decode(LaunchRecords.encode(
+                    new LaunchSpec("warmup", 1, "warmup", "ws://127.0.0.1:7880", "warmup", null, null, null, "warmup")));
+            store.warmUp();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "claim path warm-up skipped", e);
         }
     }
 
@@ -121,7 +197,13 @@ public final class Claimer implements AutoCloseable {
             holdUntilStoreBack(d);
             return;
         }
-        consumer.accept(d);
+        try {
+            consumer.accept(d);
+        } catch (RuntimeException e) {
+            // why: the claim in Redis is what guards against a second session; a record whose acknowledgement
+            // is lost comes back and is skipped as claimed, so the claimed task still starts here
+            LOG.log(Level.WARNING, "acknowledging the record of task " + spec.taskId() + " failed", e);
+        }
         if (outcome == ClaimOutcome.CLAIMED) {
             starter.start(spec);
         } else {

@@ -82,6 +82,8 @@ public final class WorkerNode implements AutoCloseable {
         recoverPredecessorTasks();
         this.claimer = new Claimer(new LaunchConsumer(fleet, settings.workerId(), 1), plane.store(), slots, starter,
                 settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean());
+        // why: a worker is ready only once its share member has joined; before that a launch waits for the join
+        claimer.onJoined(heartbeat::beatOnce);
         claimer.start();
         this.retention = RetentionDuty.start(plane.store(), fleet.pruneInterval());
         reaper.start(fleet.deadWorkerTimeout().dividedBy(2));
@@ -132,7 +134,7 @@ public final class WorkerNode implements AutoCloseable {
 
     /** What the heartbeat writes and {@code /health} and {@code /ready} show. */
     public WorkerState state() {
-        return new WorkerState(settings.workerId(), url, settings.maxSessions(), slots.active(), modelReady,
+        return new WorkerState(settings.workerId(), url, settings.maxSessions(), slots.active(), ready(),
                 slots.free() == 0 || renderSaturated.getAsBoolean(), draining, null);
     }
 
@@ -154,6 +156,11 @@ public final class WorkerNode implements AutoCloseable {
 
     public boolean modelReady() {
         return modelReady;
+    }
+
+    /** Model warm (with the session paths) and the launch share group joined: launches start at once. */
+    private boolean ready() {
+        return modelReady && (claimer == null || claimer.joined());
     }
 
     /**

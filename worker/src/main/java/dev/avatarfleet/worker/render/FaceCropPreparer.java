@@ -6,6 +6,9 @@ import dev.avatarfleet.common.image.InvalidImageException;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -15,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
+import javax.imageio.ImageIO;
 
 /**
  * The worker's {@link AvatarPreparer}: decode (refusing bad images before decoding), find the face,
@@ -70,6 +74,32 @@ public final class FaceCropPreparer implements AvatarPreparer {
             cache.put(hash, prepared);
         }
         return prepared;
+    }
+
+    /**
+     * Prepares the default avatar once more, as a JPEG through the path an uploaded image takes (decoder,
+     * face detector, crop, scaling), and keeps nothing: the first session's own image then meets warm code.
+     */
+    public void warmUp() {
+        try {
+            BufferedImage png = ImageIO.read(new ByteArrayInputStream(DefaultAvatar.png()));
+            BufferedImage rgb = new BufferedImage(png.getWidth(), png.getHeight(), BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = rgb.createGraphics();
+            try {
+                g.drawImage(png, 0, 0, null);
+            } finally {
+                g.dispose();
+            }
+            ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+            if (!ImageIO.write(rgb, "jpg", jpeg)) {
+                throw new IllegalStateException("no JPEG writer");
+            }
+            byte[] bytes = jpeg.toByteArray();
+            build(bytes, sha256(bytes), false);
+        } catch (IOException | RuntimeException e) {
+            // why: a warm-up that fails only costs the first session its cold start; the worker still runs
+            LOG.log(java.util.logging.Level.WARNING, "avatar preparer warm-up failed", e);
+        }
     }
 
     /** How many prepared avatars are cached now. */

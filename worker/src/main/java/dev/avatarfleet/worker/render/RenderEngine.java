@@ -50,6 +50,8 @@ public final class RenderEngine implements AutoCloseable {
             // why: the first call per input shape costs up to ~200 ms; pay it for every batch size the loop can
             // see (1..MAX_SESSIONS) before a session joins, or each join would cost a late tick
             PreparedImage avatar = preparer.prepare(null);
+            // why: an uploaded image takes the decoder and face-detector path the default avatar skips
+            preparer.warmUp();
             for (int b = 1; b < settings.batchSize(); b++) {
                 ModelBenchmark.run(model, avatar, b, 1);
             }

@@ -59,6 +59,7 @@ public final class LiveAvatarSession implements AvatarSession {
     private volatile AgentIdentity agent;
     private volatile AudioStreamIntake intake;
     private volatile boolean running;
+    private volatile long preparedAfter;
 
     LiveAvatarSession(LaunchSpec spec, byte[] image, SessionEvents events, LiveSessionFactory.Shared shared) {
         this.spec = spec;
@@ -103,14 +104,24 @@ public final class LiveAvatarSession implements AvatarSession {
                 throw new LiveKitException("invalid livekit_url: " + e.getMessage());
             }
             // why: image preparation runs beside the join, so the first frame waits for the slower one only
-            CompletableFuture<PreparedAvatar> prepared = CompletableFuture.supplyAsync(
-                    () -> shared.preparer().prepare(image), shared.blockingPool());
+            long t0 = System.nanoTime();
+            CompletableFuture<PreparedAvatar> prepared = CompletableFuture.supplyAsync(() -> {
+                PreparedAvatar a = shared.preparer().prepare(image);
+                preparedAfter = System.nanoTime() - t0;
+                return a;
+            }, shared.blockingPool());
             tracks = new AvatarTracks(shared.peerFactory(), shared.settings().width(), shared.settings().height());
             connect(url, tracks);
+            long joinedAfter = System.nanoTime() - t0;
             PreparedAvatar avatar = awaitAvatar(prepared);
             slot = shared.renderer().attach(spec.taskId(), avatar, queue, tracks);
+            long attachedAfter = System.nanoTime() - t0;
             publish(tracks);
             running = true;
+            // why: where a session's start goes (join, avatar preparation, publish) is what time to first frame is made of
+            LOG.info(String.format("session %s running after %d ms: joined +%d ms, avatar prepared +%d ms, attached +%d ms",
+                    spec.taskId(), (System.nanoTime() - t0) / 1_000_000, joinedAfter / 1_000_000, preparedAfter / 1_000_000,
+                    attachedAfter / 1_000_000));
             if (!avatar.warnings().isEmpty()) {
                 events.warnings(avatar.warnings());
             }

@@ -1,6 +1,7 @@
 package dev.avatarfleet.worker.session;
 
 import dev.avatarfleet.common.task.LaunchSpec;
+import dev.avatarfleet.worker.livekit.ConnectionWarmup;
 import dev.avatarfleet.worker.render.AvatarPreparer;
 import dev.avatarfleet.worker.render.Renderer;
 import dev.onvoid.webrtc.PeerConnectionFactory;
@@ -40,6 +41,14 @@ public final class LiveSessionFactory implements SessionFactory, AutoCloseable {
                 .build();
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("avatar-timers").factory());
         this.shared = new Shared(renderer, preparer, settings, peerFactory, http, timers, blocking);
+    }
+
+    /**
+     * Runs the signalling and WebRTC code of a session once, locally, and frees it again (see
+     * {@link ConnectionWarmup}), so the worker's first session starts as fast as later ones.
+     */
+    public ConnectionWarmup.Result warmUp() {
+        return ConnectionWarmup.run(shared.http(), shared.peerFactory(), shared.settings().width(), shared.settings().height());
     }
 
     @Override

@@ -27,8 +27,13 @@ public final class Fleet implements AutoCloseable {
     private final List<WorkerNode> workers = new ArrayList<>();
 
     public Fleet(String hint) {
+        this(hint, TestServers.kafka().bootstrapServers());
+    }
+
+    /** A fleet on another broker (e.g. one a test stops and starts). */
+    public Fleet(String hint, String bootstrapServers) {
         String prefix = TestServers.uniquePrefix(hint);
-        settings = FleetSettings.defaults(TestServers.kafka().bootstrapServers(), TestServers.redis().url())
+        settings = FleetSettings.defaults(bootstrapServers, TestServers.redis().url())
                 .withKeyPrefix(prefix)
                 .withTopic(prefix + "launches", prefix + "workers")
                 .withTiming(Duration.ofMillis(200), Duration.ofMillis(1500));

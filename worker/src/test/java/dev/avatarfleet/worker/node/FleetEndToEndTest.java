@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,12 +46,7 @@ class FleetEndToEndTest {
     @Test
     void twoApiNodesAndTwoWorkersServeTheWholeFleet() throws Exception {
         String prefix = TestServers.uniquePrefix("e2e");
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", TestServers.kafka().bootstrapServers());
-        env.put("REDIS_URL", TestServers.redis().url());
-        env.put("REDIS_KEY_PREFIX", prefix);
-        env.put("TASK_TOPIC", prefix + "launches");
-        env.put("WORKER_GROUP", prefix + "workers");
+        Map<String, String> env = TestServers.fleetEnvironment(prefix);
         env.put("HEARTBEAT_INTERVAL_MS", "200");
         env.put("DEAD_WORKER_TIMEOUT_MS", "2000");
         env.put("MAX_TASK_HISTORY", "3");

@@ -129,4 +129,12 @@ class FaceCropPreparerTest {
         java.nio.ByteBuffer.wrap(b, 29, 4).putInt((int) crc.getValue());
         return b;
     }
+
+    @Test
+    void warmUpKeepsNothingInTheCache() {
+        preparer.warmUp();
+        assertEquals(0, preparer.cached(), "the warm-up avatar is not cached");
+        preparer.prepare(null);
+        assertEquals(1, preparer.cached());
+    }
 }
