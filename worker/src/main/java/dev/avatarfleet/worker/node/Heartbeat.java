@@ -41,8 +41,12 @@ public final class Heartbeat implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::beatOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One heartbeat; a Redis outage is logged and the next beat tries again. */
-    public void beatOnce() {
+    /**
+     * One heartbeat; a Redis outage is logged and the next beat tries again. Synchronized: the timer,
+     * the warm-up and the claimer's join all beat, and a state computed before another thread's newer
+     * one must not be written after it (a worker that just turned ready read as not ready again).
+     */
+    public synchronized void beatOnce() {
         try {
             WorkerState s = state.get();
             // why: snapshot before reading Redis, so a session attached meanwhile is not mistaken for a lost claim
