@@ -1,6 +1,7 @@
 package dev.avatarfleet.api.http;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
@@ -28,6 +29,7 @@ public final class ErrorMapping {
         routing.error(ApiException.class, ErrorMapping::apiError)
                 .error(DependencyUnavailableException.class, ErrorMapping::dependencyDown)
                 .error(RequestException.class, ErrorMapping::requestError)
+                .error(DataReader.InsufficientDataAvailableException.class, ErrorMapping::bodyCutShort)
                 .error(Exception.class, ErrorMapping::unexpected)
                 // why: Helidon answers an unmatched route with a plain-text 404; every reply here is JSON
                 .any((req, res) -> {
@@ -70,6 +72,16 @@ public final class ErrorMapping {
             unexpected(req, res, e);
             return;
         }
+        Json.send(res, mapped.status(), Json.errorBody(mapped));
+    }
+
+    /**
+     * The request body ended before its declared length (the client stopped sending or hung up
+     * mid-upload): the client's fault, so a 400, not a 500 with a stack trace in the log for each one.
+     */
+    private static void bodyCutShort(ServerRequest req, ServerResponse res, DataReader.InsufficientDataAvailableException e) {
+        LOG.log(Level.DEBUG, () -> req.prologue().method().text() + " " + req.path().path() + ": request body ended early");
+        ApiException mapped = ApiException.badRequest("request body ended before its Content-Length");
         Json.send(res, mapped.status(), Json.errorBody(mapped));
     }
 

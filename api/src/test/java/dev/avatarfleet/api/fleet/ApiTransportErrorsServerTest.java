@@ -54,6 +54,37 @@ class ApiTransportErrorsServerTest {
         }
     }
 
+    @Test
+    void aBodyThatEndsBeforeItsContentLengthIs400NotA500() throws Exception {
+        try (FleetFixture fleet = new FleetFixture()) {
+            fleet.readyWorker("worker-1", 4, "http://127.0.0.1:1");
+            ApiNode node = fleet.node(Map.of());
+            String token = TestTokens.avatar("r", "a");
+            // a client that sends less than it declared and stops sending (an upload cut short)
+            String json = "{\"livekit_url\":\"ws://h:7880\",\"livekit_token\":\"" + token + "\",\"room_name\":\"r\"";
+            String cut = exchangeHalfClosed(node, "POST /launch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + (json.length() + 100) + "\r\nConnection: close\r\n\r\n", json.getBytes(StandardCharsets.US_ASCII));
+            assertJson(cut, 400);
+            String multipart = "--XX\r\nContent-Disposition: form-data; name=\"room_name\"\r\n\r\nr\r\n--XX\r\nContent-Disp";
+            String cutForm = exchangeHalfClosed(node, "POST /launch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=XX\r\n"
+                    + "Content-Length: 500\r\nConnection: close\r\n\r\n", multipart.getBytes(StandardCharsets.US_ASCII));
+            assertJson(cutForm, 400);
+            assertEquals(0, fleet.controlPlane.store().list(TaskQuery.all()).total());
+        }
+    }
+
+    private static String exchangeHalfClosed(ApiNode node, String head, byte[] body) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", node.port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static void chunk(ByteArrayOutputStream out, byte[] data) {
         out.writeBytes((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(data);

@@ -1,6 +1,9 @@
 package dev.avatarfleet.common.store;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +19,7 @@ import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 
 /**
- * Finds workers that stopped heartbeating and recovers their tasks: each is read back from Kafka
+ * Finds workers that stopped heartbeating (stale on two passes in a row) and recovers their tasks: each is read back from Kafka
  * by its offset and enqueued again as the next attempt, up to {@code TASK_MAX_ATTEMPTS}; then the
  * dead worker leaves the registry. Any node may run it; the per-task step is atomic in Redis.
  */
@@ -29,6 +32,8 @@ public final class DeadWorkerReaper implements AutoCloseable {
     private final KafkaTaskLog log;
     private final int maxAttempts;
     private final ScheduledExecutorService timer;
+    /** Workers that looked dead on the last successful pass. */
+    private Set<String> suspects = Set.of();
 
     public DeadWorkerReaper(FleetRegistry registry, RedisTaskStore store, KafkaTaskLog log, int maxAttempts) {
         this.registry = registry;
@@ -43,15 +48,27 @@ public final class DeadWorkerReaper implements AutoCloseable {
         return this;
     }
 
-    /** One pass over the dead workers; returns how many tasks were re-enqueued. */
-    public int reapOnce() {
+    /**
+     * One pass over the dead workers; returns how many tasks were re-enqueued. A worker is reaped
+     * only when it already looked dead on the previous successful pass: after a Redis outage (or a
+     * stall of this node) every heartbeat is stale at once, and the live workers beat again within
+     * one interval; reaping them on that one look would restart every session of the fleet.
+     */
+    public synchronized int reapOnce() {
         int requeued = 0;
         try {
-            for (String dead : registry.deadWorkerIds()) {
-                requeued += recoverTasksOf(dead);
-                store.forgetWorker(dead);
+            List<String> dead = registry.deadWorkerIds();
+            Set<String> lookedDeadBefore = suspects;
+            suspects = new HashSet<>(dead);
+            for (String id : dead) {
+                if (lookedDeadBefore.contains(id)) {
+                    requeued += recoverTasksOf(id);
+                    store.forgetWorker(id);
+                }
             }
         } catch (DependencyUnavailableException e) {
+            // why: the look after an outage must not count as the second of two in a row
+            suspects = Set.of();
             LOG.warning("dead-worker recovery postponed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "dead-worker recovery failed", e);

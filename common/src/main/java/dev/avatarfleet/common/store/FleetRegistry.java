@@ -107,6 +107,9 @@ public final class FleetRegistry {
                 ready = true;
                 // why: the same rule as admission: a saturated worker offers only the slots it holds
                 max += w.saturated() ? Math.min(w.maxSessions(), w.activeSessions()) : w.maxSessions();
+            } else if (w.draining()) {
+                // why: the same rule as admission: a draining worker's sessions are active, so their slots count
+                max += redis.call("counting the tasks of draining worker " + w.id(), c -> c.scard(prefix + "worker:" + w.id() + ":tasks"));
             }
         }
         return new FleetTotals(live, active, max, ready);

@@ -80,6 +80,10 @@ final class TaskScripts {
                 else
                   capacity = capacity + (tonumber(w[3]) or 0)
                 end
+              elseif w[2] == '1' then
+                -- why: a draining worker takes nothing new, but its sessions are in the active count until they
+                -- end; the slots they hold count with them, or a drain would refuse launches the others can take
+                capacity = capacity + redis.call('SCARD', p .. 'worker:' .. wid .. ':tasks')
               end
             end
             local active = redis.call('SCARD', p .. 'active')

@@ -74,6 +74,26 @@ class RedisTaskStoreTest {
     }
 
     @Test
+    void aDrainingWorkersSessionsDoNotTakeTheSlotsOfTheWorkersThatReplaceIt() throws Exception {
+        try (StoreFixture f = new StoreFixture()) {
+            f.readyWorker("old", 1);
+            String running = admitted(f.store.admit(launch("r-old", "a"))).taskId();
+            assertEquals(ClaimOutcome.CLAIMED, f.store.claim(running, "old", 1));
+            assertEquals(Transition.DONE, f.store.markRunning(running, "old"));
+            // a rolling deploy: "old" got SIGTERM and drains its session; "new" is up with a free slot
+            f.registry.heartbeat(new WorkerState("old", "http://127.0.0.1:1", 1, 1, true, true, true, null));
+            f.readyWorker("new", 1);
+            assertEquals(1, f.registry.totals().availableSessions(), "/ready sees the free slot on new");
+            assertEquals("ready", f.registry.totals().readiness());
+            admitted(f.store.admit(launch("r-new", "a")));
+            // and no more than that one: new is full now
+            assertEquals(Admission.Reason.AT_CAPACITY,
+                    assertInstanceOf(Admission.Refused.class, f.store.admit(launch("r-third", "a"))).reason());
+            assertEquals(0, f.registry.totals().availableSessions());
+        }
+    }
+
+    @Test
     void concurrentAdmissionsNeverExceedTheFleetsSlots() throws Exception {
         try (StoreFixture f = new StoreFixture()) {
             f.readyWorker("w1", 4);

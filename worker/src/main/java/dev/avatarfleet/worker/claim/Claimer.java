@@ -2,6 +2,7 @@ package dev.avatarfleet.worker.claim;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -14,18 +15,21 @@ import dev.avatarfleet.common.kafka.LaunchRecords;
 import dev.avatarfleet.common.store.ClaimOutcome;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
+import dev.avatarfleet.common.task.TaskRecord;
+import dev.avatarfleet.common.task.TaskStatus;
 
 /**
  * Takes launch records from the share group while this worker has a free slot: reserves a slot,
  * claims the task atomically in Redis, acknowledges the record, then starts the session. A record
  * whose task is cancelled, already claimed or unknown is acknowledged and skipped, so a duplicate
- * never starts a second session; when Redis is unavailable the record is released for later.
+ * never starts a second session; when Redis is unavailable the record is kept and claimed once it answers.
  */
 public final class Claimer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Claimer.class.getName());
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration STALE_STOP_WAIT = Duration.ofSeconds(5);
     /** How long the claimer polls before it reports ready even without a confirmed share-group join. */
     static final Duration JOIN_GRACE = Duration.ofSeconds(15);
 
@@ -41,6 +45,8 @@ public final class Claimer implements AutoCloseable {
     private long pollingSince;
     private Runnable onJoined = () -> { };
     private boolean storeDown;
+    /** A record acquired while Redis was down, handled again once it answers. */
+    private LaunchDelivery held;
     private long backoffMillis = 0;
 
     /**
@@ -132,6 +138,13 @@ public final class Claimer implements AutoCloseable {
         if (storeDown && !storeBack()) {
             return;
         }
+        if (held != null) {
+            LaunchDelivery d = held;
+            held = null;
+            handle(d);
+            consumer.commit(COMMIT_TIMEOUT);
+            return;
+        }
         if (pollingSince == 0) {
             pollingSince = System.nanoTime();
         }
@@ -161,16 +174,14 @@ public final class Claimer implements AutoCloseable {
         }
     }
 
-    private void handle(LaunchDelivery d) {
+    private void handle(LaunchDelivery d) throws InterruptedException {
         if (d.spec().isEmpty()) {
             LOG.warning("rejecting a record that is not a launch record, key " + d.key());
             consumer.reject(d);
             return;
         }
         LaunchSpec spec = d.spec().get();
-        if (slots.holds(spec.taskId())) {
-            // why: a duplicate of a record this worker is already running; the claim would say so too
-            consumer.accept(d);
+        if (slots.holds(spec.taskId()) && !freedStaleSlot(d, spec)) {
             return;
         }
         if (!running || !mayClaim.getAsBoolean() || !slots.tryReserve(spec.taskId())) {
@@ -183,10 +194,7 @@ public final class Claimer implements AutoCloseable {
         } catch (DependencyUnavailableException e) {
             slots.release(spec.taskId());
             LOG.warning("claim of task " + spec.taskId() + " postponed: " + e.getMessage());
-            consumer.release(d);
-            // why: each release counts a delivery and the group archives a record after its limit;
-            // poll no more until Redis answers again, so an outage costs at most one delivery
-            storeDown = true;
+            holdUntilStoreBack(d);
             return;
         }
         try {
@@ -202,6 +210,52 @@ public final class Claimer implements AutoCloseable {
             slots.release(spec.taskId());
             LOG.fine(() -> "skipping task " + spec.taskId() + ": " + outcome);
         }
+    }
+
+    /**
+     * A record of a task this worker still holds a slot for. Usually a duplicate of the attempt it
+     * runs: acknowledged and skipped. But when the fleet replayed the task after a heartbeat gap
+     * (pending again, no worker), the record is the next attempt and the session here is stale:
+     * acknowledging it would drop the only record of the replay and the task would stay pending
+     * forever. Then the stale session is stopped and the record goes on to be claimed.
+     *
+     * @return true when the slot is free now and the record should be handled as any other
+     */
+    private boolean freedStaleSlot(LaunchDelivery d, LaunchSpec spec) throws InterruptedException {
+        Optional<TaskRecord> task;
+        try {
+            task = store.get(spec.taskId());
+        } catch (DependencyUnavailableException e) {
+            holdUntilStoreBack(d);
+            return false;
+        }
+        boolean replayed = task.isPresent() && task.get().status() == TaskStatus.PENDING && task.get().workerId() == null
+                && task.get().attempts() < spec.attempt();
+        if (!replayed) {
+            // why: a duplicate of a record this worker is already running; the claim would say so too
+            consumer.accept(d);
+            return false;
+        }
+        LOG.warning("task " + spec.taskId() + " was replayed as attempt " + spec.attempt()
+                + " while this worker still holds its earlier session; stopping that one first");
+        slots.stop(spec.taskId(), "task recovered by the fleet after a heartbeat gap");
+        if (!slots.awaitReleased(spec.taskId(), STALE_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            consumer.release(d);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Keeps the record acquired (not acknowledged) and polls no more until Redis answers, then
+     * handles it again. Why not release it: every release counts a delivery and the share group
+     * archives a record after {@code share.delivery.count.limit} (5) of them; released, the record
+     * went to the next worker, which failed the same way, so an outage seen by five workers
+     * archived it and the accepted launch stayed pending forever with nothing left to claim.
+     */
+    private void holdUntilStoreBack(LaunchDelivery d) {
+        held = d;
+        storeDown = true;
     }
 
     /** Whether Redis answers again; sleeps with a growing back-off when it does not. */

@@ -53,6 +53,11 @@ public final class SessionStarter {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "session of task " + spec.taskId() + " failed to start", e);
             events.ended(SessionEnd.failed("session could not start: " + e));
+        } catch (Error e) {
+            // why: a native library that cannot load (TensorFlow, libwebrtc) throws an Error; left uncaught it
+            // ended this virtual thread silently, the task stayed claimed on a live worker and the slot was lost
+            LOG.log(Level.SEVERE, "session of task " + spec.taskId() + " failed to start", e);
+            events.ended(SessionEnd.failed("session could not start: " + e));
         }
     }
 }

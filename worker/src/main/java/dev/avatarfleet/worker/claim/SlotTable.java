@@ -124,12 +124,45 @@ public final class SlotTable {
         return slots.containsKey(taskId);
     }
 
+    /**
+     * The tasks whose session has started (attached). Each of them was claimed before it was
+     * attached, so a claim read from Redis after this snapshot must list it.
+     */
+    public List<String> attached() {
+        List<String> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, Slot> e : slots.entrySet()) {
+            synchronized (e.getValue()) {
+                if (e.getValue().session != null) {
+                    out.add(e.getKey());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Waits until a slot is free or the timeout passes; true if one is free. */
     public boolean awaitFree(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
         lock.lock();
         try {
             while (slots.size() >= capacity) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the task's slot is freed or the timeout passes; true if it is free. */
+    public boolean awaitReleased(String taskId, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (slots.containsKey(taskId)) {
                 if (nanos <= 0) {
                     return false;
                 }

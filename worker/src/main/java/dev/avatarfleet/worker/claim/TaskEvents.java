@@ -15,8 +15,9 @@ import dev.avatarfleet.worker.session.SessionEvents;
 
 /**
  * Writes one session's progress to its task record: running, warnings, and the end (which also
- * frees the slot). The end is retried while Redis is briefly unavailable, because a lost end
- * would leave the task running forever.
+ * frees the slot). The end is retried until Redis records it, however long Redis is away, and the
+ * slot is held meanwhile: a lost end would leave the task running forever (the worker keeps
+ * heartbeating, so no reaper would ever recover it) and its fleet capacity taken.
  */
 final class TaskEvents implements SessionEvents {
 
@@ -70,10 +71,10 @@ final class TaskEvents implements SessionEvents {
                 case FAILED -> TaskStatus.FAILED;
             };
             String error = status == TaskStatus.FAILED ? end.reason() : null;
-            Transition t = withRetry("ending", () -> store.finish(taskId, status, error, end.reason(), workerId));
+            Transition t = untilRecorded(() -> store.finish(taskId, status, error, end.reason(), workerId));
             if (t == Transition.ILLEGAL && status == TaskStatus.COMPLETED) {
                 // why: a session can end before it ever reported running; pending cannot complete, so it failed to start
-                withRetry("ending", () -> store.finish(taskId, TaskStatus.FAILED,
+                untilRecorded(() -> store.finish(taskId, TaskStatus.FAILED,
                         "session ended before it was running: " + (end.reason() == null ? "no reason given" : end.reason()), end.reason(), workerId));
             } else if (t != Transition.DONE) {
                 LOG.warning("task " + taskId + " could not be ended as " + status + ": " + t);
@@ -82,6 +83,25 @@ final class TaskEvents implements SessionEvents {
             LOG.log(Level.SEVERE, "task " + taskId + " could not be ended", e);
         } finally {
             slots.release(taskId);
+        }
+    }
+
+    /** Runs the end's write until Redis answers; gives up only when the thread is interrupted. */
+    private <T> T untilRecorded(Supplier<T> op) {
+        for (int i = 0; ; i++) {
+            try {
+                return op.get();
+            } catch (DependencyUnavailableException e) {
+                if (i % 10 == 0) {
+                    LOG.warning("ending task " + taskId + ": " + e.getMessage() + " (retrying until recorded)");
+                }
+                try {
+                    Thread.sleep(Math.min(2000, 100L << Math.min(i, 5)));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -21,14 +21,22 @@ public final class HoldingSessionFactory implements SessionFactory {
     /** Every start, in order (a task id twice would mean a session started twice). */
     public final List<String> started = new CopyOnWriteArrayList<>();
     public final Map<String, Held> sessions = new ConcurrentHashMap<>();
+    /** Every session ever started, with its task id. */
+    private final List<Map.Entry<String, Held>> all = new CopyOnWriteArrayList<>();
 
     @Override
     public AvatarSession start(LaunchSpec spec, byte[] avatarImage, SessionEvents events) {
         started.add(spec.taskId());
         Held held = new Held(events);
         sessions.put(spec.taskId(), held);
+        all.add(Map.entry(spec.taskId(), held));
         events.running();
         return held;
+    }
+
+    /** How many sessions of the task are live (started and not ended) here now. */
+    public long live(String taskId) {
+        return all.stream().filter(e -> e.getKey().equals(taskId) && !e.getValue().isEnded()).count();
     }
 
     /** One held session. */
@@ -45,6 +53,11 @@ public final class HoldingSessionFactory implements SessionFactory {
             if (ended.compareAndSet(false, true)) {
                 events.ended(SessionEnd.cancelled(reason));
             }
+        }
+
+        /** Whether it has ended (stopped or completed). */
+        public boolean isEnded() {
+            return ended.get();
         }
 
         /** Ends it as the agent leaving would. */

@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.json.Json;
 import dev.avatarfleet.common.store.Admission;
+import dev.avatarfleet.common.store.DeadWorkerReaper;
 import dev.avatarfleet.common.store.StopResult;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.common.task.TaskRecord;
@@ -225,6 +228,72 @@ class WorkerNodeTest {
             assertEquals(2, replayed.attempts());
             assertEquals("stable-id", replayed.workerId());
             assertEquals(List.of(t.taskId()), after.started);
+        }
+    }
+
+    @Test
+    void aWorkerDeclaredDeadDuringAHeartbeatGapStopsTheSessionTheFleetReplayedElsewhere() throws Exception {
+        try (Fleet fleet = new Fleet("gap")) {
+            HoldingSessionFactory slow = new HoldingSessionFactory();
+            HoldingSessionFactory other = new HoldingSessionFactory();
+            fleet.worker("slow", 1, slow);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord t = admitted(fleet.launch("room-gap", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            fleet.worker("other", 1, other);
+            // a GC pause or a Redis blip longer than the dead-worker timeout: a reaper judged "slow" dead and
+            // replayed its task, while "slow" itself is alive and still holds the session
+            new DeadWorkerReaper(fleet.plane.registry(), fleet.plane.store(), fleet.plane.taskLog(), 3).recoverTasksOf("slow");
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
+                    && fleet.task(t.taskId()).attempts() == 2);
+            // at most one worker runs the task: the stale session on "slow" ends, the replay runs on one worker
+            await().atMost(Duration.ofSeconds(5)).until(() -> slow.live(t.taskId()) + other.live(t.taskId()) == 1);
+            Thread.sleep(1000);
+            assertEquals(1, slow.live(t.taskId()) + other.live(t.taskId()));
+            TaskRecord now = fleet.task(t.taskId());
+            assertEquals(1, ("slow".equals(now.workerId()) ? slow : other).live(t.taskId()));
+            assertEquals(TaskStatus.RUNNING, now.status());
+            assertEquals(2, now.attempts());
+        }
+    }
+
+    @Test
+    void aReplayDeliveredToTheWorkerStillHoldingTheStaleSessionIsRunNotDropped() throws Exception {
+        try (Fleet fleet = new Fleet("stale")) {
+            HoldingSessionFactory solo = new HoldingSessionFactory();
+            fleet.worker("solo", 2, solo);
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            TaskRecord t = admitted(fleet.launch("room-stale", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+            // the only worker was judged dead during a heartbeat gap (its own reaper can do that after a Redis
+            // outage); the replay of attempt 2 reaches it while it still holds the attempt-1 session
+            new DeadWorkerReaper(fleet.plane.registry(), fleet.plane.store(), fleet.plane.taskLog(), 3).recoverTasksOf("solo");
+            await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
+                    && fleet.task(t.taskId()).attempts() == 2);
+            assertEquals("solo", fleet.task(t.taskId()).workerId());
+            assertEquals(List.of(t.taskId(), t.taskId()), solo.started);
+            assertEquals(1, solo.live(t.taskId()));
+        }
+    }
+
+    @Test
+    void aSessionStartThatThrowsAnErrorFailsItsTaskAndFreesTheSlot() throws Exception {
+        try (Fleet fleet = new Fleet("error")) {
+            // AUTO_PREWARM=false: the model loads with the first session; a native library that cannot load
+            // throws an Error (UnsatisfiedLinkError), not an Exception
+            WorkerSettings ws = WorkerSettings.fromEnvironment(new Env(java.util.Map.of("AUTO_PREWARM", "false")))
+                    .withIdentity("w-error", 0, 1).withDrainTimeout(Duration.ofMillis(300));
+            ModelWarmup brokenNatives = () -> {
+                throw new UnsatisfiedLinkError("no jnitensorflow in java.library.path");
+            };
+            try (WorkerNode w = WorkerNode.start(fleet.settings, ws,
+                    new WorkerComponents(new HoldingSessionFactory(), brokenNatives, List.of()), java.time.Clock.systemUTC())) {
+                await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+                TaskRecord t = admitted(fleet.launch("room-error", "avatar"));
+                await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.FAILED);
+                assertTrue(fleet.task(t.taskId()).error().contains("no jnitensorflow"), fleet.task(t.taskId()).error());
+                await().atMost(WAIT).until(() -> w.slots().active() == 0);
+            }
         }
     }
 }
