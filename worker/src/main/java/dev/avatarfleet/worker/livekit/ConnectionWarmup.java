@@ -32,7 +32,7 @@ import livekit.LivekitRtc.SignalResponse;
  * Runs, once at worker start and entirely inside this process, the code a first session would otherwise
  * run cold (JVM class loading, JIT, libwebrtc's lazy native set-up), then frees everything it created:
  * <ul>
- * <li>signalling: {@link SignalClient} opens a WebSocket to a {@link WarmupSignalPeer} on 127.0.0.1,
+ * <li>signalling: {@link SignalClient} opens a WebSocket to a {@link LoopbackSignalPeer} on 127.0.0.1,
  *     decodes one {@code SignalResponse}, sends one request and closes;</li>
  * <li>media: a publisher peer connection as {@link RoomConnection} builds one (bundle, data channels, the
  *     avatar's two sendonly transceivers with H.264 preferred), an offer answered by a second local peer
@@ -88,7 +88,7 @@ public final class ConnectionWarmup {
         byte[] join = SignalResponse.newBuilder().setJoin(JoinResponse.newBuilder()
                 .setParticipant(ParticipantInfo.newBuilder().setSid("PA_warmup").setIdentity("warmup"))
                 .setPingInterval(5).setPingTimeout(15)).build().toByteArray();
-        try (WarmupSignalPeer peer = WarmupSignalPeer.start(join)) {
+        try (LoopbackSignalPeer peer = LoopbackSignalPeer.start(join)) {
             CompletableFuture<SignalResponse> received = new CompletableFuture<>();
             LiveKitUrl url = LiveKitUrl.parse(peer.url());
             SignalClient client = SignalClient.connect(http, url, url.join(), "warmup",
