@@ -142,57 +142,37 @@ public final class SlotTable {
 
     /** Waits until a slot is free or the timeout passes; true if one is free. */
     public boolean awaitFree(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
-        lock.lock();
-        try {
-            while (slots.size() >= capacity) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = changed.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return awaitUntil(() -> slots.size() < capacity, unit.toNanos(timeout));
     }
 
     /** Waits until the task's slot is freed or the timeout passes; true if it is free. */
     public boolean awaitReleased(String taskId, long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
-        lock.lock();
-        try {
-            while (slots.containsKey(taskId)) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = changed.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return awaitUntil(() -> !slots.containsKey(taskId), unit.toNanos(timeout));
     }
 
     /** Waits until no slot is held or the timeout passes; true if empty. */
     public boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
-        lock.lock();
-        try {
-            while (!slots.isEmpty()) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = changed.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return awaitUntil(slots::isEmpty, unit.toNanos(timeout));
     }
 
     private static final class Slot {
         AvatarSession session;
         String stopReason;
+    }
+
+    /** Waits, under the lock, until {@code done} holds or {@code nanos} pass; whether it holds. */
+    private boolean awaitUntil(java.util.function.BooleanSupplier done, long nanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!done.getAsBoolean()) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 }
