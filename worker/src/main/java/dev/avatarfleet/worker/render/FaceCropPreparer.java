@@ -3,15 +3,13 @@ package dev.avatarfleet.worker.render;
 import dev.avatarfleet.common.image.DecodedImage;
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.InvalidImageException;
+import dev.avatarfleet.common.store.ImageStore;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +60,8 @@ public final class FaceCropPreparer implements AvatarPreparer {
     public PreparedImage prepare(byte[] imageBytes) {
         boolean isDefault = imageBytes == null;
         byte[] bytes = isDefault ? DefaultAvatar.png() : imageBytes;
-        String hash = sha256(bytes);
+        // why: the same hash the image store keys the bytes by, so a session's image and its cache entry agree
+        String hash = ImageStore.sha256(bytes);
         synchronized (cache) {
             PreparedImage hit = cache.get(hash);
             if (hit != null) {
@@ -95,7 +94,7 @@ public final class FaceCropPreparer implements AvatarPreparer {
                 throw new IllegalStateException("no JPEG writer");
             }
             byte[] bytes = jpeg.toByteArray();
-            build(bytes, sha256(bytes), false);
+            build(bytes, ImageStore.sha256(bytes), false);
         } catch (IOException | RuntimeException e) {
             // why: a warm-up that fails only costs the first session its cold start; the worker still runs
             LOG.log(java.util.logging.Level.WARNING, "avatar preparer warm-up failed", e);
@@ -200,13 +199,5 @@ public final class FaceCropPreparer implements AvatarPreparer {
             g.dispose();
         }
         return dst;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
