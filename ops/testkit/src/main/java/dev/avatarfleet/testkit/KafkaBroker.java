@@ -48,20 +48,29 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts a broker on free ports with a temporary data folder that {@link #close()} deletes. */
     public static KafkaBroker startForTests() {
-        Quiet.kafkaLogsAtWarn();
-        Path dir;
         try {
-            dir = Files.createTempDirectory("avatarfleet-kafka-");
+            return startForTests(Files.createTempDirectory("avatarfleet-kafka-"), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Starts a broker with the test settings on free ports over {@code dir}, which is kept after
+     * {@link #close()} (e.g. a test's own folder, for a {@link #restart}).
+     */
+    public static KafkaBroker startForTests(Path dir) {
+        return startForTests(dir, false);
+    }
+
+    private static KafkaBroker startForTests(Path dir, boolean deleteOnClose) {
         RuntimeException last = null;
         // why: a free port can be taken between picking it and binding it; try a few pairs
         for (int i = 0; i < 3; i++) {
             int port = FreePorts.next();
             int controllerPort = FreePorts.next();
             try {
-                return start(dir, port, controllerPort, "127.0.0.1", testOverrides(), true);
+                return start(dir, port, controllerPort, "127.0.0.1", testOverrides(), deleteOnClose);
             } catch (RuntimeException e) {
                 last = e;
                 deleteTree(dir);

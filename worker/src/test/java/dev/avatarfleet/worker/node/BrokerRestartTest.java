@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.store.Admission;
 import dev.avatarfleet.common.store.NewTask;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
-import dev.avatarfleet.testkit.FreePorts;
 import dev.avatarfleet.testkit.KafkaBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,9 +30,7 @@ class BrokerRestartTest {
     @Test
     @Timeout(150)
     void aWorkerKeepsClaimingAcrossABrokerRestart(@TempDir Path data) throws Exception {
-        KafkaBroker broker = KafkaBroker.start(data, FreePorts.next(), FreePorts.next(), "127.0.0.1",
-                Map.of("group.share.heartbeat.interval.ms", "500", "group.share.min.heartbeat.interval.ms", "500",
-                        "group.share.session.timeout.ms", "6000", "group.share.min.session.timeout.ms", "6000"), false);
+        KafkaBroker broker = KafkaBroker.startForTests(data);
         try (Fleet fleet = new Fleet("restart", broker.bootstrapServers())) {
             HoldingSessionFactory sessions = new HoldingSessionFactory();
             fleet.worker("survivor", 3, sessions);
