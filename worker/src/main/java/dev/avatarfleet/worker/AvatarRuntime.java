@@ -42,8 +42,7 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
     AvatarRuntime(WorkerSettings worker, RenderSettings render, Consumer<ModelSignatureException> unusableModel) {
         this.worker = Objects.requireNonNull(worker, "worker");
         // why: the render batch is the worker's slot count, whatever MAX_SESSIONS the renderer read itself
-        this.render = new RenderSettings(render.modelDir(), render.width(), render.height(), worker.maxSessions(),
-                render.intraOpThreads(), render.avatarCache(), render.faceDetection(), render.imageLimits());
+        this.render = render.withBatchSize(worker.maxSessions());
         this.unusableModel = Objects.requireNonNull(unusableModel, "unusableModel");
     }
 

@@ -28,6 +28,11 @@ public record RenderSettings(Path modelDir, int width, int height, int batchSize
         }
     }
 
+    /** The same settings rendering batches of {@code size} sessions. */
+    public RenderSettings withBatchSize(int size) {
+        return new RenderSettings(modelDir, width, height, size, intraOpThreads, avatarCache, faceDetection, imageLimits);
+    }
+
     /** The defaults, with the model in {@code modelDir}. */
     public static RenderSettings defaults(Path modelDir) {
         return fromEnvironment(Map.of("MODEL_DIR", modelDir.toString()));
