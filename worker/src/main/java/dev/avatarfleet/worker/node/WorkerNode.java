@@ -40,7 +40,7 @@ public final class WorkerNode implements AutoCloseable {
     private final String url;
     private final Heartbeat heartbeat;
     private final StopListener stopListener;
-    private final Claimer claimer;
+    private volatile Claimer claimer;
     private final RetentionDuty retention;
     private final DeadWorkerReaper reaper;
     private volatile boolean modelReady;
@@ -158,9 +158,15 @@ public final class WorkerNode implements AutoCloseable {
         return modelReady;
     }
 
-    /** Model warm (with the session paths) and the launch share group joined: launches start at once. */
+    /**
+     * Model warm (with the session paths) and the launch share group joined: launches start at once.
+     * why: the warm-up thread and the heartbeat timer start before the claimer exists; a worker whose
+     * claimer is not built yet has no share member, so it is not ready (reading it as ready let the fleet
+     * admit launches on a heartbeat that the next one took back)
+     */
     private boolean ready() {
-        return modelReady && (claimer == null || claimer.joined());
+        Claimer c = claimer;
+        return modelReady && c != null && c.joined();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.json.Json;
 import dev.avatarfleet.common.store.Admission;
@@ -62,6 +63,36 @@ class WorkerNodeTest {
             JsonNode health = get(w.url() + "/health");
             assertEquals("healthy", health.get("status").asText());
             assertEquals(2, health.get("max_sessions").asInt());
+        }
+    }
+
+    @Test
+    void aWorkerWhoseShareMemberHasNotJoinedIsNeverReportedReady() throws Exception {
+        try (Fleet fleet = new Fleet("unjoined")) {
+            // why: a broker nobody listens on; the worker's share member can never join, its model warms at once
+            FleetSettings s = fleet.settings;
+            FleetSettings noBroker = new FleetSettings("127.0.0.1:" + dev.avatarfleet.testkit.FreePorts.next(), s.redisUrl(),
+                    s.keyPrefix(), s.taskTopic(), s.taskTopicPartitions(), s.workerGroup(), s.taskRetention(), s.maxTaskHistory(),
+                    s.heartbeatInterval(), s.deadWorkerTimeout(), s.taskMaxAttempts(), s.pruneInterval(), s.redisTimeout(),
+                    Duration.ofMillis(300));
+            WorkerSettings ws = WorkerSettings.fromEnvironment(new Env(java.util.Map.of()))
+                    .withIdentity("never-joins", 0, 2).withDrainTimeout(Duration.ofMillis(100));
+            try (WorkerNode w = WorkerNode.start(noBroker, ws, new WorkerComponents(new HoldingSessionFactory(), () -> { }, List.of()),
+                    java.time.Clock.systemUTC())) {
+                await().atMost(WAIT).until(() -> !fleet.plane.registry().liveWorkers().isEmpty());
+                // why: watch every heartbeat for a while (several intervals, the warm-up's own beat included)
+                long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+                while (System.nanoTime() < until) {
+                    for (WorkerState state : fleet.plane.registry().liveWorkers()) {
+                        assertTrue(!state.modelReady(), "reported ready before its share member joined: " + state);
+                    }
+                    assertEquals(Admission.Reason.NOT_READY,
+                            assertInstanceOf(Admission.Refused.class, fleet.plane.store().admit(
+                                    new dev.avatarfleet.common.store.NewTask("room-u", "avatar", null, null, List.of()))).reason());
+                    Thread.sleep(5);
+                }
+                assertEquals(503, get(w.url() + "/ready").get("http_status").asInt());
+            }
         }
     }
 
