@@ -28,13 +28,21 @@ export function loadCompose(file) {
   return { text, doc: YAML.parse(text, { merge: true }) };
 }
 
+let compiled = null;
+function composeValidator() {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const schema = JSON.parse(fs.readFileSync(COMPOSE_SCHEMA, "utf8"));
+    // why: the schema names draft-07 by an https URL Ajv does not know; draft-07 is what Ajv speaks by default
+    delete schema.$schema;
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
 export function checkComposeSchema(file, doc, problems) {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  const schema = JSON.parse(fs.readFileSync(COMPOSE_SCHEMA, "utf8"));
-  // why: the schema names draft-07 by an https URL Ajv does not know; draft-07 is what Ajv speaks by default
-  delete schema.$schema;
-  const validateCompose = ajv.compile(schema);
+  const validateCompose = composeValidator();
   if (!validateCompose(doc)) {
     for (const e of validateCompose.errors) {
       problems.add(file, `schema: ${e.instancePath || "/"} ${e.message}${e.params?.additionalProperty ? ` ('${e.params.additionalProperty}')` : ""}`);

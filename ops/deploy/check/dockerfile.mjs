@@ -13,9 +13,8 @@ const TARGETS = {
   "worker-gpu": { port: "8090", heap: true, worker: true, gpu: true },
 };
 
-/** Lints FILE with dockerfile-utils; every error and warning is a problem. */
-export function lintDockerfile(file, problems) {
-  const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+/** Lints FILE with dockerfile-utils; every error and warning is a problem. Returns its parse. */
+export function lintDockerfile(file, problems, text = fs.readFileSync(path.join(ROOT, file), "utf8")) {
   for (const d of validate(text, {})) {
     problems.add(file, `line ${d.range.start.line + 1}: ${d.severity === 1 ? "error" : "warning"}: ${d.message}`);
   }

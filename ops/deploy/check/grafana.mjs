@@ -14,6 +14,11 @@ export function checkDashboard(file, contract, problems) {
     problems.add(file, `not JSON: ${e.message}`);
     return;
   }
+  checkDashboardJson(file, dash, contract, problems);
+}
+
+/** The rules on a parsed dashboard. */
+export function checkDashboardJson(file, dash, contract, problems) {
   const say = (m) => problems.add(file, m);
   if (!dash.uid || !dash.title || !(dash.schemaVersion >= 36)) say("needs uid, title and schemaVersion >= 36");
   const vars = dash.templating?.list ?? [];
