@@ -62,11 +62,12 @@ ENTRYPOINT ["/usr/bin/tini", "-s", "--", "/app/bin/entrypoint.sh"]
 FROM ${JRE_IMAGE} AS worker-cpu
 LABEL org.opencontainers.image.title="avatar-fleet worker (CPU)" \
       org.opencontainers.image.description="Worker node: claims launches, renders avatars with TensorFlow on the CPU, publishes to LiveKit"
-# why: libwebrtc's native library needs PulseAudio's client, udev, D-Bus and X11 libraries (readelf NEEDED),
-# even though no sound server or display is used
+# why: libwebrtc's native library links PulseAudio's client, udev, D-Bus and X11 (readelf NEEDED) and
+# Bytedeco's OpenCV loads its highgui, which links GTK 2 (a running worker's /proc/PID/maps), though no
+# sound server or display is ever used (ops/deploy-check compares this list with what a worker loads)
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tini libpulse0 libudev1 libdbus-1-3 \
-       libx11-6 libxfixes3 libxrandr2 libxcomposite1 \
+       libx11-6 libxfixes3 libxrandr2 libxcomposite1 libgtk2.0-0 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --create-home --home-dir /home/avatarfleet avatarfleet
 COPY --from=build-cpu /out/worker /app
@@ -88,10 +89,10 @@ ENV JAVA_HOME=/opt/java/openjdk
 ENV PATH="${JAVA_HOME}/bin:${PATH}"
 COPY --from=jre /opt/java/openjdk /opt/java/openjdk
 # why: TensorFlow's GPU build dlopens the CUDA 12 runtime, cuBLAS, cuFFT, cuSOLVER, cuSPARSE and cuDNN 9,
-# which this base image carries; fontconfig is what the JRE image had for Java 2D
+# which this base image carries; fontconfig is what the JRE image had for Java 2D; the rest as for worker-cpu
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tini fontconfig libpulse0 libudev1 libdbus-1-3 \
-       libx11-6 libxfixes3 libxrandr2 libxcomposite1 \
+       libx11-6 libxfixes3 libxrandr2 libxcomposite1 libgtk2.0-0 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --create-home --home-dir /home/avatarfleet avatarfleet
 COPY --from=build-gpu /out/worker /app
