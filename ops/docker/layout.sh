@@ -20,7 +20,7 @@ esac
 classpath_file=$ROOT/$module/target/runtime-classpath.txt
 [ -s "$classpath_file" ] || die "$classpath_file is missing: run ops/docker/build.sh first"
 shopt -s nullglob
-jars=("$ROOT/$module"/target/"$module"-*.jar)
+jars=("$ROOT/$module/target/$module"-*.jar)
 shopt -u nullglob
 [ ${#jars[@]} = 1 ] || die "expected one $module/target/$module-*.jar, found ${#jars[@]}: run ops/docker/build.sh first"
 
