@@ -37,6 +37,7 @@ test("Dockerfile: a build step outside ops/docker/, a root user, a lint error, a
   assert.match(dockerfileProblems(text.replace("EXPOSE 8089", "EXPOSE http")), /line \d+: error: Invalid containerPort/);
   assert.match(dockerfileProblems(text.replace(/HEALTHCHECK [^\n]*\nENTRYPOINT [^\n]*\n\n# -+ worker \(CPU\)/, "\n# ---- worker (CPU)")), /stage 'api': no HEALTHCHECK/);
   assert.match(dockerfileProblems(text.replace("ops/docker/build.sh -Pgpu", "ops/docker/build.sh")), /does not build with -Pgpu/);
+  assert.match(dockerfileProblems(text.replace("COPY worker/ worker/\n", "")), /stage 'source' does not copy worker/);
 });
 
 function composeProblems(mutate) {

@@ -67,11 +67,29 @@ export function checkFleetDockerfile(file, dockerfile, problems) {
       checkRunStep(file, stage, ins, problems);
     }
   }
+  checkBuildContext(file, byName, problems);
   const gpuBuild = byName.get(copySource(byName.get("worker-gpu"), "/app"));
   if (gpuBuild && !gpuBuild.instructions.some((i) => i.getKeyword() === "RUN" && /build\.sh .*-Pgpu/.test(text(i)))) {
     problems.add(file, `stage '${gpuBuild.name}' (what worker-gpu copies) does not build with -Pgpu`);
   }
   problems.checked(file, "targets api, worker-gpu, worker-cpu: non-root, tini, HEALTHCHECK /ready, heap from the limit, ops/docker/ build steps");
+}
+
+/** The stage the build stages start from copies every reactor module of pom.xml, and what build.sh sources. */
+function checkBuildContext(file, byName, problems) {
+  const build = byName.get("build-cpu");
+  const source = build && byName.get(build.image);
+  if (!source) {
+    problems.add(file, "no stage 'build-cpu' built from a source stage");
+    return;
+  }
+  const copied = source.instructions.filter((i) => i.getKeyword() === "COPY")
+    .flatMap((i) => argsOf(i).split(/\s+/).slice(0, -1)).map((p) => p.replace(/\/$/, ""));
+  const pom = fs.readFileSync(path.join(ROOT, "pom.xml"), "utf8");
+  const modules = [...pom.matchAll(/<module>([^<]+)<\/module>/g)].map((m) => m[1]);
+  for (const need of ["pom.xml", ...modules, "ops/lib/java.sh", "ops/docker"]) {
+    if (!copied.includes(need)) problems.add(file, `stage '${source.name}' does not copy ${need} (the reactor and build.sh need it)`);
+  }
 }
 
 function copySource(stage, destination) {
