@@ -3,7 +3,6 @@ package dev.avatarfleet.api;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
-import dev.avatarfleet.common.image.ImageLimits;
 import io.helidon.logging.common.LogConfig;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -24,11 +23,10 @@ public final class ApiMain {
         KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
         ApiSettings settings;
         FleetSettings fleet;
-        ImageLimits imageLimits;
         try {
-            settings = ApiSettings.fromEnvironment();
-            fleet = FleetSettings.fromEnvironment(Env.system());
-            imageLimits = ImageLimits.fromEnvironment(System.getenv());
+            Env env = Env.system();
+            settings = ApiSettings.fromEnvironment(env);
+            fleet = FleetSettings.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
             System.err.println("avatar-fleet api: bad setting: " + e.getMessage());
             System.exit(2);
@@ -39,7 +37,7 @@ public final class ApiMain {
                     + " its own api_secret is accounted to no billing secret (billing_key_id stays null)");
         }
         ControlPlane controlPlane = ControlPlane.connect(fleet, Clock.systemUTC());
-        ApiNode node = ApiNode.start(settings, imageLimits, controlPlane, Clock.systemUTC());
+        ApiNode node = ApiNode.start(settings, controlPlane, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -16,7 +16,6 @@ import dev.avatarfleet.api.launch.LaunchValidator;
 import dev.avatarfleet.api.proxy.WorkerProxyService;
 import dev.avatarfleet.api.tasks.TaskService;
 import dev.avatarfleet.common.ControlPlane;
-import dev.avatarfleet.common.image.ImageLimits;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpService;
 import java.lang.System.Logger.Level;
@@ -41,17 +40,12 @@ public final class ApiNode implements AutoCloseable {
         this.topicSetup = topicSetup;
     }
 
-    /**
-     * Builds the services over {@code controlPlane} and starts listening.
-     *
-     * @param imageLimits declared-size limits (pixels, side); the byte limit is {@code MAX_IMAGE_BYTES}
-     */
-    public static ApiNode start(ApiSettings settings, ImageLimits imageLimits, ControlPlane controlPlane, Clock clock) {
+    /** Builds the services over {@code controlPlane} and starts listening. */
+    public static ApiNode start(ApiSettings settings, ControlPlane controlPlane, Clock clock) {
         ImageDownloader downloader = new ImageDownloader(settings.imageFetchConnectTimeout(), settings.imageFetchTimeout(),
                 settings.imageFetchMaxRedirects(), settings.maxImageBytes(),
                 new DownloadTargetGuard(settings.imageFetchAllowPrivate()));
-        AvatarImageCheck imageCheck = new AvatarImageCheck(
-                new ImageLimits(settings.maxImageBytes(), imageLimits.maxPixels(), imageLimits.maxSide()));
+        AvatarImageCheck imageCheck = new AvatarImageCheck(settings.imageLimits());
         // why: the first launch after a start would load the image decoders (~300 ms cold); load them before listening
         imageCheck.warmUp();
         ImageResolver images = new ImageResolver(downloader, imageCheck);

@@ -3,7 +3,6 @@ package dev.avatarfleet.api;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
-import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.testkit.TestServers;
 import java.net.URI;
@@ -75,7 +74,7 @@ public final class FleetFixture implements AutoCloseable {
         // why: the tests serve avatar images from 127.0.0.1
         env.putIfAbsent("IMAGE_FETCH_ALLOW_PRIVATE", "true");
         env.put("API_PORT", "0");
-        ApiNode node = ApiNode.start(ApiSettings.from(env), ImageLimits.DEFAULTS, controlPlane, Clock.systemUTC());
+        ApiNode node = ApiNode.start(ApiSettings.from(env), controlPlane, Clock.systemUTC());
         nodes.add(node);
         return node;
     }

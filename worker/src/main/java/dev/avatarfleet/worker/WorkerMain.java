@@ -27,7 +27,7 @@ public final class WorkerMain {
             Env env = Env.system();
             fleet = FleetSettings.fromEnvironment(env);
             settings = WorkerSettings.fromEnvironment(env);
-            render = RenderSettings.fromEnvironment(System.getenv());
+            render = RenderSettings.fromEnvironment(env, settings.maxSessions());
         } catch (IllegalArgumentException e) {
             System.err.println("worker: bad setting " + e.getMessage());
             System.exit(2);

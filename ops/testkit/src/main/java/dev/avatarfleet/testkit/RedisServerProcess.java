@@ -1,5 +1,6 @@
 package dev.avatarfleet.testkit;
 
+import dev.avatarfleet.common.config.Env;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,7 +118,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     static Optional<Path> findOnPath(String name) {
-        String path = System.getenv().getOrDefault("PATH", "");
+        String path = java.util.Objects.requireNonNullElse(Env.system().raw("PATH"), "");
         for (String dir : (path + File.pathSeparator + "/usr/bin" + File.pathSeparator + "/usr/local/bin").split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
