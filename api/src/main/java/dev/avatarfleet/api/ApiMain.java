@@ -3,7 +3,7 @@ package dev.avatarfleet.api;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
-import io.helidon.logging.common.LogConfig;
+import dev.avatarfleet.common.logging.Logging;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,19 +12,15 @@ import java.util.concurrent.CountDownLatch;
  * environment (README, "API node settings"); a wrong one stops the process with its name.
  */
 public final class ApiMain {
-    // why: Kafka's clients log every reconnect attempt at INFO; while the broker is away that buries the node's own log
-    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
-
     private ApiMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        LogConfig.configureRuntime();
-        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
         ApiSettings settings;
         FleetSettings fleet;
         try {
             Env env = Env.system();
+            Logging.start(env);
             settings = ApiSettings.fromEnvironment(env);
             fleet = FleetSettings.fromEnvironment(env);
         } catch (IllegalArgumentException e) {

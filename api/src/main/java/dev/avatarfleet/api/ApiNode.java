@@ -18,17 +18,18 @@ import dev.avatarfleet.api.tasks.TaskService;
 import dev.avatarfleet.common.ControlPlane;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpService;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running API node: the Helidon server and the fleet state it serves from. Started by
  * {@link ApiMain} and by the real-server tests (several nodes may share one Redis and Kafka).
  */
 public final class ApiNode implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(ApiNode.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ApiNode.class);
 
     private final WebServer server;
     private final ImageDownloader downloader;
@@ -87,7 +88,7 @@ public final class ApiNode implements AutoCloseable {
                 warmUp(controlPlane);
                 return;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "launch topic not ready yet (" + e.getMessage() + "); retrying in " + wait.toSeconds() + " s");
+                LOG.warn("launch topic not ready yet ({}); retrying in {} s", e.getMessage(), wait.toSeconds());
             }
             try {
                 Thread.sleep(wait);
@@ -113,9 +114,9 @@ public final class ApiNode implements AutoCloseable {
                     .header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-            LOG.log(Level.DEBUG, "launch path warm-up answered " + r.statusCode());
+            LOG.debug("launch path warm-up answered {}", r.statusCode());
         } catch (java.io.IOException e) {
-            LOG.log(Level.WARNING, "launch path warm-up request failed: " + e.getMessage());
+            LOG.warn("launch path warm-up request failed: {}", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -129,9 +130,9 @@ public final class ApiNode implements AutoCloseable {
             controlPlane.store().warmUp();
         } catch (RuntimeException e) {
             // why: the scripts load themselves on first use anyway; this only saves the first launch its cold path
-            LOG.log(Level.WARNING, "task store not warmed: " + e.getMessage());
+            LOG.warn("task store not warmed: {}", e.getMessage());
         }
-        LOG.log(Level.INFO, "launch path warm (topic metadata, task scripts) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        LOG.info("launch path warm (topic metadata, task scripts) in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
     @Override

@@ -10,9 +10,10 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /health} and {@code GET /ready} in the seed container's shapes, for the fleet:
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * </pre>
  */
 public final class HealthService implements HttpService {
-    private static final System.Logger LOG = System.getLogger(HealthService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HealthService.class);
 
     private final Supplier<FleetTotals> totals;
 
@@ -51,7 +52,7 @@ public final class HealthService implements HttpService {
                     "workers", t.liveWorkers().size(),
                     "ready_workers", t.liveWorkers().stream().filter(w -> w.modelReady() && !w.draining()).count()));
         } catch (DependencyUnavailableException e) {
-            LOG.log(Level.WARNING, "fleet totals unavailable: " + e.getMessage());
+            LOG.warn("fleet totals unavailable: {}", e.getMessage());
             Json.send(res, Status.OK_200, Json.object(
                     "status", "healthy", "active_sessions", 0, "max_sessions", 0, "workers", 0, "ready_workers", 0,
                     "fleet_state", e.dependency() + " unavailable"));

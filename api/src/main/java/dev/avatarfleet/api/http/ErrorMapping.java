@@ -10,8 +10,9 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maps every failure to a JSON reply, once, at the routing level: {@link ApiException} with its
@@ -19,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * and anything unexpected as a 500 whose body names no class and carries no stack trace.
  */
 public final class ErrorMapping {
-    private static final System.Logger LOG = System.getLogger(ErrorMapping.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
 
     private ErrorMapping() {
     }
@@ -48,13 +49,13 @@ public final class ErrorMapping {
 
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
         if (e.getCause() != null) {
-            LOG.log(Level.WARNING, req.prologue().method().text() + " " + req.path().path() + ": " + e.reason(), e.getCause());
+            LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().path(), e.reason(), e.getCause());
         }
         Json.send(res, e.status(), Json.errorBody(e));
     }
 
     private static void dependencyDown(ServerRequest req, ServerResponse res, DependencyUnavailableException e) {
-        LOG.log(Level.WARNING, req.prologue().method().text() + " " + req.path().path() + ": " + e.getMessage());
+        LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().path(), e.getMessage());
         ApiException mapped = ApiException.unavailable("unavailable", e.dependency() + " unavailable, retry later");
         Json.send(res, mapped.status(), Json.errorBody(mapped));
     }
@@ -80,13 +81,13 @@ public final class ErrorMapping {
      * mid-upload): the client's fault, so a 400, not a 500 with a stack trace in the log for each one.
      */
     private static void bodyCutShort(ServerRequest req, ServerResponse res, DataReader.InsufficientDataAvailableException e) {
-        LOG.log(Level.DEBUG, () -> req.prologue().method().text() + " " + req.path().path() + ": request body ended early");
+        LOG.debug("{} {}: request body ended early", req.prologue().method().text(), req.path().path());
         ApiException mapped = ApiException.badRequest("request body ended before its Content-Length");
         Json.send(res, mapped.status(), Json.errorBody(mapped));
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
-        LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " " + req.path().path(), e);
+        LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().path(), e);
         Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
                 Json.object("status", "error", "error", "internal", "reason", "internal error (logged on the API node)",
                         "detail", "internal error (logged on the API node)"));

@@ -4,10 +4,10 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import redis.clients.jedis.JedisPubSub;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's subscription to its stop channel: each message is the id of a task to stop. Runs on
@@ -16,7 +16,7 @@ import redis.clients.jedis.JedisPubSub;
  */
 public final class StopSubscription implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(StopSubscription.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(StopSubscription.class);
 
     private final RedisGateway redis;
     private final String channel;
@@ -53,7 +53,7 @@ public final class StopSubscription implements AutoCloseable {
                     try {
                         onStop.accept(taskId);
                     } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "stopping task " + taskId + " failed", e);
+                        LOG.warn("stopping task {} failed", taskId, e);
                     }
                 }
 
@@ -67,7 +67,7 @@ public final class StopSubscription implements AutoCloseable {
                 redis.client().subscribe(pubSub, channel);
             } catch (RuntimeException e) {
                 if (!closed) {
-                    LOG.log(Level.WARNING, "stop channel " + channel + " lost, re-subscribing: " + e.getMessage());
+                    LOG.warn("stop channel {} lost, re-subscribing: {}", channel, e.getMessage());
                     sleepQuietly(500);
                 }
             }

@@ -1,6 +1,7 @@
 package dev.avatarfleet.devroom;
 
 import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.logging.Logging;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -15,7 +16,9 @@ public final class DevRoomMain {
     public static void main(String[] args) throws InterruptedException {
         DevRoomConfig config;
         try {
-            config = DevRoomConfig.fromEnvironment(Env.system());
+            Env env = Env.system();
+            Logging.start(env);
+            config = DevRoomConfig.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
             System.err.println("devroom: " + e.getMessage());
             System.exit(2);

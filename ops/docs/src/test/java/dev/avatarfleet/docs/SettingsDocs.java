@@ -7,6 +7,7 @@ import dev.avatarfleet.common.config.Setting;
 import dev.avatarfleet.common.config.SettingsTable;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.image.ImageLimits;
+import dev.avatarfleet.common.logging.Logging;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.worker.render.RenderSettings;
@@ -40,6 +41,7 @@ final class SettingsDocs {
     private static Map<Class<?>, List<Setting<?>>> declarations() {
         Map<Class<?>, List<Setting<?>>> all = new LinkedHashMap<>();
         all.put(FleetSettings.class, FleetSettings.SETTINGS);
+        all.put(Logging.class, Logging.SETTINGS);
         all.put(ApiSettings.class, ApiSettings.SETTINGS);
         all.put(ImageLimits.class, ImageLimits.SETTINGS);
         all.put(WorkerSettings.class, WorkerSettings.SETTINGS);
@@ -52,10 +54,10 @@ final class SettingsDocs {
     static List<Section> sections() {
         return List.of(
                 new Section("README.md", "api", SettingsTable.markdown(concat(ApiSettings.SETTINGS, ImageLimits.SETTINGS))),
-                new Section("README.md", "fleet", SettingsTable.markdown(FleetSettings.SETTINGS)),
+                new Section("README.md", "fleet", SettingsTable.markdown(concat(FleetSettings.SETTINGS, Logging.SETTINGS))),
                 new Section("README.md", "worker", SettingsTable.markdown(
                         concat(WorkerSettings.SETTINGS, RenderSettings.SETTINGS, ImageLimits.SETTINGS))),
-                new Section("ops/devroom/README.md", "devroom", SettingsTable.markdown(DevRoomConfig.SETTINGS)),
+                new Section("ops/devroom/README.md", "devroom", SettingsTable.markdown(concat(DevRoomConfig.SETTINGS, Logging.SETTINGS))),
                 new Section("docs/architecture.md", "index", index()));
     }
 
