@@ -33,9 +33,9 @@ public final class StopSubscription implements AutoCloseable {
         this.thread = Thread.ofVirtual().name("stop-listener-" + channel).unstarted(this::loop);
     }
 
-    /** Subscribes and waits (up to 5 s) until Redis confirmed the subscription. */
-    public static StopSubscription start(RedisGateway redis, RedisTaskStore store, String workerId, Consumer<String> onStop) {
-        StopSubscription s = new StopSubscription(Objects.requireNonNull(redis), store.stopChannel(workerId), Objects.requireNonNull(onStop));
+    /** Subscribes and waits (up to 5 s) until Redis confirmed the subscription ({@link RedisTaskStore#subscribeToStops}). */
+    static StopSubscription start(RedisGateway redis, String channel, Consumer<String> onStop) {
+        StopSubscription s = new StopSubscription(Objects.requireNonNull(redis), channel, Objects.requireNonNull(onStop));
         s.thread.start();
         try {
             s.subscribed.await(5, TimeUnit.SECONDS);

@@ -1,4 +1,4 @@
-package dev.avatarfleet.common.store;
+package dev.avatarfleet.common.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,6 +7,11 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
+import dev.avatarfleet.common.store.Admission;
+import dev.avatarfleet.common.store.ClaimOutcome;
+import dev.avatarfleet.common.store.NewTask;
+import dev.avatarfleet.common.store.StoreFixture;
+import dev.avatarfleet.common.store.Transition;
 import dev.avatarfleet.common.task.TaskStatus;
 import org.junit.jupiter.api.Test;
 

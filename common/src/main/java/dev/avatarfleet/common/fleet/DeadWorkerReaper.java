@@ -1,4 +1,4 @@
-package dev.avatarfleet.common.store;
+package dev.avatarfleet.common.fleet;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
 import dev.avatarfleet.common.kafka.LogPosition;
+import dev.avatarfleet.common.store.FleetRegistry;
+import dev.avatarfleet.common.store.OrphanOutcome;
+import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;

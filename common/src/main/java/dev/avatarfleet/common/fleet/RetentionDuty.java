@@ -1,4 +1,4 @@
-package dev.avatarfleet.common.store;
+package dev.avatarfleet.common.fleet;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.store.RedisTaskStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
