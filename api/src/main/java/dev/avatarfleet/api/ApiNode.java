@@ -4,7 +4,7 @@ import dev.avatarfleet.api.fleet.FleetLaunchIntake;
 import dev.avatarfleet.api.fleet.RegistryWorkerDirectory;
 import dev.avatarfleet.api.fleet.TaskEndWaiter;
 import dev.avatarfleet.api.health.HealthService;
-import dev.avatarfleet.api.http.ErrorMapping;
+import dev.avatarfleet.common.http.ErrorMapping;
 import dev.avatarfleet.api.image.AvatarImageCheck;
 import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;

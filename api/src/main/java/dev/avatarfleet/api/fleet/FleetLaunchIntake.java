@@ -1,6 +1,6 @@
 package dev.avatarfleet.api.fleet;
 
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.api.image.ImageResolver.ResolvedImage;
 import dev.avatarfleet.api.launch.LaunchIntake;
 import dev.avatarfleet.api.launch.ValidLaunch;

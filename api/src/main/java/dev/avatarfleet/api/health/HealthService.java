@@ -1,6 +1,6 @@
 package dev.avatarfleet.api.health;
 
-import dev.avatarfleet.api.http.Json;
+import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.store.FleetTotals;
@@ -45,7 +45,7 @@ public final class HealthService implements HttpService {
         // why: the seed's /health is 200 whenever the process is up; a store outage shows in the body, not the status
         try {
             FleetTotals t = totals.get();
-            Json.send(res, Status.OK_200, Json.object(
+            JsonReply.send(res, Status.OK_200, JsonReply.object(
                     "status", "healthy",
                     "active_sessions", t.activeSessions(),
                     "max_sessions", t.maxSessions(),
@@ -53,7 +53,7 @@ public final class HealthService implements HttpService {
                     "ready_workers", t.liveWorkers().stream().filter(w -> w.modelReady() && !w.draining()).count()));
         } catch (DependencyUnavailableException e) {
             LOG.warn("fleet totals unavailable: {}", e.getMessage());
-            Json.send(res, Status.OK_200, Json.object(
+            JsonReply.send(res, Status.OK_200, JsonReply.object(
                     "status", "healthy", "active_sessions", 0, "max_sessions", 0, "workers", 0, "ready_workers", 0,
                     "fleet_state", e.dependency() + " unavailable"));
         }
@@ -64,13 +64,13 @@ public final class HealthService implements HttpService {
         try {
             t = totals.get();
         } catch (DependencyUnavailableException e) {
-            Json.send(res, Status.SERVICE_UNAVAILABLE_503, Json.object(
+            JsonReply.send(res, Status.SERVICE_UNAVAILABLE_503, JsonReply.object(
                     "status", "not_ready", "model_ready", false, "active_sessions", 0, "available_sessions", 0,
                     "max_sessions", 0, "reason", e.dependency() + " unavailable"));
             return;
         }
         String readiness = t.readiness();
-        Map<String, Object> body = Json.object(
+        Map<String, Object> body = JsonReply.object(
                 "status", readiness,
                 "model_ready", t.modelReady(),
                 "active_sessions", t.activeSessions(),
@@ -82,6 +82,6 @@ public final class HealthService implements HttpService {
                     ? (t.liveWorkers().isEmpty() ? "no live worker" : "no live worker has its model loaded")
                     : "every session slot of the fleet is in use");
         }
-        Json.send(res, readiness.equals("ready") ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
+        JsonReply.send(res, readiness.equals("ready") ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
     }
 }

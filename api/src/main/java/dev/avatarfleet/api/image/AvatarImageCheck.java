@@ -1,6 +1,6 @@
 package dev.avatarfleet.api.image;
 
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.image.DecodedImage;
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;

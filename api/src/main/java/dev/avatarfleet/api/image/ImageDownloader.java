@@ -1,6 +1,6 @@
 package dev.avatarfleet.api.image;
 
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.api.http.LimitedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

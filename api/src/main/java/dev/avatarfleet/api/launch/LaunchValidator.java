@@ -1,6 +1,6 @@
 package dev.avatarfleet.api.launch;
 
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.api.image.ImageSource;
 import java.net.URI;
 import java.net.URISyntaxException;

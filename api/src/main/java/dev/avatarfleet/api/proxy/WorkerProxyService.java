@@ -1,6 +1,6 @@
 package dev.avatarfleet.api.proxy;
 
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.api.http.LimitedInputStream;
 import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.common.bench.BenchmarkIterations;

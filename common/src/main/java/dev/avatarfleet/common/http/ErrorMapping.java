@@ -1,4 +1,4 @@
-package dev.avatarfleet.api.http;
+package dev.avatarfleet.common.http;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import io.helidon.common.buffers.DataReader;
@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps every failure to a JSON reply, once, at the routing level: {@link ApiException} with its
- * status, Helidon's own request errors (bad framing, payload over the server limit) with theirs,
- * and anything unexpected as a 500 whose body names no class and carries no stack trace.
+ * Maps every failure to a JSON reply, once, at the routing level of either node: {@link ApiException}
+ * with its status, Helidon's own request errors (bad framing, payload over the server limit) with theirs,
+ * and anything unexpected as a 500 whose body names no class and carries no stack trace. Every body is
+ * {@link ApiException#body()}'s shape.
  */
 public final class ErrorMapping {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
@@ -25,13 +26,18 @@ public final class ErrorMapping {
     private ErrorMapping() {
     }
 
-    /** Installs the error handlers and the JSON 404 for unknown routes (call last). */
-    public static void install(HttpRouting.Builder routing) {
+    /**
+     * Installs the error handlers and the JSON 404 for unknown routes (call last).
+     *
+     * @param node where an unexpected failure is logged, as its 500 says ("API node", "worker")
+     */
+    public static void install(HttpRouting.Builder routing, String node) {
+        String internal = "internal error (logged on the " + node + ")";
         routing.error(ApiException.class, ErrorMapping::apiError)
                 .error(DependencyUnavailableException.class, ErrorMapping::dependencyDown)
-                .error(RequestException.class, ErrorMapping::requestError)
+                .error(RequestException.class, (req, res, e) -> requestError(req, res, e, internal))
                 .error(DataReader.InsufficientDataAvailableException.class, ErrorMapping::bodyCutShort)
-                .error(Exception.class, ErrorMapping::unexpected)
+                .error(Exception.class, (req, res, e) -> unexpected(req, res, e, internal))
                 // why: Helidon answers an unmatched route with a plain-text 404; every reply here is JSON
                 .any((req, res) -> {
                     throw ApiException.notFound("no route for " + req.prologue().method().text() + " " + req.path().path());
@@ -51,16 +57,16 @@ public final class ErrorMapping {
         if (e.getCause() != null) {
             LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().path(), e.reason(), e.getCause());
         }
-        Json.send(res, e.status(), Json.errorBody(e));
+        JsonReply.send(res, e);
     }
 
     private static void dependencyDown(ServerRequest req, ServerResponse res, DependencyUnavailableException e) {
         LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().path(), e.getMessage());
         ApiException mapped = ApiException.unavailable("unavailable", e.dependency() + " unavailable, retry later");
-        Json.send(res, mapped.status(), Json.errorBody(mapped));
+        JsonReply.send(res, mapped);
     }
 
-    private static void requestError(ServerRequest req, ServerResponse res, RequestException e) {
+    private static void requestError(ServerRequest req, ServerResponse res, RequestException e, String internal) {
         Status status = e.status();
         ApiException mapped = switch (status.code()) {
             case 413 -> ApiException.tooLarge("request body is over the size limit");
@@ -70,10 +76,10 @@ public final class ErrorMapping {
                     : ApiException.badRequest(e.safeMessage() ? e.getMessage() : "malformed request");
         };
         if (mapped == null) {
-            unexpected(req, res, e);
+            unexpected(req, res, e, internal);
             return;
         }
-        Json.send(res, mapped.status(), Json.errorBody(mapped));
+        JsonReply.send(res, mapped);
     }
 
     /**
@@ -83,14 +89,12 @@ public final class ErrorMapping {
     private static void bodyCutShort(ServerRequest req, ServerResponse res, DataReader.InsufficientDataAvailableException e) {
         LOG.debug("{} {}: request body ended early", req.prologue().method().text(), req.path().path());
         ApiException mapped = ApiException.badRequest("request body ended before its Content-Length");
-        Json.send(res, mapped.status(), Json.errorBody(mapped));
+        JsonReply.send(res, mapped);
     }
 
-    private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
+    private static void unexpected(ServerRequest req, ServerResponse res, Exception e, String reason) {
         LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().path(), e);
-        Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
-                Json.object("status", "error", "error", "internal", "reason", "internal error (logged on the API node)",
-                        "detail", "internal error (logged on the API node)"));
+        JsonReply.send(res, ApiException.internal(reason));
     }
 
     private static DirectHandler.TransportResponse direct(DirectHandler.TransportRequest request,
@@ -108,11 +112,11 @@ public final class ErrorMapping {
         String code = switch (status.code()) {
             case 413 -> "too_large";
             case 400 -> "bad_request";
-            default -> status.code() >= 500 ? "internal" : "refused";
+            default -> status.code() == 503 ? "unavailable" : status.code() >= 500 ? "internal" : "refused";
         };
         String body;
         try {
-            body = Json.MAPPER.writeValueAsString(Json.object("status", "error", "error", code, "reason", reason, "detail", reason));
+            body = JsonReply.MAPPER.writeValueAsString(ApiException.of(status, code, reason).body());
         } catch (Exception e) {
             body = "{\"status\":\"error\",\"reason\":\"request refused\"}";
         }
