@@ -54,6 +54,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported_media_type", reason, null);
     }
 
+    /** 429: one request of this kind runs at a time and one is running. */
+    public static ApiException busy(String reason) {
+        return new ApiException(Status.TOO_MANY_REQUESTS_429, "busy", reason, null);
+    }
+
     /** 503 with the seed's status words: {@code not_ready}, {@code at_capacity}, or {@code unavailable}. */
     public static ApiException unavailable(String code, String reason) {
         return new ApiException(Status.SERVICE_UNAVAILABLE_503, code, reason, null);
