@@ -13,6 +13,7 @@ import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.fleet.DeadWorkerReaper;
 import dev.avatarfleet.common.fleet.RetentionDuty;
+import dev.avatarfleet.common.http.ErrorMapping;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.worker.claim.Claimer;
@@ -57,11 +58,13 @@ public final class WorkerNode implements AutoCloseable {
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
+                .directHandlers(ErrorMapping.directHandlers())
                 .routing(r -> {
                     r.register(new WorkerHealthService(this::state));
                     for (HttpService s : components.httpServices()) {
                         r.register(s);
                     }
+                    ErrorMapping.install(r, "worker");
                 });
         this.server = web.build().start();
         this.url = settings.port() == 0 ? "http://" + settings.host() + ":" + server.port() : settings.workerUrl().toString();
