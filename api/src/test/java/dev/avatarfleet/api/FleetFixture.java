@@ -4,6 +4,7 @@ import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.store.WorkerState;
+import dev.avatarfleet.common.store.WorkerStates;
 import dev.avatarfleet.testkit.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,7 +63,7 @@ public final class FleetFixture implements AutoCloseable {
 
     /** Registers a live worker with its model loaded. */
     public void readyWorker(String id, int maxSessions, String url) {
-        WorkerState w = new WorkerState(id, url, maxSessions, 0, true, false, false, null);
+        WorkerState w = WorkerStates.aReadyWorker(id).at(url).withSlots(maxSessions).build();
         workers.put(id, w);
         controlPlane.registry().heartbeat(w);
     }

@@ -1,10 +1,10 @@
 package dev.avatarfleet.api.fleet;
 
-import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.api.image.ImageResolver.ResolvedImage;
 import dev.avatarfleet.api.launch.LaunchIntake;
 import dev.avatarfleet.api.launch.ValidLaunch;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
 import dev.avatarfleet.common.kafka.LogPosition;
 import dev.avatarfleet.common.store.Admission;

@@ -1,8 +1,8 @@
 package dev.avatarfleet.api.health;
 
-import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.common.store.FleetTotals;
 import dev.avatarfleet.common.store.WorkerState;
 import io.helidon.http.Status;

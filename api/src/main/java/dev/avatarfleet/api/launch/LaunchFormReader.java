@@ -1,9 +1,9 @@
 package dev.avatarfleet.api.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.avatarfleet.api.http.LimitedInputStream;
 import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.http.JsonReply;
-import dev.avatarfleet.api.http.LimitedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

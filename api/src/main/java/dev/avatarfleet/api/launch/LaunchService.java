@@ -1,10 +1,10 @@
 package dev.avatarfleet.api.launch;
 
+import dev.avatarfleet.api.http.MethodGuard;
+import dev.avatarfleet.api.image.ImageResolver;
 import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.http.JsonReply;
-import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.common.task.BillingKey;
-import dev.avatarfleet.api.image.ImageResolver;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;

@@ -1,8 +1,8 @@
 package dev.avatarfleet.api.tasks;
 
+import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.http.JsonReply;
-import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.store.StopResult;
 import dev.avatarfleet.common.store.TaskPage;

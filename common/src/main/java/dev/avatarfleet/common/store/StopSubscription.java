@@ -5,9 +5,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import redis.clients.jedis.JedisPubSub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisPubSub;
 
 /**
  * A worker's subscription to its stop channel: each message is the id of a task to stop. Runs on

@@ -17,6 +17,7 @@ import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fault.TaskLogUnavailableException;
 import dev.avatarfleet.common.task.LaunchSpec;
+import dev.avatarfleet.common.task.LaunchSpecs;
 import dev.avatarfleet.testkit.FreePorts;
 import dev.avatarfleet.testkit.TestServers;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class KafkaTaskLogTest {
     }
 
     static LaunchSpec spec(String taskId) {
-        return new LaunchSpec(taskId, 1, "room-" + taskId, "ws://127.0.0.1:7880", "tok." + taskId + ".sig", null, null, "av", "avatar");
+        return LaunchSpecs.aLaunch(taskId).withAvatarId("av").build();
     }
 
     @Test

@@ -36,7 +36,7 @@ public final class StoreFixture implements AutoCloseable {
 
     /** Registers a live worker with its model loaded. */
     public void readyWorker(String id, int maxSessions) {
-        registry.heartbeat(new WorkerState(id, "http://127.0.0.1:1", maxSessions, 0, true, false, false, null));
+        registry.heartbeat(WorkerStates.aReadyWorker(id).withSlots(maxSessions).build());
     }
 
     @Override
