@@ -1,5 +1,6 @@
 package dev.avatarfleet.api.fleet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -280,16 +282,12 @@ class ApiFleetServerTest {
                     HttpRequest.newBuilder(FleetFixture.uri(a, "/launch")).header("Content-Type", form.contentType())
                             .POST(HttpRequest.BodyPublishers.ofByteArray(form.build())).build()));
             // act as the worker would: claim, run, complete
-            String id = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (id == null && System.nanoTime() < deadline) {
+            String id = await().atMost(Duration.ofSeconds(10)).until(() -> {
                 var tasks = fleet.controlPlane.store().list(TaskQuery.all()).tasks();
-                id = tasks.isEmpty() ? null : tasks.getFirst().taskId();
-                Thread.sleep(50);
-            }
-            assertNotNull(id);
-            Thread.sleep(500);
-            assertFalse(reply.isDone(), "the reply must wait for the end of the session");
+                return tasks.isEmpty() ? null : tasks.getFirst().taskId();
+            }, Objects::nonNull);
+            // the reply must wait for the end of the session
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !reply.isDone());
             fleet.controlPlane.store().claim(id, "worker-1", 1);
             fleet.controlPlane.store().markRunning(id, "worker-1");
             fleet.controlPlane.store().finish(id, TaskStatus.COMPLETED, null, "agent_left", "worker-1");
