@@ -41,7 +41,7 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
      */
     AvatarRuntime(WorkerSettings worker, RenderSettings render, Consumer<ModelSignatureException> unusableModel) {
         this.worker = Objects.requireNonNull(worker, "worker");
-        // why: the render batch is the worker's slot count, whatever MAX_SESSIONS the renderer read itself
+        // why: the render batch is the worker's slot count (MAX_SESSIONS, read once by WorkerSettings)
         this.render = render.withBatchSize(worker.maxSessions());
         this.unusableModel = Objects.requireNonNull(unusableModel, "unusableModel");
     }

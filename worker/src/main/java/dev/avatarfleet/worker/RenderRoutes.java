@@ -3,7 +3,8 @@ package dev.avatarfleet.worker;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.helidon.http.Status;
+import dev.avatarfleet.common.http.ApiException;
+import dev.avatarfleet.common.http.JsonReply;
 import io.helidon.webserver.http.HttpRoute;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -19,8 +20,6 @@ import io.helidon.webserver.http.ServerResponse;
  * after the warm-up; /health must answer during the warm-up, so the server cannot wait for it.
  */
 final class RenderRoutes implements HttpService {
-
-    private static final String NOT_READY = "{\"status\":\"not_ready\",\"error\":\"the avatar model is still loading\"}";
 
     private volatile List<HttpRoute> routes = List.of();
 
@@ -39,7 +38,7 @@ final class RenderRoutes implements HttpService {
     private void handle(ServerRequest req, ServerResponse res) throws Exception {
         List<HttpRoute> current = routes;
         if (current.isEmpty()) {
-            res.status(Status.SERVICE_UNAVAILABLE_503).header("Content-Type", "application/json").send(NOT_READY);
+            JsonReply.send(res, ApiException.unavailable("not_ready", "the avatar model is still loading"));
             return;
         }
         for (HttpRoute route : current) {
@@ -48,9 +47,7 @@ final class RenderRoutes implements HttpService {
                 return;
             }
         }
-        res.status(Status.METHOD_NOT_ALLOWED_405).header("Content-Type", "application/json")
-                .send("{\"error\":\"method_not_allowed\",\"reason\":\"" + req.prologue().method().text()
-                        + " is not served on " + req.path().path() + "\"}");
+        JsonReply.send(res, ApiException.methodNotAllowed(req.prologue().method().text() + " is not served on " + req.path().path()));
     }
 
     /** Collects the routes a service registers, without a server. */

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
+import dev.avatarfleet.common.logging.Logging;
 import dev.avatarfleet.worker.node.WorkerNode;
 import dev.avatarfleet.worker.render.RenderSettings;
 
@@ -25,9 +26,10 @@ public final class WorkerMain {
         RenderSettings render;
         try {
             Env env = Env.system();
+            Logging.start(env);
             fleet = FleetSettings.fromEnvironment(env);
             settings = WorkerSettings.fromEnvironment(env);
-            render = RenderSettings.fromEnvironment(System.getenv());
+            render = RenderSettings.fromEnvironment(env, settings.maxSessions());
         } catch (IllegalArgumentException e) {
             System.err.println("worker: bad setting " + e.getMessage());
             System.exit(2);

@@ -14,7 +14,6 @@ import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
-import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import dev.avatarfleet.devroom.DevRoomServer;
 import dev.avatarfleet.testkit.LiveKitClientPage;
@@ -115,11 +114,11 @@ class LaunchToRoomMediaTest {
 
         // the same wiring as WorkerMain and ApiMain, from the same environment variables
         FleetSettings fleet = FleetSettings.fromEnvironment(new Env(env));
-        runtime = new AvatarRuntime(WorkerSettings.fromEnvironment(new Env(env)), RenderSettings.fromEnvironment(env),
+        runtime = new AvatarRuntime(WorkerSettings.fromEnvironment(new Env(env)), RenderSettings.fromEnvironment(new Env(env), MAX_SESSIONS),
                 unusableModel::set);
         worker = WorkerNode.start(fleet, WorkerSettings.fromEnvironment(new Env(env)), runtime.components(), Clock.systemUTC());
         apiPlane = ControlPlane.connect(fleet, Clock.systemUTC());
-        api = ApiNode.start(ApiSettings.from(env), ImageLimits.DEFAULTS, apiPlane, Clock.systemUTC());
+        api = ApiNode.start(ApiSettings.from(env), apiPlane, Clock.systemUTC());
 
         avatarJpeg = tmp.resolve("avatar.jpg");
         writeJpeg(avatarJpeg);

@@ -38,6 +38,6 @@ public final class TaskEndWaiter implements LaunchService.SyncWaiter {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(TaskRecord record) {
-        return dev.avatarfleet.api.http.Json.MAPPER.convertValue(record, Map.class);
+        return dev.avatarfleet.common.http.JsonReply.MAPPER.convertValue(record, Map.class);
     }
 }

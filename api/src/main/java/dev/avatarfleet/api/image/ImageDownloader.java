@@ -1,7 +1,7 @@
 package dev.avatarfleet.api.image;
 
-import dev.avatarfleet.api.http.ApiException;
 import dev.avatarfleet.api.http.LimitedInputStream;
+import dev.avatarfleet.common.http.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

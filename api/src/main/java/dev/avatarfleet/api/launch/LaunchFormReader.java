@@ -1,9 +1,9 @@
 package dev.avatarfleet.api.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.avatarfleet.api.http.ApiException;
-import dev.avatarfleet.api.http.Json;
 import dev.avatarfleet.api.http.LimitedInputStream;
+import dev.avatarfleet.common.http.ApiException;
+import dev.avatarfleet.common.http.JsonReply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +93,7 @@ public final class LaunchFormReader {
     private LaunchForm readJson(InputStream body) throws IOException {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(body);
+            root = JsonReply.MAPPER.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.badRequest("request body is not valid JSON");
         }

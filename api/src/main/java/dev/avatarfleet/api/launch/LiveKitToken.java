@@ -1,8 +1,8 @@
 package dev.avatarfleet.api.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.avatarfleet.api.http.ApiException;
-import dev.avatarfleet.api.http.Json;
+import dev.avatarfleet.common.http.ApiException;
+import dev.avatarfleet.common.http.JsonReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -95,7 +95,7 @@ public record LiveKitToken(String identity, String room, long expiresAtEpochSeco
             throw invalid("livekit_token " + what + " is not base64url");
         }
         try {
-            JsonNode node = Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+            JsonNode node = JsonReply.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
             if (node == null || !node.isObject()) {
                 throw invalid("livekit_token " + what + " is not a JSON object");
             }

@@ -2,7 +2,6 @@ package dev.avatarfleet.worker.claim;
 
 import java.util.logging.Logger;
 
-import dev.avatarfleet.common.store.RedisGateway;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.store.StopSubscription;
 
@@ -21,8 +20,8 @@ public final class StopListener implements AutoCloseable {
         this.subscription = subscription;
     }
 
-    public static StopListener start(RedisGateway redis, RedisTaskStore store, String workerId, SlotTable slots) {
-        return new StopListener(StopSubscription.start(redis, store, workerId, taskId -> {
+    public static StopListener start(RedisTaskStore store, String workerId, SlotTable slots) {
+        return new StopListener(store.subscribeToStops(workerId, taskId -> {
             if (!slots.stop(taskId, "stopped")) {
                 LOG.fine(() -> "stop for task " + taskId + " which this worker does not hold");
             }

@@ -11,9 +11,10 @@ import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.fleet.DeadWorkerReaper;
+import dev.avatarfleet.common.fleet.RetentionDuty;
+import dev.avatarfleet.common.http.ErrorMapping;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
-import dev.avatarfleet.common.store.DeadWorkerReaper;
-import dev.avatarfleet.common.store.RetentionDuty;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.worker.claim.Claimer;
 import dev.avatarfleet.worker.claim.SessionStarter;
@@ -57,11 +58,13 @@ public final class WorkerNode implements AutoCloseable {
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
+                .directHandlers(ErrorMapping.directHandlers())
                 .routing(r -> {
                     r.register(new WorkerHealthService(this::state));
                     for (HttpService s : components.httpServices()) {
                         r.register(s);
                     }
+                    ErrorMapping.install(r, "worker");
                 });
         this.server = web.build().start();
         this.url = settings.port() == 0 ? "http://" + settings.host() + ":" + server.port() : settings.workerUrl().toString();
@@ -75,7 +78,7 @@ public final class WorkerNode implements AutoCloseable {
             // why: AUTO_PREWARM=false defers the model to the first session (cold-start testing)
             modelReady = true;
         }
-        this.stopListener = StopListener.start(plane.redis(), plane.store(), settings.workerId(), slots);
+        this.stopListener = StopListener.start(plane.store(), settings.workerId(), slots);
         SessionStarter starter = new SessionStarter(sessions, plane.store(), plane.images(), slots, settings.workerId());
         // why: a crashed worker's tasks would hold fleet capacity forever; every worker watches the others
         this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts());

@@ -10,7 +10,7 @@ import java.util.logging.Logger;
  * (with the OpenCV face detector), the one render loop, and the HTTP service for /benchmark and
  * /test-frame. WorkerMain starts one and closes it at shutdown.
  *
- * <p>Example: {@code try (RenderEngine e = RenderEngine.start(RenderSettings.fromEnvironment(System.getenv()))) {...}}
+ * <p>Example: {@code try (RenderEngine e = RenderEngine.start(RenderSettings.fromEnvironment(env, worker.maxSessions()))) {...}}
  */
 public final class RenderEngine implements AutoCloseable {
 

@@ -1,10 +1,10 @@
 package dev.avatarfleet.worker.render;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.avatarfleet.common.bench.BenchmarkIterations;
+import dev.avatarfleet.common.http.ApiException;
+import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.common.image.InvalidImageException;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -44,7 +44,6 @@ public final class RenderHttpService implements HttpService {
     /** Ticks /test-frame renders before answering with the last (mid-syllable, mouth open). */
     static final int TEST_FRAME_TICKS = 13;
     private static final int MAX_STRIP = 50;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AvatarModel model;
     private final AvatarPreparer preparer;
@@ -72,11 +71,11 @@ public final class RenderHttpService implements HttpService {
         try {
             iterations = BenchmarkIterations.parse(req.query().first("iterations").orElse(null));
         } catch (IllegalArgumentException e) {
-            error(res, Status.BAD_REQUEST_400, "invalid_iterations", e.getMessage());
+            JsonReply.send(res, ApiException.badRequest("invalid_iterations", e.getMessage()));
             return;
         }
         if (!benchmarking.tryAcquire()) {
-            error(res, Status.TOO_MANY_REQUESTS_429, "busy", "a benchmark is already running on this worker");
+            JsonReply.send(res, ApiException.busy("a benchmark is already running on this worker"));
             return;
         }
         try {
@@ -91,7 +90,7 @@ public final class RenderHttpService implements HttpService {
             body.put("device", r.device());
             body.put("width", r.width());
             body.put("height", r.height());
-            json(res, Status.OK_200, body);
+            JsonReply.send(res, Status.OK_200, body);
         } finally {
             benchmarking.release();
         }
@@ -103,7 +102,7 @@ public final class RenderHttpService implements HttpService {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxImageBytes + 65_536 + 1));
         }
         if (body.length > maxImageBytes + 65_536) {
-            error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "too_large", "the image is larger than " + maxImageBytes + " bytes");
+            JsonReply.send(res, ApiException.tooLarge("the image is larger than " + maxImageBytes + " bytes"));
             return;
         }
         String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
@@ -113,7 +112,7 @@ public final class RenderHttpService implements HttpService {
             String boundary = MultipartImage.boundary(type);
             image = boundary == null ? null : MultipartImage.extract(body, boundary);
             if (image == null) {
-                error(res, Status.BAD_REQUEST_400, "invalid_image", "the multipart body has no avatar_image or image part");
+                JsonReply.send(res, ApiException.badRequest("invalid_image", "the multipart body has no avatar_image or image part"));
                 return;
             }
         }
@@ -130,7 +129,7 @@ public final class RenderHttpService implements HttpService {
                 strip = -1;
             }
             if (strip < 1 || strip > MAX_STRIP) {
-                error(res, Status.BAD_REQUEST_400, "invalid_strip", "strip must be between 1 and " + MAX_STRIP);
+                JsonReply.send(res, ApiException.badRequest("invalid_strip", "strip must be between 1 and " + MAX_STRIP));
                 return;
             }
         }
@@ -138,14 +137,12 @@ public final class RenderHttpService implements HttpService {
         try {
             avatar = (PreparedImage) preparer.prepare(image);
         } catch (IllegalArgumentException e) {
-            String reason = e.getCause() instanceof InvalidImageException iie ? iie.reason().code() : "invalid_image";
-            Map<String, Object> body = errorBody("invalid_image", e.getMessage());
-            body.put("reason", reason);
-            json(res, Status.BAD_REQUEST_400, body);
+            String why = e.getCause() instanceof InvalidImageException iie ? iie.reason().code() : "invalid_image";
+            JsonReply.send(res, ApiException.badRequest("invalid_image", "invalid image (" + why + "): " + e.getMessage()));
             return;
         }
         if (!testing.tryAcquire()) {
-            error(res, Status.TOO_MANY_REQUESTS_429, "busy", "a test frame is already being rendered on this worker");
+            JsonReply.send(res, ApiException.busy("a test frame is already being rendered on this worker"));
             return;
         }
         try {
@@ -192,27 +189,4 @@ public final class RenderHttpService implements HttpService {
         return out.toByteArray();
     }
 
-    private static Map<String, Object> errorBody(String code, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "error");
-        body.put("error", code);
-        body.put("detail", detail);
-        return body;
-    }
-
-    private static void error(ServerResponse res, Status status, String code, String detail) {
-        json(res, status, errorBody(code, detail));
-    }
-
-    private static void json(ServerResponse res, Status status, Map<String, Object> body) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        res.status(status);
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(bytes);
-    }
 }

@@ -28,7 +28,6 @@ import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
-import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.json.Json;
 import dev.avatarfleet.testkit.TestServers;
 import org.junit.jupiter.api.Test;
@@ -158,7 +157,7 @@ class FleetEndToEndTest {
         // why: each API node has its own Redis pool and Kafka producer, as separate processes would
         ControlPlane plane = ControlPlane.connect(fleet, Clock.systemUTC());
         closing.add(plane);
-        ApiNode node = ApiNode.start(ApiSettings.from(Map.of("API_HOST", "127.0.0.1", "API_PORT", "0")), ImageLimits.DEFAULTS, plane, Clock.systemUTC());
+        ApiNode node = ApiNode.start(ApiSettings.from(Map.of("API_HOST", "127.0.0.1", "API_PORT", "0")), plane, Clock.systemUTC());
         closing.add(node);
         return node;
     }

@@ -20,7 +20,7 @@ import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.json.Json;
 import dev.avatarfleet.common.store.Admission;
-import dev.avatarfleet.common.store.DeadWorkerReaper;
+import dev.avatarfleet.common.fleet.DeadWorkerReaper;
 import dev.avatarfleet.common.store.StopResult;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.common.task.TaskRecord;

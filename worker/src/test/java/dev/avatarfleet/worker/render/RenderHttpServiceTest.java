@@ -123,7 +123,7 @@ class RenderHttpServiceTest {
         assertEquals(400, res.statusCode());
         JsonNode body = JSON.readTree(res.body());
         assertEquals("invalid_image", body.get("error").asText());
-        assertEquals("truncated", body.get("reason").asText());
+        assertTrue(body.get("reason").asText().contains("truncated"), body.toString());
     }
 
     @Test

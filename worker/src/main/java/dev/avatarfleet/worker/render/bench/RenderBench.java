@@ -1,5 +1,6 @@
 package dev.avatarfleet.worker.render.bench;
 
+import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.worker.render.AvatarModel;
@@ -8,6 +9,7 @@ import dev.avatarfleet.worker.render.BatchRenderLoop;
 import dev.avatarfleet.worker.render.FaceCropPreparer;
 import dev.avatarfleet.worker.render.PreparedImage;
 import dev.avatarfleet.worker.render.RenderClock;
+import dev.avatarfleet.worker.render.RenderSettings;
 import dev.avatarfleet.worker.render.RenderSlot;
 import dev.avatarfleet.worker.render.SyntheticSpeech;
 import java.nio.file.Files;
@@ -46,7 +48,7 @@ public final class RenderBench {
         int n = Integer.parseInt(args[2]);
         int amount = Integer.parseInt(args[3]);
         Path dir = Files.createTempDirectory("bench-model");
-        int threads = Integer.parseInt(System.getenv().getOrDefault("TF_INTRA_OP_THREADS", "0"));
+        int threads = Env.system().get(RenderSettings.TF_INTRA_OP_THREADS);
         try (AvatarModel model = AvatarModel.open(dir, threads)) {
             PreparedImage avatar = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), null, size, size, 2).prepare(null);
             System.out.printf(Locale.ROOT, "device %s, %dx%d, %d cores, load average %.2f%n", model.device().description(), size, size,

@@ -1,11 +1,13 @@
-package dev.avatarfleet.api.http;
+package dev.avatarfleet.common.http;
 
 import io.helidon.http.Status;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * A request the API refuses, with the HTTP status, a short machine-readable code and a reason a
- * person can act on. Thrown anywhere below the routing and turned into a JSON body once, by
- * {@link ErrorMapping}; never carries a stack trace to the client.
+ * A request a node (API or worker) refuses, with the HTTP status, a short machine-readable code and a
+ * reason a person can act on. Thrown anywhere below the routing and turned into the one error body,
+ * {@link #body()}, once, by {@link ErrorMapping}; never carries a stack trace to the client.
  */
 public final class ApiException extends RuntimeException {
     private final Status status;
@@ -52,6 +54,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported_media_type", reason, null);
     }
 
+    /** 429: one request of this kind runs at a time and one is running. */
+    public static ApiException busy(String reason) {
+        return new ApiException(Status.TOO_MANY_REQUESTS_429, "busy", reason, null);
+    }
+
     /** 503 with the seed's status words: {@code not_ready}, {@code at_capacity}, or {@code unavailable}. */
     public static ApiException unavailable(String code, String reason) {
         return new ApiException(Status.SERVICE_UNAVAILABLE_503, code, reason, null);
@@ -72,6 +79,16 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.BAD_GATEWAY_502, "bad_gateway", reason, cause);
     }
 
+    /** 500: an unexpected failure; the body names no class and carries no trace. */
+    static ApiException internal(String reason) {
+        return new ApiException(Status.INTERNAL_SERVER_ERROR_500, "internal", reason, null);
+    }
+
+    /** Any status and code (the answers Helidon gives before routing). */
+    static ApiException of(Status status, String code, String reason) {
+        return new ApiException(status, code, reason, null);
+    }
+
     public Status status() {
         return status;
     }
@@ -82,5 +99,17 @@ public final class ApiException extends RuntimeException {
 
     public String reason() {
         return getMessage();
+    }
+
+    /** The error body every refusal of either node carries: {@code {"status", "error", "reason", "detail"}}. */
+    public Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        // why: the seed's 503 bodies carry the state in "status" (not_ready / at_capacity); 4xx say "error"
+        body.put("status", status.code() == 503 ? code : "error");
+        body.put("error", code);
+        body.put("reason", reason());
+        // why: FastAPI-style clients (the seed container is one) log "detail"
+        body.put("detail", reason());
+        return body;
     }
 }

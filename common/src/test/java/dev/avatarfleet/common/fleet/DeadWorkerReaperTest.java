@@ -1,4 +1,4 @@
-package dev.avatarfleet.common.store;
+package dev.avatarfleet.common.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,6 +7,11 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
+import dev.avatarfleet.common.store.Admission;
+import dev.avatarfleet.common.store.ClaimOutcome;
+import dev.avatarfleet.common.store.NewTasks;
+import dev.avatarfleet.common.store.StoreFixture;
+import dev.avatarfleet.common.store.Transition;
 import dev.avatarfleet.common.task.TaskStatus;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +23,7 @@ class DeadWorkerReaperTest {
         try (StoreFixture f = new StoreFixture(); KafkaTaskLog log = new KafkaTaskLog(f.settings)) {
             DeadWorkerReaper reaper = new DeadWorkerReaper(f.registry, f.store, log, 3);
             f.readyWorker("w", 2);
-            String id = assertInstanceOf(Admission.Admitted.class, f.store.admit(new NewTask("room", "avatar", null, null, List.of())))
+            String id = assertInstanceOf(Admission.Admitted.class, f.store.admit(NewTasks.aNewTask("room").build()))
                     .task().taskId();
             assertEquals(ClaimOutcome.CLAIMED, f.store.claim(id, "w", 1));
             assertEquals(Transition.DONE, f.store.markRunning(id, "w"));

@@ -1,9 +1,12 @@
-package dev.avatarfleet.api;
+package dev.avatarfleet.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Builds a multipart/form-data body part by part, in the order given (as aiohttp's FormData does). */
+/**
+ * The tests' multipart/form-data writer: builds a body part by part, in the order given (as aiohttp's
+ * FormData, which the bitHuman plugin uses, does).
+ */
 public final class MultipartBody {
     private final String boundary;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,6 +1,7 @@
-package dev.avatarfleet.api.http;
+package dev.avatarfleet.common.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.avatarfleet.common.json.Json;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
@@ -9,12 +10,12 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The one JSON mapper of the API node and the helpers that write JSON replies. */
-public final class Json {
-    /** The project's mapper (common), so task records render exactly as the workers write them. */
-    public static final ObjectMapper MAPPER = dev.avatarfleet.common.json.Json.mapper();
+/** Writes JSON replies on either node's routes, with the project's one mapper, so records render the same everywhere. */
+public final class JsonReply {
+    /** The project's mapper ({@link Json#mapper()}). */
+    public static final ObjectMapper MAPPER = Json.mapper();
 
-    private Json() {
+    private JsonReply() {
     }
 
     /** Writes {@code body} as {@code application/json} with the given status. */
@@ -30,16 +31,9 @@ public final class Json {
         res.send(bytes);
     }
 
-    /** The error body every refusal carries: {@code {"status", "error", "reason", "detail"}}. */
-    public static Map<String, Object> errorBody(ApiException e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        // why: the seed's 503 bodies carry the state in "status" (not_ready / at_capacity); 4xx say "error"
-        body.put("status", e.status().code() == 503 ? e.code() : "error");
-        body.put("error", e.code());
-        body.put("reason", e.reason());
-        // why: FastAPI-style clients (the seed container is one) log "detail"
-        body.put("detail", e.reason());
-        return body;
+    /** Writes the refusal {@code e} as its status and {@linkplain ApiException#body() error body}. */
+    public static void send(ServerResponse res, ApiException e) {
+        send(res, e.status(), e.body());
     }
 
     /** An ordered map literal, for small reply bodies. */

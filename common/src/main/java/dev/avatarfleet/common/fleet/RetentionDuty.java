@@ -1,13 +1,14 @@
-package dev.avatarfleet.common.store;
+package dev.avatarfleet.common.fleet;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.store.RedisTaskStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sweeps terminal task records past {@code TASK_RETENTION_SECONDS} or beyond {@code MAX_TASK_HISTORY}
@@ -16,7 +17,7 @@ import dev.avatarfleet.common.fault.DependencyUnavailableException;
  */
 public final class RetentionDuty implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(RetentionDuty.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionDuty.class);
 
     private final RedisTaskStore store;
     private final ScheduledExecutorService timer;
@@ -37,7 +38,7 @@ public final class RetentionDuty implements AutoCloseable {
         try {
             return store.prune();
         } catch (DependencyUnavailableException e) {
-            LOG.log(Level.WARNING, "retention sweep skipped: " + e.getMessage());
+            LOG.warn("retention sweep skipped: {}", e.getMessage());
             return 0;
         }
     }

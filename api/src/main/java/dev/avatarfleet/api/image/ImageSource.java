@@ -1,4 +1,4 @@
-package dev.avatarfleet.api.launch;
+package dev.avatarfleet.api.image;
 
 /** Where a launch's avatar image comes from, decided from the fields before any byte is fetched. */
 public sealed interface ImageSource {

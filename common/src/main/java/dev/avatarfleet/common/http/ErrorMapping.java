@@ -1,4 +1,4 @@
-package dev.avatarfleet.api.http;
+package dev.avatarfleet.common.http;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import io.helidon.common.buffers.DataReader;
@@ -10,27 +10,34 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Maps every failure to a JSON reply, once, at the routing level: {@link ApiException} with its
- * status, Helidon's own request errors (bad framing, payload over the server limit) with theirs,
- * and anything unexpected as a 500 whose body names no class and carries no stack trace.
+ * Maps every failure to a JSON reply, once, at the routing level of either node: {@link ApiException}
+ * with its status, Helidon's own request errors (bad framing, payload over the server limit) with theirs,
+ * and anything unexpected as a 500 whose body names no class and carries no stack trace. Every body is
+ * {@link ApiException#body()}'s shape.
  */
 public final class ErrorMapping {
-    private static final System.Logger LOG = System.getLogger(ErrorMapping.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
 
     private ErrorMapping() {
     }
 
-    /** Installs the error handlers and the JSON 404 for unknown routes (call last). */
-    public static void install(HttpRouting.Builder routing) {
+    /**
+     * Installs the error handlers and the JSON 404 for unknown routes (call last).
+     *
+     * @param node where an unexpected failure is logged, as its 500 says ("API node", "worker")
+     */
+    public static void install(HttpRouting.Builder routing, String node) {
+        String internal = "internal error (logged on the " + node + ")";
         routing.error(ApiException.class, ErrorMapping::apiError)
                 .error(DependencyUnavailableException.class, ErrorMapping::dependencyDown)
-                .error(RequestException.class, ErrorMapping::requestError)
+                .error(RequestException.class, (req, res, e) -> requestError(req, res, e, internal))
                 .error(DataReader.InsufficientDataAvailableException.class, ErrorMapping::bodyCutShort)
-                .error(Exception.class, ErrorMapping::unexpected)
+                .error(Exception.class, (req, res, e) -> unexpected(req, res, e, internal))
                 // why: Helidon answers an unmatched route with a plain-text 404; every reply here is JSON
                 .any((req, res) -> {
                     throw ApiException.notFound("no route for " + req.prologue().method().text() + " " + req.path().path());
@@ -48,18 +55,18 @@ public final class ErrorMapping {
 
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
         if (e.getCause() != null) {
-            LOG.log(Level.WARNING, req.prologue().method().text() + " " + req.path().path() + ": " + e.reason(), e.getCause());
+            LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().path(), e.reason(), e.getCause());
         }
-        Json.send(res, e.status(), Json.errorBody(e));
+        JsonReply.send(res, e);
     }
 
     private static void dependencyDown(ServerRequest req, ServerResponse res, DependencyUnavailableException e) {
-        LOG.log(Level.WARNING, req.prologue().method().text() + " " + req.path().path() + ": " + e.getMessage());
+        LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().path(), e.getMessage());
         ApiException mapped = ApiException.unavailable("unavailable", e.dependency() + " unavailable, retry later");
-        Json.send(res, mapped.status(), Json.errorBody(mapped));
+        JsonReply.send(res, mapped);
     }
 
-    private static void requestError(ServerRequest req, ServerResponse res, RequestException e) {
+    private static void requestError(ServerRequest req, ServerResponse res, RequestException e, String internal) {
         Status status = e.status();
         ApiException mapped = switch (status.code()) {
             case 413 -> ApiException.tooLarge("request body is over the size limit");
@@ -69,10 +76,10 @@ public final class ErrorMapping {
                     : ApiException.badRequest(e.safeMessage() ? e.getMessage() : "malformed request");
         };
         if (mapped == null) {
-            unexpected(req, res, e);
+            unexpected(req, res, e, internal);
             return;
         }
-        Json.send(res, mapped.status(), Json.errorBody(mapped));
+        JsonReply.send(res, mapped);
     }
 
     /**
@@ -80,16 +87,14 @@ public final class ErrorMapping {
      * mid-upload): the client's fault, so a 400, not a 500 with a stack trace in the log for each one.
      */
     private static void bodyCutShort(ServerRequest req, ServerResponse res, DataReader.InsufficientDataAvailableException e) {
-        LOG.log(Level.DEBUG, () -> req.prologue().method().text() + " " + req.path().path() + ": request body ended early");
+        LOG.debug("{} {}: request body ended early", req.prologue().method().text(), req.path().path());
         ApiException mapped = ApiException.badRequest("request body ended before its Content-Length");
-        Json.send(res, mapped.status(), Json.errorBody(mapped));
+        JsonReply.send(res, mapped);
     }
 
-    private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
-        LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " " + req.path().path(), e);
-        Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
-                Json.object("status", "error", "error", "internal", "reason", "internal error (logged on the API node)",
-                        "detail", "internal error (logged on the API node)"));
+    private static void unexpected(ServerRequest req, ServerResponse res, Exception e, String reason) {
+        LOG.error("unexpected failure on {} {}", req.prologue().method().text(), req.path().path(), e);
+        JsonReply.send(res, ApiException.internal(reason));
     }
 
     private static DirectHandler.TransportResponse direct(DirectHandler.TransportRequest request,
@@ -107,11 +112,11 @@ public final class ErrorMapping {
         String code = switch (status.code()) {
             case 413 -> "too_large";
             case 400 -> "bad_request";
-            default -> status.code() >= 500 ? "internal" : "refused";
+            default -> status.code() == 503 ? "unavailable" : status.code() >= 500 ? "internal" : "refused";
         };
         String body;
         try {
-            body = Json.MAPPER.writeValueAsString(Json.object("status", "error", "error", code, "reason", reason, "detail", reason));
+            body = JsonReply.MAPPER.writeValueAsString(ApiException.of(status, code, reason).body());
         } catch (Exception e) {
             body = "{\"status\":\"error\",\"reason\":\"request refused\"}";
         }

@@ -1,22 +1,25 @@
-package dev.avatarfleet.common.store;
+package dev.avatarfleet.common.fleet;
 
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
 import dev.avatarfleet.common.kafka.LogPosition;
+import dev.avatarfleet.common.store.FleetRegistry;
+import dev.avatarfleet.common.store.OrphanOutcome;
+import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds workers that stopped heartbeating (stale on two passes in a row) and recovers their tasks: each is read back from Kafka
@@ -25,7 +28,7 @@ import dev.avatarfleet.common.task.TaskStatus;
  */
 public final class DeadWorkerReaper implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(DeadWorkerReaper.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DeadWorkerReaper.class);
 
     private final FleetRegistry registry;
     private final RedisTaskStore store;
@@ -69,9 +72,9 @@ public final class DeadWorkerReaper implements AutoCloseable {
         } catch (DependencyUnavailableException e) {
             // why: the look after an outage must not count as the second of two in a row
             suspects = Set.of();
-            LOG.warning("dead-worker recovery postponed: " + e.getMessage());
+            LOG.warn("dead-worker recovery postponed: {}", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "dead-worker recovery failed", e);
+            LOG.warn("dead-worker recovery failed", e);
         }
         return requeued;
     }
@@ -114,7 +117,7 @@ public final class DeadWorkerReaper implements AutoCloseable {
         try {
             LogPosition pos = log.append(next);
             store.recordLogPosition(taskId, pos.partition(), pos.offset());
-            LOG.info("task " + taskId + " of dead worker " + dead + " enqueued again as attempt " + next.attempt());
+            LOG.info("task {} of dead worker {} enqueued again as attempt {}", taskId, dead, next.attempt());
             return true;
         } catch (DependencyUnavailableException e) {
             store.finish(taskId, TaskStatus.FAILED, "worker " + dead + " died and the replay could not be enqueued: " + e.getMessage(),
