@@ -1,9 +1,9 @@
 package dev.avatarfleet.worker.livekit;
 
-import dev.avatarfleet.worker.render.AudioFeed;
-import dev.avatarfleet.worker.render.RenderClock;
-import dev.avatarfleet.worker.render.RenderedFrame;
-import dev.avatarfleet.worker.render.TickSink;
+import dev.avatarfleet.worker.media.AudioFeed;
+import dev.avatarfleet.worker.media.RenderClock;
+import dev.avatarfleet.worker.media.RenderedFrame;
+import dev.avatarfleet.worker.media.TickSink;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.RTCRtpCodecCapability;
 import dev.onvoid.webrtc.RTCRtpEncodingParameters;

@@ -1,7 +1,7 @@
 package dev.avatarfleet.worker.livekit;
 
-import dev.avatarfleet.worker.render.AudioFeed;
-import dev.avatarfleet.worker.render.RenderedFrame;
+import dev.avatarfleet.worker.media.AudioFeed;
+import dev.avatarfleet.worker.media.RenderedFrame;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCBundlePolicy;

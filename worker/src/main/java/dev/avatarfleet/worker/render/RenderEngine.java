@@ -1,6 +1,16 @@
 package dev.avatarfleet.worker.render;
 
 import dev.avatarfleet.common.image.ImageDecoder;
+import dev.avatarfleet.worker.render.avatar.AvatarPreparer;
+import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
+import dev.avatarfleet.worker.render.avatar.FaceDetector;
+import dev.avatarfleet.worker.render.avatar.HaarFaceDetector;
+import dev.avatarfleet.worker.render.avatar.PreparedImage;
+import dev.avatarfleet.worker.render.http.RenderHttpService;
+import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
+import dev.avatarfleet.worker.render.model.AvatarModel;
+import dev.avatarfleet.worker.render.model.ModelBenchmark;
+import dev.avatarfleet.worker.render.model.ModelSignatureException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 

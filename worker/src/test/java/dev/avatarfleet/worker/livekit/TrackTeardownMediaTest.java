@@ -3,8 +3,8 @@ package dev.avatarfleet.worker.livekit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.avatarfleet.worker.render.AudioFeed;
-import dev.avatarfleet.worker.render.RenderedFrame;
+import dev.avatarfleet.worker.media.AudioFeed;
+import dev.avatarfleet.worker.media.RenderedFrame;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCPeerConnection;

@@ -1,5 +1,10 @@
 package dev.avatarfleet.worker.render;
 
+import dev.avatarfleet.worker.media.RenderedFrame;
+import dev.avatarfleet.worker.media.SyntheticSpeech;
+import dev.avatarfleet.worker.render.avatar.PreparedAvatar;
+import dev.avatarfleet.worker.render.loop.RenderSlot;
+import dev.avatarfleet.worker.render.model.ModelSignatureException;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -2,10 +2,10 @@ package dev.avatarfleet.worker.render.bench;
 
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
-import dev.avatarfleet.worker.render.AvatarModel;
-import dev.avatarfleet.worker.render.FaceCropPreparer;
-import dev.avatarfleet.worker.render.ModelBenchmark;
-import dev.avatarfleet.worker.render.PreparedImage;
+import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
+import dev.avatarfleet.worker.render.avatar.PreparedImage;
+import dev.avatarfleet.worker.render.model.AvatarModel;
+import dev.avatarfleet.worker.render.model.ModelBenchmark;
 import java.nio.file.Files;
 
 /**

@@ -2,14 +2,14 @@ package dev.avatarfleet.worker.render.bench;
 
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
-import dev.avatarfleet.worker.render.AvatarModel;
-import dev.avatarfleet.worker.render.BatchInput;
-import dev.avatarfleet.worker.render.BatchRenderLoop;
-import dev.avatarfleet.worker.render.FaceCropPreparer;
-import dev.avatarfleet.worker.render.PreparedImage;
-import dev.avatarfleet.worker.render.RenderClock;
-import dev.avatarfleet.worker.render.RenderSlot;
-import dev.avatarfleet.worker.render.SyntheticSpeech;
+import dev.avatarfleet.worker.media.RenderClock;
+import dev.avatarfleet.worker.media.SyntheticSpeech;
+import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
+import dev.avatarfleet.worker.render.avatar.PreparedImage;
+import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
+import dev.avatarfleet.worker.render.loop.RenderSlot;
+import dev.avatarfleet.worker.render.model.AvatarModel;
+import dev.avatarfleet.worker.render.model.BatchInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,7 +186,7 @@ public final class RenderBench {
 
     private static void soak(AvatarModel model, PreparedImage avatar, int size, int n, int ticks) throws Exception {
         // why: stepped back to back (a timer that never waits): 10,000 ticks in minutes, not 400 s
-        var timer = new dev.avatarfleet.worker.render.TickTimer() {
+        var timer = new dev.avatarfleet.worker.render.loop.TickTimer() {
             long now;
 
             @Override
@@ -221,8 +221,8 @@ public final class RenderBench {
     }
 
     private static void strip(AvatarModel model, PreparedImage avatar, int frames, Path out) throws java.io.IOException {
-        var list = dev.avatarfleet.worker.render.TestFrames.talking(model, avatar, frames);
-        javax.imageio.ImageIO.write(dev.avatarfleet.worker.render.FrameStrip.grid(list, avatar.width(), avatar.height(), 5,
+        var list = dev.avatarfleet.worker.render.http.TestFrames.talking(model, avatar, frames);
+        javax.imageio.ImageIO.write(dev.avatarfleet.worker.render.http.FrameStrip.grid(list, avatar.width(), avatar.height(), 5,
                 Math.min(256, avatar.width())), "png", out.toFile());
         System.out.println("RESULT strip of " + frames + " frames written to " + out);
     }
