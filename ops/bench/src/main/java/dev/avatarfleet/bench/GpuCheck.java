@@ -1,4 +1,4 @@
-package dev.avatarfleet.worker.render.bench;
+package dev.avatarfleet.bench;
 
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
