@@ -11,13 +11,12 @@ import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
 import dev.avatarfleet.worker.render.loop.RenderSlot;
 import dev.avatarfleet.worker.render.model.AvatarModel;
 import dev.avatarfleet.worker.render.model.BatchInput;
+import dev.avatarfleet.worker.render.model.ImageBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TUint8;
 
 /**
@@ -143,8 +142,6 @@ public final class RenderBench {
     }
 
     private static void ratio(AvatarModel model, PreparedImage avatar, int n, int reps) {
-        PreparedImage[] avatars = new PreparedImage[n];
-        Arrays.fill(avatars, avatar);
         short[] pcm = new short[1920];
         float[] a16 = new float[640];
         BatchInput batch = BatchInput.allocate(n);
@@ -161,7 +158,8 @@ public final class RenderBench {
         }
         long batched = 0;
         long separate = 0;
-        try (TUint8 all = images(avatars); TUint8 single = images(avatar)) {
+        try (TUint8 all = ImageBatch.of(avatar.width(), avatar.height(), java.util.Collections.nCopies(n, avatar.rgb()));
+             TUint8 single = ImageBatch.of(avatar.width(), avatar.height(), List.of(avatar.rgb()))) {
             for (int w = 0; w < 3; w++) {
                 model.run(all, batch, false);
                 model.run(single, singles.get(0), false);
@@ -227,16 +225,6 @@ public final class RenderBench {
         javax.imageio.ImageIO.write(dev.avatarfleet.worker.render.http.FrameStrip.grid(list, avatar.width(), avatar.height(), 5,
                 Math.min(256, avatar.width())), "png", out.toFile());
         System.out.println("RESULT strip of " + frames + " frames written to " + out);
-    }
-
-    private static TUint8 images(PreparedImage... avatars) {
-        int w = avatars[0].width();
-        int h = avatars[0].height();
-        TUint8 t = TUint8.tensorOf(Shape.of(avatars.length, h, w, 3));
-        for (int i = 0; i < avatars.length; i++) {
-            t.asRawTensor().data().slice((long) i * w * h * 3, (long) w * h * 3).write(avatars[i].rgb());
-        }
-        return t;
     }
 
     private static double pct(double[] sorted, double p) {

@@ -8,7 +8,7 @@ import dev.avatarfleet.worker.render.model.BatchInput;
 import dev.avatarfleet.worker.render.model.BatchModel;
 import dev.avatarfleet.worker.render.model.BatchOutput;
 import dev.avatarfleet.worker.render.model.Downsampler;
-import dev.avatarfleet.worker.render.model.ModelBenchmark;
+import dev.avatarfleet.worker.render.model.ImageBatch;
 import dev.avatarfleet.worker.render.model.ModelSignature;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class TestFrames {
         short[] pcm = new short[AudioFeed.SAMPLES_PER_TICK];
         float[] a16 = new float[ModelSignature.AUDIO_SAMPLES];
         float[] state = new float[ModelSignature.STATE_SIZE];
-        try (TUint8 img = ModelBenchmark.images(avatar)) {
+        try (TUint8 img = ImageBatch.of(avatar.width(), avatar.height(), List.of(avatar.rgb()))) {
             for (int k = 0; k < count; k++) {
                 SyntheticSpeech.fill(k, pcm);
                 Downsampler.to16k(pcm, a16, 0);

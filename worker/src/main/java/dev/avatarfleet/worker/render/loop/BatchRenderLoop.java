@@ -11,6 +11,7 @@ import dev.avatarfleet.worker.render.model.BatchInput;
 import dev.avatarfleet.worker.render.model.BatchModel;
 import dev.avatarfleet.worker.render.model.BatchOutput;
 import dev.avatarfleet.worker.render.model.Downsampler;
+import dev.avatarfleet.worker.render.model.ImageBatch;
 import dev.avatarfleet.worker.render.model.ModelSignature;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TUint8;
 
 /**
@@ -242,11 +242,7 @@ public final class BatchRenderLoop implements Renderer {
             return batchImages;
         }
         releaseImages();
-        int per = width * height * 3;
-        TUint8 t = TUint8.tensorOf(Shape.of(batch.size(), height, width, 3));
-        for (int i = 0; i < batch.size(); i++) {
-            t.asRawTensor().data().slice((long) i * per, per).write(batch.get(i).avatar.rgb());
-        }
+        TUint8 t = ImageBatch.of(width, height, batch.stream().map(s -> s.avatar.rgb()).toList());
         batchImages = t;
         batchKey = List.copyOf(batch);
         return t;

@@ -33,14 +33,12 @@ public final class ModelBenchmark {
 
     /** Warms up (2 calls), then times {@code iterations} calls of {@code batch} sessions of the avatar. */
     public static Result run(AvatarModel model, PreparedImage avatar, int batch, int iterations) {
-        PreparedImage[] avatars = new PreparedImage[batch];
-        java.util.Arrays.fill(avatars, avatar);
         short[] pcm = new short[AudioFeed.SAMPLES_PER_TICK];
         float[] a16 = new float[ModelSignature.AUDIO_SAMPLES];
         float[] state = new float[ModelSignature.STATE_SIZE];
         float[] face = avatar.face().toArray();
         long total = 0;
-        try (TUint8 images = images(avatars)) {
+        try (TUint8 images = ImageBatch.of(avatar.width(), avatar.height(), java.util.Collections.nCopies(batch, avatar.rgb()))) {
             for (int k = -2; k < iterations; k++) {
                 BatchInput in = BatchInput.allocate(batch);
                 for (int i = 0; i < batch; i++) {
@@ -59,16 +57,6 @@ public final class ModelBenchmark {
         ComputeDevice d = model.device();
         return new Result(iterations, batch, round(avg), round(batch * 1000.0 / avg), round(d.vramGb()), d.name(),
                 d.description(), avatar.width(), avatar.height());
-    }
-
-    public static TUint8 images(PreparedImage... avatars) {
-        int w = avatars[0].width();
-        int h = avatars[0].height();
-        TUint8 t = TUint8.tensorOf(org.tensorflow.ndarray.Shape.of(avatars.length, h, w, 3));
-        for (int i = 0; i < avatars.length; i++) {
-            t.asRawTensor().data().slice((long) i * w * h * 3, (long) w * h * 3).write(avatars[i].rgb());
-        }
-        return t;
     }
 
     private static double round(double v) {

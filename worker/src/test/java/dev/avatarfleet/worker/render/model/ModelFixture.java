@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TUint8;
 
 /** One default model per test JVM (building it costs seconds), plus helpers to run it. */
@@ -37,13 +36,7 @@ public final class ModelFixture {
     }
 
     public static TUint8 images(PreparedImage... avatars) {
-        int w = avatars[0].width();
-        int h = avatars[0].height();
-        TUint8 t = TUint8.tensorOf(Shape.of(avatars.length, h, w, 3));
-        for (int i = 0; i < avatars.length; i++) {
-            t.asRawTensor().data().slice((long) i * w * h * 3, (long) w * h * 3).write(avatars[i].rgb());
-        }
-        return t;
+        return ImageBatch.of(avatars[0].width(), avatars[0].height(), java.util.Arrays.stream(avatars).map(PreparedImage::rgb).toList());
     }
 
     /** Mean luma of an RGB frame over a box given in fractions of the frame. */
