@@ -12,6 +12,7 @@ import dev.avatarfleet.worker.node.ModelWarmup;
 import dev.avatarfleet.worker.node.WorkerComponents;
 import dev.avatarfleet.worker.render.RenderEngine;
 import dev.avatarfleet.worker.render.RenderSettings;
+import dev.avatarfleet.worker.render.http.RenderRoutes;
 import dev.avatarfleet.worker.render.model.ModelSignatureException;
 import dev.avatarfleet.worker.session.AvatarSession;
 import dev.avatarfleet.worker.session.LiveSessionFactory;

@@ -1,4 +1,4 @@
-package dev.avatarfleet.worker;
+package dev.avatarfleet.worker.render.http;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +18,14 @@ import io.helidon.webserver.http.ServerResponse;
  * why: Helidon builds its routing once, at server start, but the renderer's service only exists
  * after the warm-up; /health must answer during the warm-up, so the server cannot wait for it.
  */
-final class RenderRoutes implements HttpService {
+public final class RenderRoutes implements HttpService {
 
     private static final String NOT_READY = "{\"status\":\"not_ready\",\"error\":\"the avatar model is still loading\"}";
 
     private volatile List<HttpRoute> routes = List.of();
 
     /** From now on, requests go to {@code service}'s routes. */
-    void serve(HttpService service) {
+    public void serve(HttpService service) {
         Recorder recorder = new Recorder();
         service.routing(recorder);
         routes = List.copyOf(recorder.routes);
