@@ -84,6 +84,7 @@ class LaunchToRoomMediaTest {
     static ControlPlane apiPlane;
     static ApiNode api;
     static AvatarRuntime runtime;
+    static ControlPlane workerPlane;
     static WorkerNode worker;
     static String workerId;
     static Path avatarJpeg;
@@ -117,7 +118,8 @@ class LaunchToRoomMediaTest {
         FleetSettings fleet = FleetSettings.fromEnvironment(new Env(env));
         runtime = new AvatarRuntime(WorkerSettings.fromEnvironment(new Env(env)), RenderSettings.fromEnvironment(env),
                 unusableModel::set);
-        worker = WorkerNode.start(fleet, WorkerSettings.fromEnvironment(new Env(env)), runtime.components(), Clock.systemUTC());
+        workerPlane = ControlPlane.connect(fleet, Clock.systemUTC());
+        worker = WorkerNode.start(WorkerSettings.fromEnvironment(new Env(env)), workerPlane, runtime.components(), Clock.systemUTC());
         apiPlane = ControlPlane.connect(fleet, Clock.systemUTC());
         api = ApiNode.start(ApiSettings.from(env), ImageLimits.DEFAULTS, apiPlane, Clock.systemUTC());
 
@@ -145,6 +147,9 @@ class LaunchToRoomMediaTest {
         }
         if (runtime != null) {
             runtime.close();
+        }
+        if (workerPlane != null) {
+            workerPlane.close();
         }
         if (api != null) {
             api.close();

@@ -73,7 +73,8 @@ class RenderThroughApiTest {
         AvatarRuntime runtime = new AvatarRuntime(workerSettings, RenderSettings.fromEnvironment(env), unusable::set);
         // why: the runtime's warm-up is run by the test, after the worker's not_ready answer has been seen
         var components = new WorkerComponents(runtime, () -> { }, runtime.components().httpServices());
-        WorkerNode worker = WorkerNode.start(fleet, workerSettings, components, Clock.systemUTC());
+        ControlPlane workerPlane = ControlPlane.connect(fleet, Clock.systemUTC());
+        WorkerNode worker = WorkerNode.start(workerSettings, workerPlane, components, Clock.systemUTC());
         ControlPlane plane = ControlPlane.connect(fleet, Clock.systemUTC());
         ApiNode api = ApiNode.start(ApiSettings.from(env), ImageLimits.DEFAULTS, plane, Clock.systemUTC());
         String apiUrl = "http://127.0.0.1:" + api.port();
@@ -113,6 +114,7 @@ class RenderThroughApiTest {
             plane.close();
             worker.close();
             runtime.close();
+            workerPlane.close();
         }
     }
 
