@@ -16,6 +16,7 @@ import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import java.net.http.HttpClient;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +92,7 @@ public final class ConnectionWarmup {
         try (LoopbackSignalPeer peer = LoopbackSignalPeer.start(join)) {
             CompletableFuture<SignalResponse> received = new CompletableFuture<>();
             LiveKitUrl url = LiveKitUrl.parse(peer.url());
-            SignalClient client = SignalClient.connect(http, url, url.join(), "warmup",
+            SignalClient client = SignalClient.connect(http, url, url.join(), "warmup", InstantSource.system(),
                     new SignalClient.Listener() {
                         @Override
                         public void message(SignalResponse response) {

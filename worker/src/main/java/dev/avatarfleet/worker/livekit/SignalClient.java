@@ -15,6 +15,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -48,23 +49,27 @@ public final class SignalClient implements AutoCloseable {
     }
 
     private final WebSocket socket;
+    private final InstantSource clock;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Object sendLock = new Object();
     private CompletableFuture<WebSocket> lastSend;
-    private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastReceivedMillis;
 
-    private SignalClient(WebSocket socket) {
+    private SignalClient(WebSocket socket, InstantSource clock) {
         this.socket = socket;
+        this.clock = clock;
+        this.lastReceivedMillis = clock.millis();
         this.lastSend = CompletableFuture.completedFuture(socket);
     }
 
     /**
      * Opens the link. A refused upgrade is explained with {@code /rtc/validate}.
      *
+     * @param clock what {@link #lastReceivedMillis()} is read from
      * @throws LiveKitException with a readable reason when the server cannot be reached or refuses
      */
-    public static SignalClient connect(HttpClient http, LiveKitUrl url, URI uri, String token, Listener listener)
-            throws LiveKitException {
+    public static SignalClient connect(HttpClient http, LiveKitUrl url, URI uri, String token, InstantSource clock,
+                                       Listener listener) throws LiveKitException {
         Receiver receiver = new Receiver(listener);
         CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + token)
@@ -82,7 +87,7 @@ public final class SignalClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw explain(http, url, token, e.getCause());
         }
-        SignalClient client = new SignalClient(socket);
+        SignalClient client = new SignalClient(socket, clock);
         receiver.client = client;
         return client;
     }
@@ -105,9 +110,9 @@ public final class SignalClient implements AutoCloseable {
         }
     }
 
-    /** Nanotime of the last message received. */
-    public long lastReceivedNanos() {
-        return lastReceivedNanos;
+    /** When anything (a message, a ping frame) last arrived, in the clock's milliseconds. */
+    public long lastReceivedMillis() {
+        return lastReceivedMillis;
     }
 
     /** Closes the link after what is queued has been sent; never reported as lost. */
@@ -252,7 +257,7 @@ public final class SignalClient implements AutoCloseable {
         private void touch() {
             SignalClient c = client;
             if (c != null) {
-                c.lastReceivedNanos = System.nanoTime();
+                c.lastReceivedMillis = c.clock.millis();
             }
         }
 

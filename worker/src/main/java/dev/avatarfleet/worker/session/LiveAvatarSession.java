@@ -169,7 +169,7 @@ public final class LiveAvatarSession implements AvatarSession {
         endpoint.register(CLEAR_BUFFER, this::onClearBuffer, caller -> reportCleared());
         this.rpc = endpoint;
         RoomConnection connection = RoomConnection.join(url, spec.livekitToken(), shared.http(), shared.peerFactory(),
-                shared.timers(), new RoomEvents());
+                shared.timers(), shared.settings().clock(), new RoomEvents());
         JoinResponse join = connection.joinResponse();
         AgentIdentity identity = new AgentIdentity(join.getParticipant(), join.getOtherParticipantsList());
         this.agent = identity;
@@ -228,7 +228,7 @@ public final class LiveAvatarSession implements AvatarSession {
         while (System.nanoTime() < deadline && !endSignal.isDone()) {
             try {
                 RoomConnection connection = RoomConnection.join(url, spec.livekitToken(), shared.http(),
-                        shared.peerFactory(), shared.timers(), new RoomEvents());
+                        shared.peerFactory(), shared.timers(), shared.settings().clock(), new RoomEvents());
                 room = connection;
                 agent.update(connection.joinResponse().getOtherParticipantsList());
                 publish(tracks);
