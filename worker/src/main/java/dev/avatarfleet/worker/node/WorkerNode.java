@@ -85,7 +85,7 @@ public final class WorkerNode implements AutoCloseable {
         this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts());
         recoverPredecessorTasks();
         this.claimer = new Claimer(new LaunchConsumer(fleet, settings.workerId(), 1), plane.store(), slots, starter,
-                settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean());
+                settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean(), clock);
         // why: a worker is ready only once its share member has joined; before that a launch waits for the join
         claimer.onJoined(heartbeat::beatOnce);
         claimer.start();
