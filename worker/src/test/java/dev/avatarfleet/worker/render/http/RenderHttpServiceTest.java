@@ -1,7 +1,5 @@
 package dev.avatarfleet.worker.render.http;
 
-import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
-import dev.avatarfleet.worker.render.model.ModelFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
+import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
+import dev.avatarfleet.worker.render.model.ModelFixture;
 import io.helidon.webserver.WebServer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

@@ -1,17 +1,17 @@
 package dev.avatarfleet.worker.render.loop;
 
-import dev.avatarfleet.worker.media.RenderedFrame;
-import dev.avatarfleet.worker.media.TestAudio;
-import dev.avatarfleet.worker.render.avatar.PreparedImage;
-import dev.avatarfleet.worker.render.model.BatchModel;
-import dev.avatarfleet.worker.render.model.BatchOutput;
-import dev.avatarfleet.worker.render.model.ModelFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.avatarfleet.worker.media.RenderedFrame;
+import dev.avatarfleet.worker.media.TestAudio;
+import dev.avatarfleet.worker.render.avatar.PreparedImage;
+import dev.avatarfleet.worker.render.model.BatchModel;
+import dev.avatarfleet.worker.render.model.BatchOutput;
+import dev.avatarfleet.worker.render.model.ModelFixture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package dev.avatarfleet.worker.render.loop;
 
-import dev.avatarfleet.worker.media.SyntheticSpeech;
-import dev.avatarfleet.worker.render.avatar.PreparedImage;
-import dev.avatarfleet.worker.render.model.ModelFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.avatarfleet.worker.media.SyntheticSpeech;
+import dev.avatarfleet.worker.render.avatar.PreparedImage;
+import dev.avatarfleet.worker.render.model.ModelFixture;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package dev.avatarfleet.worker.render.model;
 
-import dev.avatarfleet.worker.media.TestAudio;
-import dev.avatarfleet.worker.render.avatar.FaceGeometry;
-import dev.avatarfleet.worker.render.avatar.PreparedImage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.avatarfleet.worker.media.TestAudio;
+import dev.avatarfleet.worker.render.avatar.FaceGeometry;
+import dev.avatarfleet.worker.render.avatar.PreparedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;

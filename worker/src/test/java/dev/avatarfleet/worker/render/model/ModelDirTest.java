@@ -1,11 +1,11 @@
 package dev.avatarfleet.worker.render.model;
 
-import dev.avatarfleet.worker.render.avatar.PreparedImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.avatarfleet.worker.render.avatar.PreparedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
