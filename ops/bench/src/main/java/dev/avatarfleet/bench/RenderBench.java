@@ -4,7 +4,6 @@ import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.worker.media.RenderClock;
 import dev.avatarfleet.worker.media.SyntheticSpeech;
-import dev.avatarfleet.worker.render.RenderSettings;
 import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
 import dev.avatarfleet.worker.render.avatar.PreparedImage;
 import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
@@ -46,8 +45,7 @@ public final class RenderBench {
         int n = Integer.parseInt(args[2]);
         int amount = Integer.parseInt(args[3]);
         Path dir = Files.createTempDirectory("bench-model");
-        // why: TF_INTRA_OP_THREADS is declared once, with the renderer's settings
-        int threads = RenderSettings.fromEnvironment(System.getenv()).intraOpThreads();
+        int threads = Integer.parseInt(System.getenv().getOrDefault("TF_INTRA_OP_THREADS", "0"));
         try (AvatarModel model = AvatarModel.open(dir, threads)) {
             PreparedImage avatar = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), null, size, size, 2).prepare(null);
             System.out.printf(Locale.ROOT, "device %s, %dx%d, %d cores, load average %.2f%n", model.device().description(), size, size,
