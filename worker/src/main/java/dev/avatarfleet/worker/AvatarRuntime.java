@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.task.LaunchSpec;
@@ -20,6 +19,8 @@ import dev.avatarfleet.worker.session.LiveSessionFactory;
 import dev.avatarfleet.worker.session.LiveSessionSettings;
 import dev.avatarfleet.worker.session.SessionEvents;
 import dev.avatarfleet.worker.session.SessionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a production worker runs its sessions with: the render engine (TensorFlow model, avatar
@@ -32,7 +33,7 @@ import dev.avatarfleet.worker.session.SessionFactory;
  */
 final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(AvatarRuntime.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AvatarRuntime.class);
 
     private final WorkerSettings worker;
     private final RenderSettings render;
@@ -84,7 +85,7 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
         sessions = factory;
         routes.serve(started.httpService());
         engine = started;
-        LOG.info(() -> "avatar runtime ready: " + render.width() + "x" + render.height() + ", batch " + render.batchSize());
+        LOG.atInfo().log(() -> "avatar runtime ready: " + render.width() + "x" + render.height() + ", batch " + render.batchSize());
     }
 
     /**

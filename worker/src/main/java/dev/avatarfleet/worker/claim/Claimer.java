@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
@@ -18,6 +16,8 @@ import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes launch records from the share group while this worker has a free slot: reserves a slot,
@@ -28,7 +28,7 @@ import dev.avatarfleet.common.task.TaskStatus;
  */
 public final class Claimer implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(Claimer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Claimer.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration STALE_STOP_WAIT = Duration.ofSeconds(5);
@@ -95,7 +95,7 @@ public final class Claimer implements AutoCloseable {
                     // good while the heartbeat keeps telling the fleet this worker has free slots
                     failures++;
                     long wait = Math.min(10_000, 250L << Math.min(failures, 6));
-                    LOG.log(Level.WARNING, "claimer of worker " + workerId + " failed (" + e + "); retrying in "
+                    LOG.warn("claimer of worker " + workerId + " failed (" + e + "); retrying in "
                             + wait + " ms", failures == 1 ? e : null);
                     Thread.sleep(wait);
                 }
@@ -143,13 +143,13 @@ public final class Claimer implements AutoCloseable {
                     new LaunchSpec("warmup", 1, "warmup", "ws://127.0.0.1:7880", "warmup", null, null, null, "warmup")));
             store.warmUp();
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "claim path warm-up skipped", e);
+            LOG.debug("claim path warm-up skipped", e);
         }
     }
 
     private void handle(LaunchDelivery d) throws InterruptedException {
         if (d.spec().isEmpty()) {
-            LOG.warning("rejecting a record that is not a launch record, key " + d.key());
+            LOG.warn("rejecting a record that is not a launch record, key " + d.key());
             consumer.reject(d);
             return;
         }
@@ -166,7 +166,7 @@ public final class Claimer implements AutoCloseable {
             outcome = store.claim(spec.taskId(), workerId, spec.attempt());
         } catch (DependencyUnavailableException e) {
             slots.release(spec.taskId());
-            LOG.warning("claim of task " + spec.taskId() + " postponed: " + e.getMessage());
+            LOG.warn("claim of task " + spec.taskId() + " postponed: " + e.getMessage());
             outage.hold(d);
             return;
         }
@@ -175,13 +175,13 @@ public final class Claimer implements AutoCloseable {
         } catch (RuntimeException e) {
             // why: the claim in Redis is what guards against a second session; a record whose acknowledgement
             // is lost comes back and is skipped as claimed, so the claimed task still starts here
-            LOG.log(Level.WARNING, "acknowledging the record of task " + spec.taskId() + " failed", e);
+            LOG.warn("acknowledging the record of task " + spec.taskId() + " failed", e);
         }
         if (outcome == ClaimOutcome.CLAIMED) {
             starter.start(spec);
         } else {
             slots.release(spec.taskId());
-            LOG.fine(() -> "skipping task " + spec.taskId() + ": " + outcome);
+            LOG.atDebug().log(() -> "skipping task " + spec.taskId() + ": " + outcome);
         }
     }
 
@@ -209,7 +209,7 @@ public final class Claimer implements AutoCloseable {
             consumer.accept(d);
             return false;
         }
-        LOG.warning("task " + spec.taskId() + " was replayed as attempt " + spec.attempt()
+        LOG.warn("task " + spec.taskId() + " was replayed as attempt " + spec.attempt()
                 + " while this worker still holds its earlier session; stopping that one first");
         slots.stop(spec.taskId(), "task recovered by the fleet after a heartbeat gap");
         if (!slots.awaitReleased(spec.taskId(), STALE_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {

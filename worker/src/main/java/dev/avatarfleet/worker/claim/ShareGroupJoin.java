@@ -3,7 +3,9 @@ package dev.avatarfleet.worker.claim;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Logger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether this worker's member of the launch share group has joined, so that a launch produced now is
@@ -16,7 +18,7 @@ final class ShareGroupJoin {
     /** How long the claimer polls before it reports ready even without a confirmed share-group join. */
     static final Duration GRACE = Duration.ofSeconds(15);
 
-    private static final Logger LOG = Logger.getLogger(ShareGroupJoin.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ShareGroupJoin.class);
 
     private final BooleanSupplier joinedByMetric;
     private final InstantSource clock;
@@ -66,10 +68,10 @@ final class ShareGroupJoin {
         if (byMetric || delivered || late) {
             if (late && !byMetric && !delivered) {
                 // why: never keep a worker unready on a metric alone; after the grace the join's cost is the first launch's
-                LOG.warning("share group join not confirmed after " + GRACE.toSeconds() + " s of polling; reporting ready anyway");
+                LOG.warn("share group join not confirmed after " + GRACE.toSeconds() + " s of polling; reporting ready anyway");
             }
             joined = true;
-            LOG.info(() -> "worker " + workerId + " joined the launch share group after " + polledFor + " ms of polling");
+            LOG.atInfo().log(() -> "worker " + workerId + " joined the launch share group after " + polledFor + " ms of polling");
             onJoined.run();
         }
     }

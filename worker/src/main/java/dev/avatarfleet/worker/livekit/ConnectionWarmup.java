@@ -21,13 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitRtc.JoinResponse;
 import livekit.LivekitRtc.Ping;
 import livekit.LivekitRtc.SignalRequest;
 import livekit.LivekitRtc.SignalResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs, once at worker start and entirely inside this process, the code a first session would otherwise
@@ -45,7 +45,7 @@ import livekit.LivekitRtc.SignalResponse;
  */
 public final class ConnectionWarmup {
 
-    private static final Logger LOG = Logger.getLogger(ConnectionWarmup.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionWarmup.class);
     private static final long STEP_TIMEOUT_MS = 5_000;
 
     /**
@@ -68,18 +68,18 @@ public final class ConnectionWarmup {
             signalling(http);
             signalled = true;
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "signalling warm-up failed (the first session pays the cold start)", e);
+            LOG.warn("signalling warm-up failed (the first session pays the cold start)", e);
         }
         long t1 = System.nanoTime();
         try {
             media(factory, width, height, notFreed);
             negotiated = true;
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "media warm-up failed (the first session pays the cold start)", e);
+            LOG.warn("media warm-up failed (the first session pays the cold start)", e);
         }
         long t2 = System.nanoTime();
         Result result = new Result((t1 - t0) / 1_000_000, signalled, (t2 - t1) / 1_000_000, negotiated, List.copyOf(notFreed));
-        LOG.info(() -> "session paths warm: signalling " + result.signallingMs() + " ms, media " + result.mediaMs() + " ms"
+        LOG.atInfo().log(() -> "session paths warm: signalling " + result.signallingMs() + " ms, media " + result.mediaMs() + " ms"
                 + (result.notFreed().isEmpty() ? "" : ", not freed: " + result.notFreed()));
         return result;
     }

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import livekit.LivekitModels.DataPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data channels of one room connection: the {@code _reliable} (ordered) and {@code _lossy} channels we
@@ -23,7 +23,7 @@ import livekit.LivekitModels.DataPacket;
  */
 final class DataChannels {
 
-    private static final Logger LOG = Logger.getLogger(DataChannels.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DataChannels.class);
     /** Largest data packet accepted; larger ones are dropped unread. */
     static final int MAX_DATA_PACKET_BYTES = 256 * 1024;
 
@@ -108,9 +108,9 @@ final class DataChannels {
                 try {
                     packets.accept(DataPacket.parseFrom(bytes));
                 } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                    LOG.fine("undecodable data packet dropped");
+                    LOG.debug("undecodable data packet dropped");
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "data packet handler failed", e);
+                    LOG.warn("data packet handler failed", e);
                 }
             }
         });
@@ -125,7 +125,7 @@ final class DataChannels {
                     channel.close();
                     channel.dispose();
                 } catch (RuntimeException e) {
-                    LOG.fine(() -> "data channel teardown: " + e);
+                    LOG.atDebug().log(() -> "data channel teardown: " + e);
                 }
             }
             channels.clear();

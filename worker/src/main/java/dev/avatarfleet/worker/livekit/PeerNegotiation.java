@@ -20,13 +20,14 @@ import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 import livekit.LivekitModels;
 import livekit.LivekitRtc.JoinResponse;
 import livekit.LivekitRtc.SessionDescription;
 import livekit.LivekitRtc.SignalRequest;
 import livekit.LivekitRtc.SignalTarget;
 import livekit.LivekitRtc.TrickleRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The two peer connections of a v0 LiveKit participant and their negotiation (reference §3.4): the
@@ -36,7 +37,7 @@ import livekit.LivekitRtc.TrickleRequest;
  */
 final class PeerNegotiation {
 
-    private static final Logger LOG = Logger.getLogger(PeerNegotiation.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PeerNegotiation.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PeerConnectionFactory factory;
@@ -132,7 +133,7 @@ final class PeerNegotiation {
             }
             candidate = new RTCIceCandidate(init.path("sdpMid").asText("0"), init.path("sdpMLineIndex").asInt(0), sdp);
         } catch (Exception e) {
-            LOG.fine(() -> "bad trickle candidate ignored: " + e.getMessage());
+            LOG.atDebug().log(() -> "bad trickle candidate ignored: " + e.getMessage());
             return;
         }
         (trickle.getTarget() == SignalTarget.SUBSCRIBER ? subscriber : publisher).addRemoteCandidate(candidate);

@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import livekit.LivekitModels;
 import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.ParticipantInfo;
@@ -30,6 +28,8 @@ import livekit.LivekitRtc.LeaveRequest;
 import livekit.LivekitRtc.SignalRequest;
 import livekit.LivekitRtc.SignalResponse;
 import livekit.LivekitRtc.TrackPublishedResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The avatar's presence in one LiveKit room over v0 signalling (reference §3.4): the signalling
@@ -48,7 +48,7 @@ public final class RoomConnection implements AutoCloseable {
     /** How long the data channel may take to open after the join. */
     public static final Duration DATA_OPEN_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final Logger LOG = Logger.getLogger(RoomConnection.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RoomConnection.class);
 
     /** What the room tells the session. Called on connection threads; must not block for long. */
     public interface Events {
@@ -217,7 +217,7 @@ public final class RoomConnection implements AutoCloseable {
             try {
                 teardown.get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "media teardown did not finish cleanly", e);
+                LOG.warn("media teardown did not finish cleanly", e);
             }
         }
         SignalClient s = signal;
@@ -297,7 +297,7 @@ public final class RoomConnection implements AutoCloseable {
                 case REQUEST_RESPONSE -> {
                     var rr = response.getRequestResponse();
                     if (rr.getReasonValue() != 0) {
-                        LOG.warning(() -> "server refused request " + rr.getRequestId() + ": " + rr.getReason() + " " + rr.getMessage());
+                        LOG.atWarn().log(() -> "server refused request " + rr.getRequestId() + ": " + rr.getReason() + " " + rr.getMessage());
                         pendingTracks.values().forEach(f -> f.completeExceptionally(
                                 new IllegalStateException(rr.getReason() + " " + rr.getMessage())));
                     }
@@ -309,7 +309,7 @@ public final class RoomConnection implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "signal message " + response.getMessageCase() + " failed", e);
+            LOG.warn("signal message " + response.getMessageCase() + " failed", e);
         }
     }
 
@@ -325,7 +325,7 @@ public final class RoomConnection implements AutoCloseable {
 
     private void reportLost(String reason) {
         if (!closed.get() && lostReported.compareAndSet(false, true)) {
-            LOG.info(() -> "room connection lost: " + reason);
+            LOG.atInfo().log(() -> "room connection lost: " + reason);
             events.lost(reason);
         }
     }

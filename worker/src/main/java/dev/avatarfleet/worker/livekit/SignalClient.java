@@ -22,9 +22,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import livekit.LivekitRtc.SignalRequest;
 import livekit.LivekitRtc.SignalResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One LiveKit signalling WebSocket: binary protobuf {@code SignalRequest}s out, {@code SignalResponse}s
@@ -38,7 +39,7 @@ public final class SignalClient implements AutoCloseable {
     /** How long opening the link may take, as the Rust SDK allows. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final Logger LOG = Logger.getLogger(SignalClient.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SignalClient.class);
 
     /** Receives what arrives; called on the WebSocket's thread, one message at a time. */
     public interface Listener {
@@ -104,7 +105,7 @@ public final class SignalClient implements AutoCloseable {
                     .thenCompose(ws -> ws.sendBinary(bytes, true));
             lastSend.whenComplete((ws, e) -> {
                 if (e != null) {
-                    LOG.fine(() -> "signal send failed: " + e.getMessage());
+                    LOG.atDebug().log(() -> "signal send failed: " + e.getMessage());
                 }
             });
         }
@@ -130,7 +131,7 @@ public final class SignalClient implements AutoCloseable {
                     .thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "leave"))
                     .get(1, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.fine(() -> "signal close: " + e);
+            LOG.atDebug().log(() -> "signal close: " + e);
         } finally {
             socket.abort();
         }
@@ -167,7 +168,7 @@ public final class SignalClient implements AutoCloseable {
                 return reason;
             }
         } catch (IOException e) {
-            LOG.fine(() -> "validate failed: " + e);
+            LOG.atDebug().log(() -> "validate failed: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -213,14 +214,14 @@ public final class SignalClient implements AutoCloseable {
                 oversized = false;
                 touch();
                 if (dropped) {
-                    LOG.warning("signal message over " + MAX_MESSAGE_BYTES + " bytes dropped");
+                    LOG.warn("signal message over " + MAX_MESSAGE_BYTES + " bytes dropped");
                 } else {
                     try {
                         listener.message(SignalResponse.parseFrom(message));
                     } catch (InvalidProtocolBufferException e) {
-                        LOG.warning("undecodable signal message dropped: " + e.getMessage());
+                        LOG.warn("undecodable signal message dropped: " + e.getMessage());
                     } catch (RuntimeException e) {
-                        LOG.log(java.util.logging.Level.WARNING, "signal message handler failed", e);
+                        LOG.warn("signal message handler failed", e);
                     }
                 }
             }

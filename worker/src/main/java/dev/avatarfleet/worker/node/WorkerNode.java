@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.FleetSettings;
@@ -21,6 +19,8 @@ import dev.avatarfleet.worker.claim.SlotTable;
 import dev.avatarfleet.worker.claim.StopListener;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One worker node: its HTTP server ({@code /health}, {@code /ready} and any added services), its
@@ -34,7 +34,7 @@ import io.helidon.webserver.http.HttpService;
  */
 public final class WorkerNode implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(WorkerNode.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
 
     private final WorkerSettings settings;
     private final ControlPlane plane;
@@ -116,7 +116,7 @@ public final class WorkerNode implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // why: Redis or Kafka briefly down; say so loudly rather than fail the worker's start
-            LOG.log(Level.WARNING, "tasks of an earlier process with this worker id not recovered", e);
+            LOG.warn("tasks of an earlier process with this worker id not recovered", e);
         }
     }
 
@@ -125,7 +125,7 @@ public final class WorkerNode implements AutoCloseable {
             plane.taskLog().ensureTopic();
         } catch (DependencyUnavailableException e) {
             // why: the share consumer waits for the topic; an API node creates it too
-            LOG.warning("launch topic not ensured yet: " + e.getMessage());
+            LOG.warn("launch topic not ensured yet: " + e.getMessage());
         }
     }
 
@@ -135,7 +135,7 @@ public final class WorkerNode implements AutoCloseable {
             modelReady = true;
             heartbeat.beatOnce();
         } catch (Exception e) {
-            LOG.log(Level.SEVERE, "model warm-up failed; this worker stays not ready", e);
+            LOG.error("model warm-up failed; this worker stays not ready", e);
         }
     }
 
@@ -209,7 +209,7 @@ public final class WorkerNode implements AutoCloseable {
         try {
             plane.registry().deregister(settings.workerId());
         } catch (DependencyUnavailableException e) {
-            LOG.warning("could not leave the registry: " + e.getMessage());
+            LOG.warn("could not leave the registry: " + e.getMessage());
         }
         server.stop();
     }

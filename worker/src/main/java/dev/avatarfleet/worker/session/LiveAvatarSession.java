@@ -17,12 +17,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitRtc.JoinResponse;
 import livekit.LivekitRtc.LeaveRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One avatar in one room: joins as the launch's participant, publishes {@code avatar_video} and
@@ -35,7 +35,7 @@ public final class LiveAvatarSession implements AvatarSession {
 
     static final String CLEAR_BUFFER = "lk.clear_buffer";
 
-    private static final Logger LOG = Logger.getLogger(LiveAvatarSession.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LiveAvatarSession.class);
 
     private final LaunchSpec spec;
     private final byte[] image;
@@ -134,7 +134,7 @@ public final class LiveAvatarSession implements AvatarSession {
         } catch (IllegalArgumentException e) {
             end = endSignal.isDone() ? endSignal.join() : SessionEnd.failed("invalid avatar: " + e.getMessage());
         } catch (Throwable e) {
-            LOG.log(Level.WARNING, "session " + spec.taskId() + " failed", e);
+            LOG.warn("session " + spec.taskId() + " failed", e);
             end = endSignal.isDone() ? endSignal.join() : SessionEnd.failed("internal error: " + e.getClass().getSimpleName());
         }
         endSignal.complete(end);
@@ -218,7 +218,7 @@ public final class LiveAvatarSession implements AvatarSession {
 
     /** @return null when the link is back, else how the session ends */
     private SessionEnd reconnect(LiveKitUrl url, AvatarTracks tracks, String why) throws InterruptedException {
-        LOG.info(() -> "session " + spec.taskId() + " reconnecting: " + why);
+        LOG.atInfo().log(() -> "session " + spec.taskId() + " reconnecting: " + why);
         closeRoom();
         Optional<String> failure = reconnector.reconnect(why, () -> rejoin(url, tracks), endSignal::isDone);
         if (failure.isEmpty()) {
@@ -279,7 +279,7 @@ public final class LiveAvatarSession implements AvatarSession {
             try {
                 slot.close();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "render slot close failed", e);
+                LOG.warn("render slot close failed", e);
             }
         }
         reporter.close();

@@ -9,7 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells the agent, by RPC {@code lk.playback_finished}, each time a speech segment has been played out
@@ -24,7 +25,7 @@ final class PlaybackReporter implements AutoCloseable {
     static final Duration RETRY_DELAY = Duration.ofMillis(100);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(8);
 
-    private static final Logger LOG = Logger.getLogger(PlaybackReporter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PlaybackReporter.class);
 
     private final Supplier<String> agent;
     private final Supplier<RpcEndpoint> rpc;
@@ -78,7 +79,7 @@ final class PlaybackReporter implements AutoCloseable {
                 return;
             } catch (Exception e) {
                 int n = attempt;
-                LOG.fine(() -> "playback_finished attempt " + n + " failed: " + e.getMessage());
+                LOG.atDebug().log(() -> "playback_finished attempt " + n + " failed: " + e.getMessage());
                 if (sessionEnded.getAsBoolean()) {
                     return;
                 }

@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Mends a lost link to the room: tries to rejoin (and republish) again and again, a pause apart, until one
@@ -18,7 +19,7 @@ final class Reconnector {
     /** The pause between two tries. */
     static final Duration PAUSE = Duration.ofSeconds(1);
 
-    private static final Logger LOG = Logger.getLogger(Reconnector.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Reconnector.class);
 
     /** One try: join again and publish the tracks; on failure it leaves nothing half open behind. */
     @FunctionalInterface
@@ -60,7 +61,7 @@ final class Reconnector {
                 return Optional.empty();
             } catch (LiveKitException e) {
                 last = e.getMessage();
-                LOG.info(() -> "session " + sessionId + " reconnect failed: " + e.getMessage());
+                LOG.atInfo().log(() -> "session " + sessionId + " reconnect failed: " + e.getMessage());
                 pause.pause(PAUSE);
             }
         }

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.logging.Logger;
 import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's {@link AvatarPreparer}: decode (refusing bad images before decoding), find the face,
@@ -28,7 +29,7 @@ public final class FaceCropPreparer implements AvatarPreparer {
     /** The warning put on a task whose image has no detectable face. */
     public static final String NO_FACE_WARNING = "no face detected in the avatar image: placed by a centred crop";
 
-    private static final Logger LOG = Logger.getLogger(FaceCropPreparer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FaceCropPreparer.class);
 
     private final ImageDecoder decoder;
     private final FaceDetector detector;
@@ -97,7 +98,7 @@ public final class FaceCropPreparer implements AvatarPreparer {
             build(bytes, ImageStore.sha256(bytes), false);
         } catch (IOException | RuntimeException e) {
             // why: a warm-up that fails only costs the first session its cold start; the worker still runs
-            LOG.log(java.util.logging.Level.WARNING, "avatar preparer warm-up failed", e);
+            LOG.warn("avatar preparer warm-up failed", e);
         }
     }
 
@@ -135,7 +136,7 @@ public final class FaceCropPreparer implements AvatarPreparer {
                 crop = Crop.centred(w, h, aspect, 0.45);
                 source = null;
                 warnings = List.of(NO_FACE_WARNING);
-                LOG.info(() -> "no face found in avatar " + hash.substring(0, 12) + "; centred crop");
+                LOG.atInfo().log(() -> "no face found in avatar " + hash.substring(0, 12) + "; centred crop");
             }
         }
         FaceGeometry geometry = source == null ? FaceGeometry.CENTRED : crop.map(source, w, h);

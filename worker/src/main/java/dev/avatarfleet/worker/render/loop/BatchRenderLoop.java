@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.types.TUint8;
 
 /**
@@ -32,7 +32,7 @@ import org.tensorflow.types.TUint8;
  */
 public final class BatchRenderLoop implements Renderer {
 
-    private static final Logger LOG = Logger.getLogger(BatchRenderLoop.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRenderLoop.class);
 
     private final BatchModel model;
     private final int width;
@@ -130,7 +130,7 @@ public final class BatchRenderLoop implements Renderer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "the render loop stopped", e);
+            LOG.error("the render loop stopped", e);
         } finally {
             releaseImages();
         }
@@ -188,7 +188,7 @@ public final class BatchRenderLoop implements Renderer {
                 speaking[i] = s.audio.next(pcm[i]);
             } catch (RuntimeException e) {
                 // why: one broken feed must not stall every session; it renders silence this tick
-                LOG.log(Level.WARNING, "audio feed of session " + s.id + " failed; rendering silence", e);
+                LOG.warn("audio feed of session " + s.id + " failed; rendering silence", e);
                 java.util.Arrays.fill(pcm[i], (short) 0);
                 speaking[i] = false;
             }
@@ -204,7 +204,7 @@ public final class BatchRenderLoop implements Renderer {
             // why: one failed call (a foreign model's runtime error, say) must not end every session's video;
             // this tick is dropped for all, the clock goes on, the next tick tries again
             failures.incrementAndGet();
-            LOG.log(Level.WARNING, "the avatar model failed on a batch of " + b + "; tick dropped", e);
+            LOG.warn("the avatar model failed on a batch of " + b + "; tick dropped", e);
             for (Slot s : batch) {
                 s.tick++;
             }
@@ -231,7 +231,7 @@ public final class BatchRenderLoop implements Renderer {
                 s.sink.accept(frame);
                 frames.incrementAndGet();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "tick sink of session " + s.id + " failed", e);
+                LOG.warn("tick sink of session " + s.id + " failed", e);
             }
         }
     }
@@ -269,7 +269,7 @@ public final class BatchRenderLoop implements Renderer {
                 Thread.currentThread().interrupt();
             }
             if (t.isAlive()) {
-                LOG.severe("the render loop did not stop within 10 s");
+                LOG.error("the render loop did not stop within 10 s");
             }
         } else {
             releaseImages();

@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -27,7 +28,7 @@ import org.tensorflow.types.TUint8;
  */
 public final class AvatarModel implements BatchModel, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(AvatarModel.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AvatarModel.class);
 
     private final SavedModelBundle bundle;
     private final Map<String, String> feeds;
@@ -60,7 +61,7 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
             }
             DefaultAvatarGraph.export(dir);
             builtIn = true;
-            LOG.info(() -> "built the default avatar model into " + dir + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            LOG.atInfo().log(() -> "built the default avatar model into " + dir + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         } else if (!Files.isRegularFile(dir.resolve("saved_model.pb")) && !Files.isRegularFile(dir.resolve("saved_model.pbtxt"))) {
             throw new ModelSignatureException("MODEL_DIR " + dir + " is not empty but holds no saved_model.pb: "
                     + "point MODEL_DIR at a TensorFlow SavedModel or at an empty folder");
@@ -82,7 +83,7 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
         try {
             Signature sig = ModelSignature.check(bundle, "MODEL_DIR " + dir);
             AvatarModel model = new AvatarModel(bundle, sig, device, builtIn);
-            LOG.info(() -> "avatar model " + (model.builtIn ? "(built-in)" : "(from MODEL_DIR)") + " loaded from " + dir
+            LOG.atInfo().log(() -> "avatar model " + (model.builtIn ? "(built-in)" : "(from MODEL_DIR)") + " loaded from " + dir
                     + "; it runs on " + device.description());
             return model;
         } catch (RuntimeException e) {
