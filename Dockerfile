@@ -18,11 +18,14 @@ FROM ${MAVEN_IMAGE} AS source
 WORKDIR /src
 # why: the reactor needs every module's pom (ops/testkit and ops/devroom are test dependencies of api and worker)
 COPY pom.xml ./
+COPY config/ config/
 COPY common/ common/
 COPY api/ api/
 COPY worker/ worker/
 COPY ops/testkit/ ops/testkit/
 COPY ops/devroom/ ops/devroom/
+COPY ops/docs/ ops/docs/
+COPY ops/bench/ ops/bench/
 COPY ops/lib/java.sh ops/lib/java.sh
 COPY ops/docker/ ops/docker/
 

@@ -55,7 +55,7 @@ public final class ApiNode implements AutoCloseable {
                         new LaunchFormReader(settings.maxUploadBytes(), settings.maxImageBytes()),
                         new LaunchValidator(clock, settings.maxImageBytes()), images,
                         new FleetLaunchIntake(controlPlane.store(), controlPlane.images(), controlPlane.taskLog()),
-                        new TaskEndWaiter(controlPlane.store()), settings.syncLaunchTimeout(), settings.bithumanApiSecret()),
+                        new TaskEndWaiter(controlPlane.store(), clock), settings.syncLaunchTimeout(), settings.bithumanApiSecret()),
                 new HealthService(controlPlane.registry()::totals),
                 new TaskService(controlPlane.store()),
                 new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),

@@ -30,8 +30,8 @@ import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.testkit.TestServers;
 import dev.avatarfleet.worker.node.WorkerComponents;
 import dev.avatarfleet.worker.node.WorkerNode;
-import dev.avatarfleet.worker.render.ModelSignatureException;
 import dev.avatarfleet.worker.render.RenderSettings;
+import dev.avatarfleet.worker.render.model.ModelSignatureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +72,8 @@ class RenderThroughApiTest {
         AvatarRuntime runtime = new AvatarRuntime(workerSettings, RenderSettings.fromEnvironment(new Env(env), workerSettings.maxSessions()), unusable::set);
         // why: the runtime's warm-up is run by the test, after the worker's not_ready answer has been seen
         var components = new WorkerComponents(runtime, () -> { }, runtime.components().httpServices());
-        WorkerNode worker = WorkerNode.start(fleet, workerSettings, components, Clock.systemUTC());
+        ControlPlane workerPlane = ControlPlane.connect(fleet, Clock.systemUTC());
+        WorkerNode worker = WorkerNode.start(workerSettings, workerPlane, components, Clock.systemUTC());
         ControlPlane plane = ControlPlane.connect(fleet, Clock.systemUTC());
         ApiNode api = ApiNode.start(ApiSettings.from(env), plane, Clock.systemUTC());
         String apiUrl = "http://127.0.0.1:" + api.port();
@@ -112,6 +113,7 @@ class RenderThroughApiTest {
             plane.close();
             worker.close();
             runtime.close();
+            workerPlane.close();
         }
     }
 
