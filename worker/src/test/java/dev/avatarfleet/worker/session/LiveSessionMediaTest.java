@@ -12,6 +12,7 @@ import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import dev.avatarfleet.devroom.DevRoomServer;
+import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.devroom.DevRoomTokens;
 import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
 import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
@@ -55,11 +56,7 @@ class LiveSessionMediaTest {
 
     @BeforeAll
     static void startStack() throws IOException {
-        String addresses = System.getenv("AVATAR_FLEET_MEDIA_ADDRESSES");
-        if (addresses == null || addresses.isBlank()) {
-            throw new IllegalStateException("media tests run inside the namespace made by ops/test (AVATAR_FLEET_MEDIA_ADDRESSES)");
-        }
-        host = addresses.split(",")[0].trim();
+        host = MediaNetwork.fromEnvironment().server();
         server = DevRoomServer.start(DevRoomConfig.defaults(host).withPort(0));
         Path dir = Files.createTempDirectory("avatar-model");
         model = AvatarModel.open(dir.resolve("model"), 1);
