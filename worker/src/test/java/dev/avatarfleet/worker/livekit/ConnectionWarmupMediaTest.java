@@ -38,7 +38,8 @@ class ConnectionWarmupMediaTest {
             }
             long first = threadsAfterFirst;
             // why: a round's short-lived threads end a moment after it returns; wait for the bound, fail if it never holds
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            // why: polled on this thread, so the poller is not itself a thread the count sees
+            await().atMost(Duration.ofSeconds(5)).pollInSameThread().untilAsserted(() -> {
                 long threads = TrackTeardownMediaTest.osThreads();
                 assertTrue(threads <= first + 2, "threads " + threads + " after 10 warm-ups vs " + first + " after one");
             });

@@ -318,7 +318,8 @@ class LiveSessionMediaTest {
         }
         long bound = threadsAfterFirst + 4;
         // why: the last session's threads end a moment after its end is reported; wait for what is asserted below
-        await().atMost(Duration.ofSeconds(5)).until(() -> Proc.threads() <= bound);
+        // why: polled on this thread, so the poller is not itself a thread the count sees
+        await().atMost(Duration.ofSeconds(5)).pollInSameThread().until(() -> Proc.threads() <= bound);
         long threads = Proc.threads();
         long rss = Proc.nativeKb();
         BenchFigures.record("churn_rounds", rounds);
