@@ -28,6 +28,10 @@ public final class FaceLandmarker implements AutoCloseable {
     public static final double REROTATE_DEGREES = 4;
     /** Boxes smaller than this (working-image pixels) are dropped: too few pixels for landmarks. */
     private static final double MIN_BOX = 8;
+    /** Stages timed by {@link #analyse(BufferedImage, long[])}: indexes into its array. */
+    static final int SCALE = 0;
+    static final int DETECT = 1;
+    static final int LANDMARKS = 2;
 
     private final FaceNets nets;
 
@@ -68,11 +72,6 @@ public final class FaceLandmarker implements AutoCloseable {
         return analyse(image, null);
     }
 
-    /** Stages timed by {@link #analyse(BufferedImage, long[])}: indexes into its array. */
-    static final int SCALE = 0;
-    static final int DETECT = 1;
-    static final int LANDMARKS = 2;
-
     /** {@link #analyse(BufferedImage)}, adding each stage's nanoseconds into {@code nanos} (when not null) for the bench. */
     FaceAnalysis analyse(BufferedImage image, long[] nanos) {
         Objects.requireNonNull(image, "image");
@@ -94,6 +93,24 @@ public final class FaceLandmarker implements AutoCloseable {
                 scores.add(b.score());
             }
         }
+        List<FaceLandmarks> marks = placeUpright(pyramid, boxes);
+        if (nanos != null) {
+            nanos[SCALE] += t1 - t0;
+            nanos[DETECT] += t2 - t1;
+            nanos[LANDMARKS] += System.nanoTime() - t2;
+        }
+        double k = pyramid.sourceScale();
+        List<DetectedFace> faces = new ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            Rect b = boxes.get(i);
+            faces.add(new DetectedFace(new Rect(b.x() * k, b.y() * k, b.width() * k, b.height() * k), scores.get(i),
+                    marks.get(i).map(p -> new Point(p.x() * k, p.y() * k))));
+        }
+        return FaceAnalysis.of(image.getWidth(), image.getHeight(), faces);
+    }
+
+    /** Landmarks for every box; a second pass on an upright crop for the faces the first pass found rolled. */
+    private List<FaceLandmarks> placeUpright(ImagePyramid pyramid, List<Rect> boxes) {
         List<FaceLandmarks> marks = place(pyramid, boxes, new double[boxes.size()]);
         double[] rolls = new double[boxes.size()];
         boolean again = false;
@@ -112,19 +129,7 @@ public final class FaceLandmarker implements AutoCloseable {
                 }
             }
         }
-        if (nanos != null) {
-            nanos[SCALE] += t1 - t0;
-            nanos[DETECT] += t2 - t1;
-            nanos[LANDMARKS] += System.nanoTime() - t2;
-        }
-        double k = pyramid.sourceScale();
-        List<DetectedFace> faces = new ArrayList<>();
-        for (int i = 0; i < boxes.size(); i++) {
-            Rect b = boxes.get(i);
-            faces.add(new DetectedFace(new Rect(b.x() * k, b.y() * k, b.width() * k, b.height() * k), scores.get(i),
-                    marks.get(i).map(p -> new Point(p.x() * k, p.y() * k))));
-        }
-        return FaceAnalysis.of(image.getWidth(), image.getHeight(), faces);
+        return marks;
     }
 
     /** Runs the landmark net once over every box, each cut out turned by its roll; points in working pixels. */

@@ -22,6 +22,11 @@ public final class FaceLandmarks {
     /** Points per face. */
     public static final int COUNT = 68;
 
+    /** Crop width in face sizes ({@link #faceSize()}). */
+    public static final double CROP_WIDTH_FACES = 2.6;
+    /** Where the face centre sits in the crop, as a fraction of its height from the top. */
+    public static final double CROP_FACE_AT = 0.45;
+
     /** For point i, the index of its partner after a horizontal flip of the image. */
     private static final int[] MIRROR = mirror();
 
@@ -201,11 +206,6 @@ public final class FaceLandmarks {
         double y = Math.max(0, Math.min(imageHeight - h, c.y() - CROP_FACE_AT * h));
         return new Rect(x, y, w, h);
     }
-
-    /** Crop width in face sizes ({@link #faceSize()}). */
-    public static final double CROP_WIDTH_FACES = 2.4;
-    /** Where the face centre sits in the crop, as a fraction of its height from the top. */
-    public static final double CROP_FACE_AT = 0.42;
 
     /** The same face with every point moved by {@code f}. */
     FaceLandmarks map(UnaryOperator<Point> f) {

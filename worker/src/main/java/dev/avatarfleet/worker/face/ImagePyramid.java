@@ -42,8 +42,13 @@ final class ImagePyramid {
         if (fit < 1) {
             base = draw(base, Math.max(1, (int) Math.round(base.getWidth() * fit)), Math.max(1, (int) Math.round(base.getHeight() * fit)));
         }
+        if (base.getType() != BufferedImage.TYPE_INT_RGB) {
+            base = draw(base, base.getWidth(), base.getHeight());
+        }
+        // why: an INT_RGB raster hands its pixels over row by row; getRGB converts each one through the colour model
+        int[] pixels = (int[]) base.getRaster().getDataElements(0, 0, base.getWidth(), base.getHeight(), null);
         List<Level> levels = new ArrayList<>();
-        levels.add(new Level(base.getWidth(), base.getHeight(), base.getRGB(0, 0, base.getWidth(), base.getHeight(), null, 0, base.getWidth())));
+        levels.add(new Level(base.getWidth(), base.getHeight(), pixels));
         while (Math.min(last(levels).width, last(levels).height) >= 2 * MIN_SIDE) {
             levels.add(halve(last(levels)));
         }

@@ -5,7 +5,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +36,7 @@ public final class FaceLandmarkerBench {
         long t0 = System.nanoTime();
         String version = TensorFlow.version();
         long t1 = System.nanoTime();
+        long rssNative = rssMb();
         try (FaceLandmarker landmarker = FaceLandmarker.load(WeightFiles.classpath(), threads)) {
             long t2 = System.nanoTime();
             System.out.printf(Locale.ROOT, "TensorFlow %s, %d cores, intra-op threads %s, load average %.2f%n", version,
@@ -66,9 +66,22 @@ public final class FaceLandmarkerBench {
                 System.out.printf(Locale.ROOT, "%-28s %9s %5d %9.1f %9.1f %9.1f %9.1f%n", e.getKey(), img.getWidth() + "x" + img.getHeight(),
                         faces, ms(sorted[sorted.length / 2]), ms(stages[0]) / reps, ms(stages[1]) / reps, ms(stages[2]) / reps);
             }
-            System.out.println(Arrays.toString(new String[] {"load average after", String.format(Locale.ROOT, "%.2f",
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())}));
+            System.out.printf(Locale.ROOT, "RSS %d MB after TensorFlow's start, %d MB after the runs; load average after %.2f%n",
+                    rssNative, rssMb(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
+    }
+
+    private static long rssMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static double ms(long nanos) {

@@ -63,8 +63,8 @@ class FaceLandmarksTest {
         FaceLandmarks f = SyntheticFace.at(1000, 600, 50, 0); // face size 100, centroid below the eyes
         Point c = f.faceCentre();
         Rect square = f.headAndShoulders(1.0, 2000, 2000);
-        assertEquals(240, square.width(), 1e-9);
-        assertEquals(240, square.height(), 1e-9);
+        assertEquals(FaceLandmarks.CROP_WIDTH_FACES * 100, square.width(), 1e-9);
+        assertEquals(square.width(), square.height(), 1e-9);
         assertEquals(c.x(), square.centre().x(), 1e-9);
         assertEquals(c.y(), square.y() + FaceLandmarks.CROP_FACE_AT * square.height(), 1e-9);
         assertTrue(square.contains(f.bounds(), 0), "the whole face is in the crop");

@@ -10,13 +10,16 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
  * Draws what {@link FaceLandmarker} found on each image given: every box (green; the main face yellow), the 68
  * points, the lip contours, the eye line, and the head-and-shoulders crop (cyan, aspect 1), scaled to 960 px wide.
- * Usage: {@code LandmarkOverlay OUT_DIR IMAGE...}; prints each face's box, score, roll and mouth width.
+ * Usage: {@code LandmarkOverlay OUT IMAGE...}; prints each face's box, score, roll and mouth width. OUT is a folder
+ * (one PNG per image) or a .jpg file: one sheet, two overlays 640 px wide per row (docs/landmarks-overlay.jpg).
  */
 public final class LandmarkOverlay {
 
@@ -24,13 +27,22 @@ public final class LandmarkOverlay {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = Files.createDirectories(Path.of(args[0]));
+        Path out = Path.of(args[0]);
+        boolean sheet = out.toString().endsWith(".jpg");
+        List<BufferedImage> drawn = new ArrayList<>();
+        if (!sheet) {
+            Files.createDirectories(out);
+        }
         try (FaceLandmarker landmarker = FaceLandmarker.load()) {
             for (int i = 1; i < args.length; i++) {
                 BufferedImage img = ImageIO.read(Path.of(args[i]).toFile());
                 FaceAnalysis a = landmarker.analyse(img);
                 String name = Path.of(args[i]).getFileName().toString().replaceFirst("\\.[^.]+$", "");
-                ImageIO.write(draw(img, a, Integer.getInteger("overlay.width", 960)), "png", out.resolve(name + "-landmarks.png").toFile());
+                if (sheet) {
+                    drawn.add(draw(img, a, 640));
+                } else {
+                    ImageIO.write(draw(img, a, Integer.getInteger("overlay.width", 960)), "png", out.resolve(name + "-landmarks.png").toFile());
+                }
                 System.out.printf(Locale.ROOT, "%s %dx%d: %d faces%n", name, img.getWidth(), img.getHeight(), a.faces().size());
                 for (DetectedFace f : a.faces()) {
                     FaceLandmarks l = f.landmarks();
@@ -41,6 +53,32 @@ public final class LandmarkOverlay {
                 }
             }
         }
+        if (sheet) {
+            ImageIO.write(sheet(drawn, 2), "jpg", out.toFile());
+        }
+    }
+
+    private static BufferedImage sheet(List<BufferedImage> tiles, int perRow) {
+        int w = tiles.get(0).getWidth();
+        int rows = (tiles.size() + perRow - 1) / perRow;
+        int[] rowHeight = new int[rows];
+        for (int i = 0; i < tiles.size(); i++) {
+            rowHeight[i / perRow] = Math.max(rowHeight[i / perRow], tiles.get(i).getHeight());
+        }
+        BufferedImage out = new BufferedImage(perRow * w + (perRow - 1) * 4, java.util.Arrays.stream(rowHeight).sum() + (rows - 1) * 4,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        int y = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < perRow && r * perRow + c < tiles.size(); c++) {
+                g.drawImage(tiles.get(r * perRow + c), c * (w + 4), y, null);
+            }
+            y += rowHeight[r] + 4;
+        }
+        g.dispose();
+        return out;
     }
 
     /** The overlay, {@code width} pixels wide. */
