@@ -207,6 +207,21 @@ public final class FaceLandmarks {
         return new Rect(x, y, w, h);
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FaceLandmarks other && points.equals(other.points);
+    }
+
+    @Override
+    public int hashCode() {
+        return points.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "FaceLandmarks[roll=" + Math.round(rollDegrees() * 10) / 10.0 + ", centre=" + faceCentre() + "]";
+    }
+
     /** The same face with every point moved by {@code f}. */
     FaceLandmarks map(UnaryOperator<Point> f) {
         return new FaceLandmarks(points.stream().map(f).toList());
