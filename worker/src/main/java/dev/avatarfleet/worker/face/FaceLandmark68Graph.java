@@ -55,10 +55,10 @@ final class FaceLandmark68Graph {
                 ? net.conv(x, net.weight(p + "/conv0/filters", 3, 3, in, out), net.weight(p + "/conv0/bias", out), 2)
                 : net.separable(x, p + "/conv0", in, out, 2));
         Operand<TFloat32> out2 = net.separable(out1, p + "/conv1", out, out, 1);
-        Operand<TFloat32> sum2 = tf.math.add(out1, out2);
-        Operand<TFloat32> out3 = net.separable(tf.nn.relu(sum2), p + "/conv2", out, out, 1);
-        Operand<TFloat32> sum3 = tf.math.add(sum2, out3);
-        Operand<TFloat32> out4 = net.separable(tf.nn.relu(sum3), p + "/conv3", out, out, 1);
-        return tf.nn.relu(tf.math.add(sum3, out4));
+        // why: each sum as one AddN of the branches (not a chain of Adds reused by the next sum), so Grappler's
+        // remapper can fuse the convolutions without cutting a shared Add out from under its second reader
+        Operand<TFloat32> out3 = net.separable(tf.nn.relu(tf.math.addN(List.of(out1, out2))), p + "/conv2", out, out, 1);
+        Operand<TFloat32> out4 = net.separable(tf.nn.relu(tf.math.addN(List.of(out1, out2, out3))), p + "/conv3", out, out, 1);
+        return tf.nn.relu(tf.math.addN(List.of(out1, out2, out3, out4)));
     }
 }

@@ -11,8 +11,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GraphOptions;
-import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TUint8;
 
@@ -68,11 +66,7 @@ final class FaceNets implements AutoCloseable {
             int m = FaceLandmark68Graph.INPUT;
             var crops = tf.withName("landmark_crops").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, m, m, 3)));
             var points = FaceLandmark68Graph.build(tf, marks, crops);
-            // why: Grappler's remapper fails on the landmark net's dense blocks (an Add feeding both a ReLU and the next
-            // Add) and logs an error on the first run; it then leaves the graph as it was, so turning it off loses nothing
-            ConfigProto cfg = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1)
-                    .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF)))
-                    .build();
+            ConfigProto cfg = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1).build();
             Session s = new Session(g, cfg);
             return new FaceNets(g, s, image, det, crops, points, ssd.bytes() + marks.bytes());
         } catch (RuntimeException e) {
