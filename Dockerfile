@@ -12,8 +12,17 @@
 ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-25
 ARG JRE_IMAGE=eclipse-temurin:25-jre-noble
 ARG CUDA_IMAGE=nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---------------------------------------------------------------- build stages
+# why: the worker jar carries face-api's pretrained face detector and landmark weights, from the npm package
+# pinned in ops/face-models (docs/landmarks.md); npm ci runs here, so the Maven stages need no npm (the worker
+# build's own ops/face-models/install then finds node_modules current and skips)
+FROM ${NODE_IMAGE} AS face-models
+WORKDIR /src
+COPY ops/face-models/ ops/face-models/
+RUN ops/face-models/install
+
 FROM ${MAVEN_IMAGE} AS source
 WORKDIR /src
 # why: the reactor needs every module's pom (ops/testkit and ops/devroom are test dependencies of api and worker)
@@ -28,6 +37,7 @@ COPY ops/docs/ ops/docs/
 COPY ops/bench/ ops/bench/
 COPY ops/lib/java.sh ops/lib/java.sh
 COPY ops/docker/ ops/docker/
+COPY --from=face-models /src/ops/face-models/ ops/face-models/
 
 FROM source AS build-cpu
 # why: the layouts copy jars out of ~/.m2, so they run in the same step as the build that fills the cache mount
