@@ -12,6 +12,7 @@ import dev.avatarfleet.api.launch.ApiKeys;
 import dev.avatarfleet.api.launch.LaunchFormReader;
 import dev.avatarfleet.api.launch.LaunchService;
 import dev.avatarfleet.api.launch.LaunchValidator;
+import dev.avatarfleet.api.metrics.ApiObservability;
 import dev.avatarfleet.api.proxy.WorkerProxyService;
 import dev.avatarfleet.api.tasks.TaskService;
 import dev.avatarfleet.common.ControlPlane;
@@ -34,11 +35,13 @@ public final class ApiNode implements AutoCloseable {
     private final WebServer server;
     private final ImageDownloader downloader;
     private final Thread topicSetup;
+    private final ApiObservability observability;
 
-    private ApiNode(WebServer server, ImageDownloader downloader, Thread topicSetup) {
+    private ApiNode(WebServer server, ImageDownloader downloader, Thread topicSetup, ApiObservability observability) {
         this.server = server;
         this.downloader = downloader;
         this.topicSetup = topicSetup;
+        this.observability = observability;
     }
 
     /** Builds the services over {@code controlPlane} and starts listening. */
@@ -50,6 +53,7 @@ public final class ApiNode implements AutoCloseable {
         // why: the first launch after a start would load the image decoders (~300 ms cold); load them before listening
         imageCheck.warmUp();
         ImageResolver images = new ImageResolver(downloader, imageCheck);
+        ApiObservability observability = ApiObservability.start(nodeId(settings), controlPlane, clock);
         List<HttpService> services = List.of(
                 new LaunchService(new ApiKeys(settings.apiKeys()),
                         new LaunchFormReader(settings.maxUploadBytes(), settings.maxImageBytes()),
@@ -59,19 +63,41 @@ public final class ApiNode implements AutoCloseable {
                 new HealthService(controlPlane.registry()::totals),
                 new TaskService(controlPlane.store()),
                 new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),
-                        settings.proxyMaxBytes()));
+                        settings.proxyMaxBytes()),
+                observability.metricsService());
         WebServer server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
                 // why: a Content-Length over the limit is refused before reading; chunked bodies are bounded while read
                 .maxPayloadSize(settings.maxUploadBytes())
                 .directHandlers(ErrorMapping.directHandlers())
-                .routing(routing -> ApiRouting.routing(routing, services))
+                .routing(routing -> ApiRouting.routing(routing.addFilter(observability.launchFilter()), services))
+                .addFeature(observability.healthFeature())
                 .build()
                 .start();
         warmHttpPath(settings.host(), server.port());
+        observability.launchFilter().startCounting();
         Thread topicSetup = Thread.ofVirtual().name("ensure-launch-topic").start(() -> ensureTopic(controlPlane));
-        return new ApiNode(server, downloader, topicSetup);
+        return new ApiNode(server, downloader, topicSetup, observability);
+    }
+
+    /**
+     * The node's {@code node_id} in its metrics: {@code <hostname>-<port>} like a worker's default id (a pod's
+     * name in Kubernetes); with port 0 (tests) a random suffix in place of the port.
+     */
+    private static String nodeId(ApiSettings settings) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "api";
+        }
+        return host + "-" + (settings.port() == 0 ? "api" + java.util.UUID.randomUUID().toString().substring(0, 6) : settings.port());
+    }
+
+    /** The node's meters ({@code /metrics}). */
+    public ApiObservability observability() {
+        return observability;
     }
 
     /** The port the node listens on (the real one when started with port 0). */
@@ -140,5 +166,6 @@ public final class ApiNode implements AutoCloseable {
         topicSetup.interrupt();
         server.stop();
         downloader.close();
+        observability.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.avatarfleet.common;
 
 import java.time.Clock;
+import java.util.Map;
 
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
@@ -8,6 +9,7 @@ import dev.avatarfleet.common.store.FleetRegistry;
 import dev.avatarfleet.common.store.ImageStore;
 import dev.avatarfleet.common.store.RedisState;
 import dev.avatarfleet.common.store.RedisTaskStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
  * Everything a node needs of the fleet's shared state, connected from one {@link FleetSettings}:
@@ -55,6 +57,14 @@ public final class ControlPlane implements AutoCloseable {
 
     public KafkaTaskLog taskLog() {
         return taskLog;
+    }
+
+    /**
+     * The circuit breakers every Redis and Kafka call runs through, by dependency ({@code redis}, {@code kafka}):
+     * what a node's metrics count as dependency errors.
+     */
+    public Map<String, CircuitBreaker> breakers() {
+        return Map.of("redis", redis.breaker(), "kafka", taskLog.breaker());
     }
 
     @Override

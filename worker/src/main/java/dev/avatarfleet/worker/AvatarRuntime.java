@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.task.LaunchSpec;
+import dev.avatarfleet.worker.metrics.WorkerMetrics;
 import dev.avatarfleet.worker.node.ModelWarmup;
 import dev.avatarfleet.worker.node.WorkerComponents;
 import dev.avatarfleet.worker.render.RenderEngine;
@@ -40,6 +41,7 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
     private final Function<RenderSettings, RenderEngine> engineStarter;
     private final Consumer<ModelSignatureException> unusableModel;
     private final RenderRoutes routes = new RenderRoutes();
+    private final WorkerMetrics metrics;
     private volatile RenderEngine engine;
     private volatile LiveSessionFactory sessions;
 
@@ -58,11 +60,12 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
         this.render = render.withBatchSize(worker.maxSessions());
         this.engineStarter = Objects.requireNonNull(engineStarter, "engineStarter");
         this.unusableModel = Objects.requireNonNull(unusableModel, "unusableModel");
+        this.metrics = WorkerMetrics.create(worker.workerId());
     }
 
     /** The worker's wiring: this runtime as session factory and warm-up, the render routes, its saturation. */
     WorkerComponents components() {
-        return new WorkerComponents(this, this, List.of(routes), this::saturated);
+        return new WorkerComponents(this, this, List.of(routes), this::saturated, metrics);
     }
 
     /** Loads the model and the session paths; does nothing once they are loaded. */
@@ -78,8 +81,9 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
             unusableModel.accept(e);
             throw e;
         }
+        started.renderer().observeBatches(metrics::renderBatch);
         LiveSessionFactory factory = new LiveSessionFactory(started.renderer(), started.preparer(), new LiveSessionSettings(
-                render.width(), render.height(), worker.sessionIdleTimeout(), Clock.systemUTC()));
+                render.width(), render.height(), worker.sessionIdleTimeout(), Clock.systemUTC()), metrics);
         // why: the first session after start would pay the cold WebSocket, WebRTC and JIT paths (~1 s); pay them now
         factory.warmUp();
         sessions = factory;

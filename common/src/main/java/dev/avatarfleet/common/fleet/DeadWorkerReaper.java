@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +29,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadWorkerReaper implements AutoCloseable {
 
+    /** The replay cause of a task whose worker stopped heartbeating. */
+    public static final String DEAD_WORKER = "dead_worker";
+    /** The replay cause of a task an earlier process with the same worker id left behind. */
+    public static final String RESTART = "restart";
+
     private static final Logger LOG = LoggerFactory.getLogger(DeadWorkerReaper.class);
 
     private final FleetRegistry registry;
     private final RedisTaskStore store;
     private final KafkaTaskLog log;
     private final int maxAttempts;
+    private final Consumer<String> replays;
     private final ScheduledExecutorService timer;
     /** Workers that looked dead on the last successful pass. */
     private Set<String> suspects = Set.of();
 
     public DeadWorkerReaper(FleetRegistry registry, RedisTaskStore store, KafkaTaskLog log, int maxAttempts) {
+        this(registry, store, log, maxAttempts, cause -> { });
+    }
+
+    /** @param replays told of every task enqueued again, with its cause ({@link #DEAD_WORKER}, {@link #RESTART}) */
+    public DeadWorkerReaper(FleetRegistry registry, RedisTaskStore store, KafkaTaskLog log, int maxAttempts, Consumer<String> replays) {
+        this.replays = replays;
         this.registry = registry;
         this.store = store;
         this.log = log;
@@ -65,7 +78,7 @@ public final class DeadWorkerReaper implements AutoCloseable {
             suspects = new HashSet<>(dead);
             for (String id : dead) {
                 if (lookedDeadBefore.contains(id)) {
-                    requeued += recoverTasksOf(id);
+                    requeued += recoverAll(id, DEAD_WORKER);
                     store.forgetWorker(id);
                 }
             }
@@ -88,10 +101,15 @@ public final class DeadWorkerReaper implements AutoCloseable {
      * @return how many tasks were enqueued again
      */
     public int recoverTasksOf(String workerId) {
+        return recoverAll(workerId, RESTART);
+    }
+
+    private int recoverAll(String workerId, String cause) {
         int requeued = 0;
         for (String taskId : store.tasksOf(workerId)) {
             if (recover(workerId, taskId)) {
                 requeued++;
+                replays.accept(cause);
             }
         }
         return requeued;

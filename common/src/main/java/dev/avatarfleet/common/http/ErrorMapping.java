@@ -53,7 +53,13 @@ public final class ErrorMapping {
         return builder.build();
     }
 
+    /** The refusal a request was answered with, for filters around the route (launch metrics), if any. */
+    public static java.util.Optional<ApiException> answeredWith(ServerRequest req) {
+        return req.context().get(ApiException.class);
+    }
+
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
+        req.context().register(e);
         if (e.getCause() != null) {
             LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().path(), e.reason(), e.getCause());
         }
@@ -63,6 +69,7 @@ public final class ErrorMapping {
     private static void dependencyDown(ServerRequest req, ServerResponse res, DependencyUnavailableException e) {
         LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().path(), e.getMessage());
         ApiException mapped = ApiException.unavailable("unavailable", e.dependency() + " unavailable, retry later");
+        req.context().register(mapped);
         JsonReply.send(res, mapped);
     }
 

@@ -147,6 +147,11 @@ public final class KafkaTaskLog implements AutoCloseable {
         });
     }
 
+    /** The breaker every call runs through: its failed and refused calls are the Kafka errors. */
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(2));

@@ -90,6 +90,11 @@ public final class RedisGateway implements AutoCloseable {
         return call(what, c -> script.run(c, args));
     }
 
+    /** The breaker every call runs through (its failures are the node's Redis errors in /metrics). */
+    CircuitBreaker breaker() {
+        return breaker;
+    }
+
     /** The raw client, for blocking subscriptions that need their own connection. */
     RedisClient client() {
         return client;

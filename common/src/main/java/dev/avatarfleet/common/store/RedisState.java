@@ -31,6 +31,11 @@ public final class RedisState implements AutoCloseable {
         return redis;
     }
 
+    /** The breaker every Redis call runs through: its failed and refused calls are the Redis errors. */
+    public io.github.resilience4j.circuitbreaker.CircuitBreaker breaker() {
+        return redis.breaker();
+    }
+
     public RedisTaskStore store() {
         return store;
     }

@@ -6,7 +6,9 @@ import dev.avatarfleet.common.store.ImageStore;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.worker.session.AvatarSession;
+import dev.avatarfleet.worker.metrics.WorkerMetrics;
 import dev.avatarfleet.worker.session.SessionEnd;
+import dev.avatarfleet.worker.session.SessionEvents;
 import dev.avatarfleet.worker.session.SessionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +23,16 @@ public final class SessionStarter {
     private final ImageStore images;
     private final SlotTable slots;
     private final String workerId;
+    private final WorkerMetrics metrics;
 
     public SessionStarter(SessionFactory factory, RedisTaskStore store, ImageStore images, SlotTable slots, String workerId) {
+        this(factory, store, images, slots, workerId, WorkerMetrics.create(workerId));
+    }
+
+    /** @param metrics counts failovers (attempts after the first) and every session's end by reason */
+    public SessionStarter(SessionFactory factory, RedisTaskStore store, ImageStore images, SlotTable slots, String workerId,
+                          WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.factory = factory;
         this.store = store;
         this.images = images;
@@ -35,8 +45,45 @@ public final class SessionStarter {
         Thread.ofVirtual().name("session-start-" + spec.taskId()).start(() -> startNow(spec));
     }
 
+    /** {@code events}, with the session's end counted by reason. */
+    private SessionEvents counted(SessionEvents events) {
+        return new SessionEvents() {
+            @Override
+            public void running() {
+                events.running();
+            }
+
+            @Override
+            public void warnings(java.util.List<String> warnings) {
+                events.warnings(warnings);
+            }
+
+            @Override
+            public void ended(SessionEnd end) {
+                events.ended(end);
+                metrics.sessionEnded(reasonLabel(end));
+            }
+        };
+    }
+
+    /**
+     * The {@code reason} label of an end: a completed session's own reason ({@code agent_left}, {@code idle_timeout},
+     * ...), else its outcome. why: a failure's reason is free text; a label must come from a small set.
+     */
+    static String reasonLabel(SessionEnd end) {
+        return switch (end.outcome()) {
+            case COMPLETED -> end.reason() != null && end.reason().matches("[a-z_]{1,32}") ? end.reason() : "completed";
+            case CANCELLED -> "cancelled";
+            case FAILED -> "failed";
+        };
+    }
+
     private void startNow(LaunchSpec spec) {
-        TaskEvents events = new TaskEvents(spec.taskId(), workerId, store, slots);
+        SessionEvents events = counted(new TaskEvents(spec.taskId(), workerId, store, slots));
+        if (spec.attempt() > 1) {
+            // why: an attempt after the first is a task an earlier worker (dead, or this id's killed process) ran
+            metrics.failover();
+        }
         byte[] image = null;
         try {
             if (spec.imageHash() != null) {

@@ -1,5 +1,6 @@
 package dev.avatarfleet.worker.livekit;
 
+import dev.onvoid.webrtc.RTCStatsCollectorCallback;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
@@ -179,6 +180,25 @@ public final class RoomConnection implements AutoCloseable {
         }
         peers.negotiate();
         return infos;
+    }
+
+    /**
+     * Asks the publisher connection for its stats; the answer arrives on libwebrtc's thread. Runs on the
+     * signalling thread, so it never reaches a connection after its teardown (which runs there too).
+     */
+    public void publisherStats(RTCStatsCollectorCallback callback) {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            signalThread.execute(() -> {
+                if (!closed.get()) {
+                    peers.publisher().getStats(callback);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // why: closed meanwhile; a stats read is never worth an error
+        }
     }
 
     /** Sends a data packet on the reliable channel. */

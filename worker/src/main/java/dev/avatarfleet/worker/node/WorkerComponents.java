@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
+import dev.avatarfleet.worker.metrics.WorkerMetrics;
 import dev.avatarfleet.worker.session.SessionFactory;
 import io.helidon.webserver.http.HttpService;
 
@@ -18,15 +19,22 @@ import io.helidon.webserver.http.HttpService;
  * @param warmup       what the node runs ahead of its first claim when {@code AUTO_PREWARM=true}
  * @param httpServices each mounted at {@code /} on the worker's server beside {@code /health} and {@code /ready}
  * @param saturated    true while the render loop cannot keep 25 FPS: the worker claims nothing more
+ * @param metrics      the meters the sessions and the render loop record into, or null: the node makes its own
  */
 public record WorkerComponents(SessionFactory sessions, ModelWarmup warmup, List<HttpService> httpServices,
-                               BooleanSupplier saturated) {
+                               BooleanSupplier saturated, WorkerMetrics metrics) {
 
     public WorkerComponents {
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(warmup, "warmup");
         Objects.requireNonNull(saturated, "saturated");
         httpServices = List.copyOf(httpServices);
+    }
+
+    /** Components with no meters of their own (the node makes them). */
+    public WorkerComponents(SessionFactory sessions, ModelWarmup warmup, List<HttpService> httpServices,
+                            BooleanSupplier saturated) {
+        this(sessions, warmup, httpServices, saturated, null);
     }
 
     /** Components whose sessions never saturate the worker (tests, the unbuilt default). */

@@ -2,6 +2,8 @@ package dev.avatarfleet.worker.node;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -11,7 +13,13 @@ import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.fleet.DeadWorkerReaper;
 import dev.avatarfleet.common.fleet.RetentionDuty;
+import dev.avatarfleet.common.health.DependencyCheck;
+import dev.avatarfleet.common.health.HealthObserverFeature;
 import dev.avatarfleet.common.http.ErrorMapping;
+import dev.avatarfleet.common.kafka.ShareGroupProbe;
+import dev.avatarfleet.common.metrics.MetricsService;
+import dev.avatarfleet.common.task.TaskRecord;
+import dev.avatarfleet.worker.metrics.WorkerMetrics;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.worker.claim.Claimer;
@@ -51,6 +59,8 @@ public final class WorkerNode implements AutoCloseable {
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.function.BooleanSupplier renderSaturated;
+    private final WorkerMetrics metrics;
+    private final ShareGroupProbe kafkaProbe;
 
     private WorkerNode(WorkerSettings settings, ControlPlane plane, WorkerComponents components, Clock clock) {
         FleetSettings fleet = plane.settings();
@@ -58,13 +68,23 @@ public final class WorkerNode implements AutoCloseable {
         this.plane = plane;
         this.slots = new SlotTable(settings.maxSessions());
         this.renderSaturated = components.saturated();
+        this.kafkaProbe = new ShareGroupProbe(fleet);
+        this.metrics = components.metrics() != null ? components.metrics() : WorkerMetrics.create(settings.workerId());
+        metrics.bindState(this::state);
+        metrics.createdAtFrom(taskId -> plane.store().get(taskId).map(TaskRecord::createdAt));
+        plane.breakers().forEach(metrics.node()::countFailures);
         var web = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
                 .directHandlers(ErrorMapping.directHandlers())
+                .addFeature(HealthObserverFeature.of(List.of(
+                        DependencyCheck.of("redis", () -> Map.of("live_workers", plane.registry().liveWorkers().size())),
+                        DependencyCheck.of("kafka", () -> Map.of("brokers", kafkaProbe.brokers())),
+                        DependencyCheck.of("model", this::modelCheck))))
                 .routing(r -> {
                     r.register(new WorkerHealthService(this::state));
+                    r.register(new MetricsService(metrics.node()));
                     for (HttpService s : components.httpServices()) {
                         r.register(s);
                     }
@@ -83,9 +103,11 @@ public final class WorkerNode implements AutoCloseable {
             modelReady = true;
         }
         this.stopListener = StopListener.start(plane.store(), settings.workerId(), slots);
-        SessionStarter starter = new SessionStarter(components.sessions(), plane.store(), plane.images(), slots, settings.workerId());
+        SessionStarter starter = new SessionStarter(components.sessions(), plane.store(), plane.images(), slots, settings.workerId(),
+                metrics);
         // why: a crashed worker's tasks would hold fleet capacity forever; every worker watches the others
-        this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts());
+        this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts(),
+                metrics::replayed);
         recoverPredecessorTasks();
         this.claimer = new Claimer(new LaunchConsumer(fleet, settings.workerId(), 1), plane.store(), slots, starter,
                 settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean(), clock);
@@ -140,6 +162,19 @@ public final class WorkerNode implements AutoCloseable {
         } catch (Exception e) {
             LOG.error("model warm-up failed; this worker stays not ready", e);
         }
+    }
+
+    /** The health observer's model check: UP once the model is loaded and warm. */
+    private Map<String, Object> modelCheck() {
+        if (!modelReady) {
+            throw new IllegalStateException("the model is not loaded yet");
+        }
+        return Map.of("ready", true, "saturated", renderSaturated.getAsBoolean());
+    }
+
+    /** The node's meters ({@code /metrics}). */
+    public WorkerMetrics metrics() {
+        return metrics;
     }
 
     /** What the heartbeat writes and {@code /health} and {@code /ready} show. */
@@ -215,6 +250,7 @@ public final class WorkerNode implements AutoCloseable {
             LOG.warn("could not leave the registry: " + e.getMessage());
         }
         server.stop();
+        kafkaProbe.close();
     }
 
     /**
@@ -233,5 +269,6 @@ public final class WorkerNode implements AutoCloseable {
         draining = true;
         claimer.close();
         server.stop();
+        kafkaProbe.close();
     }
 }

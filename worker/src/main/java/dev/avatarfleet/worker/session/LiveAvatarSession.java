@@ -6,6 +6,9 @@ import dev.avatarfleet.worker.livekit.LiveKitException;
 import dev.avatarfleet.worker.livekit.LiveKitUrl;
 import dev.avatarfleet.worker.livekit.RoomConnection;
 import dev.avatarfleet.worker.livekit.RpcEndpoint;
+import dev.avatarfleet.worker.metrics.SessionMeter;
+import dev.onvoid.webrtc.RTCStats;
+import dev.onvoid.webrtc.RTCStatsType;
 import dev.avatarfleet.worker.render.avatar.PreparedAvatar;
 import dev.avatarfleet.worker.render.loop.RenderSlot;
 import dev.avatarfleet.worker.session.audio.AudioStreamIntake;
@@ -34,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class LiveAvatarSession implements AvatarSession {
 
     static final String CLEAR_BUFFER = "lk.clear_buffer";
+    private static final long STATS_PERIOD_MS = 2000;
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveAvatarSession.class);
 
@@ -48,6 +52,8 @@ public final class LiveAvatarSession implements AvatarSession {
     private final Clock clock;
     private final PlaybackReporter reporter;
     private final Reconnector reconnector;
+    private final SessionMeter meter;
+    private long statsReadAt;
     private volatile Thread runner;
     private volatile RoomConnection room;
     private volatile RpcEndpoint rpc;
@@ -68,6 +74,7 @@ public final class LiveAvatarSession implements AvatarSession {
             return identity == null ? null : identity.agent();
         }, () -> rpc, endSignal::isDone);
         this.reconnector = new Reconnector(clock, spec.taskId());
+        this.meter = shared.metrics().session(spec.taskId());
     }
 
     void start() {
@@ -115,7 +122,7 @@ public final class LiveAvatarSession implements AvatarSession {
             connect(url, tracks);
             long joinedAfter = clock.millis() - t0;
             PreparedAvatar avatar = awaitAvatar(prepared);
-            slot = shared.renderer().attach(spec.taskId(), avatar, queue, tracks);
+            slot = shared.renderer().attach(spec.taskId(), avatar, queue, meter.measure(tracks));
             long attachedAfter = clock.millis() - t0;
             publish(tracks);
             running = true;
@@ -197,6 +204,7 @@ public final class LiveAvatarSession implements AvatarSession {
             try {
                 return endSignal.get(1, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
+                readEncodeStats();
                 if (idle.idle(queue.hasSpeech())) {
                     return SessionEnd.completed("idle_timeout");
                 }
@@ -215,6 +223,23 @@ public final class LiveAvatarSession implements AvatarSession {
     }
 
     private volatile String lostReason;
+
+    /** Every {@link #STATS_PERIOD_MS}: the publisher's outbound video stats, for the encode time per frame. */
+    private void readEncodeStats() {
+        long now = clock.millis();
+        RoomConnection connection = room;
+        if (connection == null || now - statsReadAt < STATS_PERIOD_MS) {
+            return;
+        }
+        statsReadAt = now;
+        connection.publisherStats(report -> {
+            for (RTCStats stats : report.getStats().values()) {
+                if (stats.getType() == RTCStatsType.OUTBOUND_RTP && "video".equals(stats.getAttributes().get("kind"))) {
+                    meter.outboundVideo(stats.getAttributes());
+                }
+            }
+        });
+    }
 
     /** @return null when the link is back, else how the session ends */
     private SessionEnd reconnect(LiveKitUrl url, AvatarTracks tracks, String why) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.avatarfleet.worker.session;
 
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.worker.livekit.ConnectionWarmup;
+import dev.avatarfleet.worker.metrics.WorkerMetrics;
 import dev.avatarfleet.worker.render.avatar.AvatarPreparer;
 import dev.avatarfleet.worker.render.loop.Renderer;
 import dev.onvoid.webrtc.PeerConnectionFactory;
@@ -25,13 +26,18 @@ public final class LiveSessionFactory implements SessionFactory, AutoCloseable {
     /** Everything a session borrows from the factory. */
     record Shared(Renderer renderer, AvatarPreparer preparer, LiveSessionSettings settings,
                   PeerConnectionFactory peerFactory, HttpClient http, ScheduledExecutorService timers,
-                  ExecutorService blockingPool) {
+                  ExecutorService blockingPool, WorkerMetrics metrics) {
     }
 
     private final AudioDeviceModule audioModule;
     private final Shared shared;
 
     public LiveSessionFactory(Renderer renderer, AvatarPreparer preparer, LiveSessionSettings settings) {
+        this(renderer, preparer, settings, WorkerMetrics.create("unnamed"));
+    }
+
+    /** @param metrics where every session's frames, encode times and first frame are measured */
+    public LiveSessionFactory(Renderer renderer, AvatarPreparer preparer, LiveSessionSettings settings, WorkerMetrics metrics) {
         this.audioModule = new AudioDeviceModule(AudioLayer.kDummyAudio);
         PeerConnectionFactory peerFactory = new PeerConnectionFactory(audioModule);
         ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
@@ -40,7 +46,7 @@ public final class LiveSessionFactory implements SessionFactory, AutoCloseable {
                 .executor(blocking)
                 .build();
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("avatar-timers").factory());
-        this.shared = new Shared(renderer, preparer, settings, peerFactory, http, timers, blocking);
+        this.shared = new Shared(renderer, preparer, settings, peerFactory, http, timers, blocking, metrics);
     }
 
     /**

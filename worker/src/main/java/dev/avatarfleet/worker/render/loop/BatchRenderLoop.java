@@ -16,6 +16,7 @@ import dev.avatarfleet.worker.render.model.ModelSignature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ public final class BatchRenderLoop implements Renderer {
     private List<Slot> batchKey = List.of();
     private TUint8 batchImages;
     private volatile boolean running = true;
+    private volatile LongConsumer batchObserver = nanos -> { };
     private Thread thread;
 
     /** A loop that the caller steps ({@link #step()}); {@link #start} runs one on its own thread. */
@@ -87,6 +89,11 @@ public final class BatchRenderLoop implements Renderer {
                 Objects.requireNonNull(sink, "sink"));
         slots.add(slot);
         return slot;
+    }
+
+    /** Told the time of every batched model call (the worker's render batch histogram). */
+    public void observeBatches(LongConsumer observer) {
+        this.batchObserver = Objects.requireNonNull(observer, "observer");
     }
 
     @Override
@@ -210,7 +217,9 @@ public final class BatchRenderLoop implements Renderer {
             }
             return;
         } finally {
-            modelNanos.addAndGet(timer.nanoTime() - m0);
+            long spent = timer.nanoTime() - m0;
+            modelNanos.addAndGet(spent);
+            batchObserver.accept(spent);
         }
         for (int i = 0; i < b; i++) {
             Slot s = batch.get(i);
