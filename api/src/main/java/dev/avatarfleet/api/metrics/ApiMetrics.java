@@ -37,11 +37,11 @@ public final class ApiMetrics {
         this.totals = totals;
         this.clock = clock;
         Gauge.builder("avatarfleet.fleet.available.sessions", this, m -> m.fleet(FleetTotals::availableSessions))
-                .description("the fleet's free slots (= /ready's available_sessions)").register(registry);
+                .description("the fleet's free slots (= /ready's available_sessions)").strongReference(true).register(registry);
         Gauge.builder("avatarfleet.fleet.max.sessions", this, m -> m.fleet(FleetTotals::maxSessions))
-                .description("the fleet's slots (= /ready's max_sessions)").register(registry);
+                .description("the fleet's slots (= /ready's max_sessions)").strongReference(true).register(registry);
         Gauge.builder("avatarfleet.launch.share.group.lag", this, m -> m.lag)
-                .description("launch records not yet acknowledged by the workers' share group").register(registry);
+                .description("launch records not yet acknowledged by the workers' share group").strongReference(true).register(registry);
         // why: present at 0 from the start, so rate() and the dashboard see the series before the first launch
         for (LaunchOutcome outcome : LaunchOutcome.values()) {
             launches(outcome);

@@ -55,11 +55,11 @@ public final class NodeMetrics implements AutoCloseable {
         ProcessMemory memory = ProcessMemory.system();
         Gauge.builder("avatarfleet.process.rss", memory, ProcessMemory::rssBytes)
                 .description("resident set size of the process (VmRSS of /proc/self/status)")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes").strongReference(true).register(registry);
         Gauge.builder("avatarfleet.native.memory", memory, ProcessMemory::nativeBytes)
                 .description("native memory outside the Java heap: RSS minus the committed heap (libwebrtc, TensorFlow,"
                         + " thread stacks, metaspace, direct buffers)")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes").strongReference(true).register(registry);
         return metrics;
     }
 

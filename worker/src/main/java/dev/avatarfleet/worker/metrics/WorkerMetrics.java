@@ -55,6 +55,10 @@ public final class WorkerMetrics {
                 .description("sessions this worker took over from a dead worker").register(registry);
         replays("dead_worker");
         replays("restart");
+        // why: present at 0 from the start, so rate() and the dashboard see the series before the first end
+        for (String reason : java.util.List.of("agent_left", "participant_removed", "idle_timeout", "completed", "cancelled", "failed")) {
+            ended(reason);
+        }
     }
 
     /** The meters of worker {@code workerId}, on the system clock. */
@@ -73,17 +77,17 @@ public final class WorkerMetrics {
      */
     public void bindState(Supplier<WorkerState> state) {
         Gauge.builder("avatarfleet.worker.max.sessions", state, s -> s.get().maxSessions())
-                .description("MAX_SESSIONS: the slots this worker has").register(registry);
+                .description("MAX_SESSIONS: the slots this worker has").strongReference(true).register(registry);
         Gauge.builder("avatarfleet.worker.sessions.running", state, s -> s.get().activeSessions())
-                .description("sessions this worker holds now").register(registry);
+                .description("sessions this worker holds now").strongReference(true).register(registry);
         Gauge.builder("avatarfleet.worker.available.sessions", state, s -> available(s.get()))
-                .description("free slots it offers now; 0 when not ready, draining or saturated").register(registry);
+                .description("free slots it offers now; 0 when not ready, draining or saturated").strongReference(true).register(registry);
         Gauge.builder("avatarfleet.worker.load.ratio", state, s -> loadRatio(s.get()))
-                .description("held sessions / offered capacity, 0..1 (the autoscaler's metric)").register(registry);
+                .description("held sessions / offered capacity, 0..1 (the autoscaler's metric)").strongReference(true).register(registry);
         Gauge.builder("avatarfleet.worker.ready", state, s -> s.get().modelReady() && !s.get().draining() ? 1 : 0)
-                .description("1 when the model is loaded and the worker takes launches").register(registry);
+                .description("1 when the model is loaded and the worker takes launches").strongReference(true).register(registry);
         Gauge.builder("avatarfleet.worker.draining", state, s -> s.get().draining() ? 1 : 0)
-                .description("1 while SIGTERM's drain runs").register(registry);
+                .description("1 while SIGTERM's drain runs").strongReference(true).register(registry);
     }
 
     /** Where a session's time to first frame starts: the task's {@code created_at}, looked up by task id. */
@@ -117,8 +121,12 @@ public final class WorkerMetrics {
 
     /** A session ended, for {@code reason} (its {@code end_reason}, or its status when it has none). */
     public void sessionEnded(String reason) {
-        Counter.builder("avatarfleet.sessions.ended").description("sessions ended, by end reason")
-                .tag("reason", reason).register(registry).increment();
+        ended(reason).increment();
+    }
+
+    private Counter ended(String reason) {
+        return Counter.builder("avatarfleet.sessions.ended").description("sessions ended, by end reason")
+                .tag("reason", reason).register(registry);
     }
 
     /** A session of a task another (dead) worker ran before started here. */
