@@ -3,6 +3,7 @@
 #   libpulse0     loaded by webrtc-java's native library (no sound server is used)
 #   chromium      headless browser for the livekit-client compatibility test
 #   iproute2      network namespaces for media tests (libwebrtc ignores loopback)
+#   python3-prometheus-client  the Prometheus project's text-format parser, which the /metrics tests parse with
 # why: nothing may be assumed installed on a fresh machine; the project's own files install it.
 avatar_fleet_missing_packages() {
   local pkg missing=()

@@ -17,6 +17,8 @@ import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import dev.avatarfleet.devroom.DevRoomServer;
+import dev.avatarfleet.testkit.JsonLogCapture;
+import dev.avatarfleet.testkit.PrometheusScrape;
 import dev.avatarfleet.testkit.LiveKitClientPage;
 import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.testkit.NodeScript;
@@ -164,7 +166,8 @@ class LaunchToRoomMediaTest {
     void agentLaunchesWithThePluginsJsonSeesAndHearsTheAvatarAndLeaving_completesTheTask() throws Exception {
         String roomName = "json-" + UUID.randomUUID().toString().substring(0, 8);
         String agentIdentity = "agent-json";
-        try (AgentProcess agent = agent(roomName, agentIdentity, "json", "speak",
+        try (JsonLogCapture logs = JsonLogCapture.start();
+             AgentProcess agent = agent(roomName, agentIdentity, "json", "speak",
                 Map.of("IDLE_SECONDS", "10", "WARMUP_SECONDS", "2", "SPEECH_SECONDS", "3"))) {
             JsonNode launched = agent.await("launched", WAIT);
             JsonNode reply = JSON.readTree(launched.path("body").asText());
@@ -216,6 +219,24 @@ class LaunchToRoomMediaTest {
             assertEquals("agent_left", completed.path("end_reason").asText(), completed.toString());
             assertFalse(completed.path("completed_at").isNull(), completed.toString());
             System.out.println("json launch task statuses seen: " + seen);
+
+            // LOG_FORMAT=json: every worker line about the session carries task_id, worker_id and room_name
+            List<JsonNode> lines = logs.mentioning(taskId).stream()
+                    .filter(l -> !l.path("logger_name").asText().startsWith("dev.avatarfleet.api")).toList();
+            assertTrue(lines.size() >= 2, "the session's lines: " + lines);
+            for (JsonNode line : lines) {
+                assertEquals(taskId, line.path("task_id").asText(), line.toString());
+                assertEquals(workerId, line.path("worker_id").asText(), line.toString());
+                assertEquals(roomName, line.path("room_name").asText(), line.toString());
+            }
+            // the worker's /metrics saw the session's frames, their encoding and its first frame
+            PrometheusScrape m = PrometheusScrape.parse(http.send(HttpRequest.newBuilder(URI.create(worker.url() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertTrue(m.value("avatarfleet_time_to_first_frame_seconds_count", Map.of()).orElse(0) >= 1, "first frame measured");
+            assertTrue(m.value("avatarfleet_frame_interval_seconds_count", Map.of()).orElse(0) > 100, "frames measured");
+            assertTrue(m.value("avatarfleet_render_batch_seconds_count", Map.of()).orElse(0) > 100, "render batches measured");
+            assertTrue(m.value("avatarfleet_encode_seconds_count", Map.of()).orElse(0) > 0, "encoded frames measured");
+            assertTrue(m.value("avatarfleet_sessions_ended_total", Map.of("reason", "agent_left")).orElse(0) >= 1, "the end counted");
         }
     }
 

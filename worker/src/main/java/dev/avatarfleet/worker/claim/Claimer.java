@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.logging.LogContext;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
 import dev.avatarfleet.common.kafka.LaunchDelivery;
 import dev.avatarfleet.common.kafka.LaunchRecords;
@@ -154,6 +155,13 @@ public final class Claimer implements AutoCloseable {
             return;
         }
         LaunchSpec spec = d.spec().get();
+        // why: the claim's lines are the first of the task's session: task_id, worker_id and room_name on each
+        try (LogContext.Scope ignored = LogContext.session(spec.taskId(), workerId, spec.roomName()).open()) {
+            handle(d, spec);
+        }
+    }
+
+    private void handle(LaunchDelivery d, LaunchSpec spec) throws InterruptedException {
         if (slots.holds(spec.taskId()) && !freedStaleSlot(d, spec)) {
             return;
         }

@@ -2,6 +2,7 @@ package dev.avatarfleet.worker.claim;
 
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.logging.LogContext;
 import dev.avatarfleet.common.store.ImageStore;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
@@ -42,7 +43,9 @@ public final class SessionStarter {
 
     /** Starts it on a virtual thread; every failure ends the task as failed with the reason. */
     public void start(LaunchSpec spec) {
-        Thread.ofVirtual().name("session-start-" + spec.taskId()).start(() -> startNow(spec));
+        // why: every line of the session carries task_id, worker_id and room_name (LOG_FORMAT=json: fields of their own)
+        LogContext context = LogContext.session(spec.taskId(), workerId, spec.roomName());
+        Thread.ofVirtual().name("session-start-" + spec.taskId()).start(context.wrap(() -> startNow(spec)));
     }
 
     /** {@code events}, with the session's end counted by reason. */

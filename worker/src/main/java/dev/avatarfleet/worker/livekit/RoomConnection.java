@@ -1,5 +1,6 @@
 package dev.avatarfleet.worker.livekit;
 
+import dev.avatarfleet.common.logging.LogContext;
 import dev.onvoid.webrtc.RTCStatsCollectorCallback;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
@@ -68,7 +69,9 @@ public final class RoomConnection implements AutoCloseable {
     private final LiveKitUrl url;
     private final InstantSource clock;
     private final Events events;
-    private final ExecutorService signalThread = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("lk-signal").factory());
+    // why: bound to the log context of the session that joins (signalling arrives on the HTTP client's threads)
+    private final ExecutorService signalThread = LogContext.current().bind(
+            Executors.newSingleThreadExecutor(Thread.ofVirtual().name("lk-signal").factory()));
     private static final ThreadLocal<Boolean> ON_SIGNAL_THREAD = ThreadLocal.withInitial(() -> false);
     private final CompletableFuture<JoinResponse> joined = new CompletableFuture<>();
     // why: the JoinResponse and the subscriber offer can arrive before connect() has returned the client
@@ -85,11 +88,47 @@ public final class RoomConnection implements AutoCloseable {
                            Events events) {
         this.url = url;
         this.clock = clock;
-        this.events = events;
-        this.channels = new DataChannels(events::dataPacket, closed::get);
+        this.events = inContext(events, LogContext.current());
+        this.channels = new DataChannels(this.events::dataPacket, closed::get);
         this.peers = new PeerNegotiation(factory, this::send, signalThread, this::reportLost, closed::get,
                 channel -> channels.watch(channel, false));
         this.keepalive = new SignalKeepalive(timers, clock, this::send, this::lastReceivedMillis, this::reportLost);
+    }
+
+    /**
+     * {@code events}, each call made with the joining session's log context: they arrive on libwebrtc's and the
+     * HTTP client's threads, which carry none.
+     */
+    private static Events inContext(Events events, LogContext context) {
+        return new Events() {
+            @Override
+            public void dataPacket(DataPacket packet) {
+                try (LogContext.Scope ignored = context.open()) {
+                    events.dataPacket(packet);
+                }
+            }
+
+            @Override
+            public void participants(List<ParticipantInfo> updated) {
+                try (LogContext.Scope ignored = context.open()) {
+                    events.participants(updated);
+                }
+            }
+
+            @Override
+            public void leave(LeaveRequest leave) {
+                try (LogContext.Scope ignored = context.open()) {
+                    events.leave(leave);
+                }
+            }
+
+            @Override
+            public void lost(String reason) {
+                try (LogContext.Scope ignored = context.open()) {
+                    events.lost(reason);
+                }
+            }
+        };
     }
 
     /**

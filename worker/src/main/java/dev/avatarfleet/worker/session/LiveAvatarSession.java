@@ -1,5 +1,6 @@
 package dev.avatarfleet.worker.session;
 
+import dev.avatarfleet.common.logging.LogContext;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.worker.livekit.AvatarTracks;
 import dev.avatarfleet.worker.livekit.LiveKitException;
@@ -78,7 +79,8 @@ public final class LiveAvatarSession implements AvatarSession {
     }
 
     void start() {
-        runner = Thread.ofVirtual().name("avatar-session-" + spec.taskId()).start(this::run);
+        // why: the starter set the session's log context (task_id, worker_id, room_name); the session's thread keeps it
+        runner = Thread.ofVirtual().name("avatar-session-" + spec.taskId()).start(LogContext.current().wrap(this::run));
     }
 
     @Override

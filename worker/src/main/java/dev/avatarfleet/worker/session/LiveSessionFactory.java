@@ -1,5 +1,6 @@
 package dev.avatarfleet.worker.session;
 
+import dev.avatarfleet.common.logging.LogContext;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.worker.livekit.ConnectionWarmup;
 import dev.avatarfleet.worker.metrics.WorkerMetrics;
@@ -40,12 +41,14 @@ public final class LiveSessionFactory implements SessionFactory, AutoCloseable {
     public LiveSessionFactory(Renderer renderer, AvatarPreparer preparer, LiveSessionSettings settings, WorkerMetrics metrics) {
         this.audioModule = new AudioDeviceModule(AudioLayer.kDummyAudio);
         PeerConnectionFactory peerFactory = new PeerConnectionFactory(audioModule);
-        ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+        // why: shared by every session; each task keeps the log context (task_id, ...) of the session that submitted it
+        ExecutorService blocking = LogContext.propagating(Executors.newVirtualThreadPerTaskExecutor());
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .executor(blocking)
                 .build();
-        ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("avatar-timers").factory());
+        ScheduledExecutorService timers = LogContext.propagating(
+                Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("avatar-timers").factory()));
         this.shared = new Shared(renderer, preparer, settings, peerFactory, http, timers, blocking, metrics);
     }
 

@@ -13,6 +13,7 @@ import dev.avatarfleet.worker.render.model.BatchOutput;
 import dev.avatarfleet.worker.render.model.Downsampler;
 import dev.avatarfleet.worker.render.model.ImageBatch;
 import dev.avatarfleet.worker.render.model.ModelSignature;
+import dev.avatarfleet.common.logging.LogContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -195,7 +196,9 @@ public final class BatchRenderLoop implements Renderer {
                 speaking[i] = s.audio.next(pcm[i]);
             } catch (RuntimeException e) {
                 // why: one broken feed must not stall every session; it renders silence this tick
-                LOG.warn("audio feed of session " + s.id + " failed; rendering silence", e);
+                try (LogContext.Scope ignored = s.log.open()) {
+                    LOG.warn("audio feed of session " + s.id + " failed; rendering silence", e);
+                }
                 java.util.Arrays.fill(pcm[i], (short) 0);
                 speaking[i] = false;
             }
@@ -240,7 +243,9 @@ public final class BatchRenderLoop implements Renderer {
                 s.sink.accept(frame);
                 frames.incrementAndGet();
             } catch (RuntimeException e) {
-                LOG.warn("tick sink of session " + s.id + " failed", e);
+                try (LogContext.Scope ignored = s.log.open()) {
+                    LOG.warn("tick sink of session " + s.id + " failed", e);
+                }
             }
         }
     }
@@ -300,6 +305,8 @@ public final class BatchRenderLoop implements Renderer {
         final TickSink sink;
         final float[] state = new float[ModelSignature.STATE_SIZE];
         final float[] face;
+        /** The attaching session's log context: its lines on the loop's shared thread carry it too. */
+        final LogContext log = LogContext.current();
         long tick;
         volatile boolean closed;
 
