@@ -27,6 +27,10 @@ import dev.avatarfleet.common.config.SettingsException;
  * @param proxyMaxBytes        WORKER_PROXY_MAX_BYTES: largest worker reply passed on (default 16 MiB)
  * @param bithumanApiSecret    BITHUMAN_API_SECRET: the billing secret a launch without its own {@code api_secret}
  *                             is accounted to (only its fingerprint is stored); unset: usage is not attributed
+ * @param requestLimits        request line, header and read-time bounds ({@link RequestLimits}: API_MAX_REQUEST_LINE_BYTES,
+ *                             API_MAX_HEADER_BYTES, API_MAX_HEADER_COUNT, API_REQUEST_READ_TIMEOUT_SECONDS)
+ * @param tls                  HTTPS when a certificate is given ({@link TlsSettings}: API_TLS_CERT, API_TLS_KEY,
+ *                             API_TLS_KEYSTORE, API_TLS_KEYSTORE_PASSWORD)
  */
 public record ApiSettings(
         String host,
@@ -41,7 +45,9 @@ public record ApiSettings(
         Duration syncLaunchTimeout,
         Duration proxyTimeout,
         long proxyMaxBytes,
-        String bithumanApiSecret) {
+        String bithumanApiSecret,
+        RequestLimits requestLimits,
+        TlsSettings tls) {
 
     public static final int DEFAULT_PORT = 8089;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 12L * 1024 * 1024;
@@ -68,7 +74,9 @@ public record ApiSettings(
                 env.seconds("LAUNCH_SYNC_TIMEOUT_SECONDS", 600, 1, 86_400),
                 env.seconds("WORKER_PROXY_TIMEOUT_SECONDS", 60, 1, 3600),
                 env.whole("WORKER_PROXY_MAX_BYTES", 16L * 1024 * 1024, 1024, 1L << 30),
-                env.raw("BITHUMAN_API_SECRET"));
+                env.raw("BITHUMAN_API_SECRET"),
+                RequestLimits.from(env),
+                TlsSettings.from(env));
         if (s.maxImageBytes > s.maxUploadBytes) {
             throw new SettingsException("MAX_IMAGE_BYTES", "(" + s.maxImageBytes + ") must not exceed MAX_UPLOAD_BYTES ("
                     + s.maxUploadBytes + ")");
@@ -81,13 +89,13 @@ public record ApiSettings(
     public String toString() {
         return "ApiSettings[host=" + host + ", port=" + port + ", apiKeys=" + apiKeys.size() + " configured"
                 + ", maxUploadBytes=" + maxUploadBytes + ", maxImageBytes=" + maxImageBytes
-                + ", bithumanApiSecret=" + (bithumanApiSecret == null ? "unset" : "set") + "]";
+                + ", bithumanApiSecret=" + (bithumanApiSecret == null ? "unset" : "set") + ", " + requestLimits + ", " + tls + "]";
     }
 
     /** The same settings with another port (tests bind port 0). */
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(host, newPort, apiKeys, maxUploadBytes, maxImageBytes, imageFetchConnectTimeout,
                 imageFetchTimeout, imageFetchMaxRedirects, imageFetchAllowPrivate, syncLaunchTimeout, proxyTimeout, proxyMaxBytes,
-                bithumanApiSecret);
+                bithumanApiSecret, requestLimits, tls);
     }
 }

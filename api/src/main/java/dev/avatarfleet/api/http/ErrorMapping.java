@@ -97,15 +97,23 @@ public final class ErrorMapping {
                                                           Status status,
                                                           io.helidon.http.ServerResponseHeaders headers,
                                                           String message) {
-        String reason = switch (eventType) {
-            case PAYLOAD_TOO_LARGE -> "request body is over the size limit";
-            case BAD_REQUEST -> "malformed request";
-            case HTTP_VERSION_NOT_SUPPORTED -> "HTTP version not supported";
-            case FORBIDDEN -> "forbidden";
-            default -> status.code() >= 500 ? "internal error" : "request refused";
+        String reason = switch (status.code()) {
+            case 413 -> "request body is over the size limit";
+            case 414 -> "request line is longer than API_MAX_REQUEST_LINE_BYTES";
+            case 431 -> "request headers are over API_MAX_HEADER_BYTES or more than API_MAX_HEADER_COUNT";
+            case 408 -> "request not received within API_REQUEST_READ_TIMEOUT_SECONDS";
+            default -> switch (eventType) {
+                case BAD_REQUEST -> "malformed request";
+                case HTTP_VERSION_NOT_SUPPORTED -> "HTTP version not supported";
+                case FORBIDDEN -> "forbidden";
+                default -> status.code() >= 500 ? "internal error" : "request refused";
+            };
         };
         String code = switch (status.code()) {
             case 413 -> "too_large";
+            case 414 -> "request_line_too_long";
+            case 431 -> "headers_too_large";
+            case 408 -> "request_timeout";
             case 400 -> "bad_request";
             default -> status.code() >= 500 ? "internal" : "refused";
         };

@@ -297,6 +297,40 @@ class LaunchValidationRoutingTest {
                 "Bearer " + KEY), 400, "image download failed: connection refused");
     }
 
+    @Test
+    void jsonBoundsAreClearRefusals() {
+        String token = TestTokens.avatar("r", "a");
+        String deep = "[".repeat(20) + "]".repeat(20);
+        refused(json("{\"livekit_url\":" + deep + "}"), 400, "JSON limit");
+        refused(json("{\"" + "n".repeat(300) + "\":1}"), 400, "JSON limit");
+        refused(json("{\"x\":" + "9".repeat(100) + "}"), 400, "JSON limit");
+        refused(json("{\"room_name\":\"a\",\"room_name\":\"b\"}"), 400, "Duplicate field");
+        StringBuilder manyFields = new StringBuilder("{");
+        for (int i = 0; i < 6000; i++) {
+            manyFields.append("\"f").append(i).append("\":1,");
+        }
+        refused(json(manyFields.append("\"z\":1}").toString()), 400, "JSON limit");
+        String oversizedSecret = pluginJson("r", token, null).replace("}", ",\"api_secret\":\"" + "s".repeat(70_000) + "\"}");
+        refused(json(oversizedSecret), 413, "api_secret is over 65536 bytes");
+    }
+
+    @Test
+    void fieldAndPartBoundsAreClearRefusals() {
+        String token = TestTokens.avatar("r", "a");
+        refused(multipart(pluginMultipart("r", token).field("prompt", "p".repeat(70_000)), "Bearer " + KEY), 413,
+                "prompt is over 65536 bytes");
+        MultipartBody many = pluginMultipart("r", token);
+        for (int i = 0; i < 40; i++) {
+            many.field("extra" + i, "x");
+        }
+        refused(multipart(many, "Bearer " + KEY), 400, "more than 32 parts");
+        String longRoom = "r".repeat(257);
+        refused(multipart(pluginMultipart(longRoom, TestTokens.avatar(longRoom, "a")), "Bearer " + KEY), 400,
+                "room_name must be 1 to 256 characters");
+        refused(multipart(pluginMultipart("r", "a".repeat(LiveKitToken.MAX_TOKEN_CHARS + 1)), "Bearer " + KEY), 400,
+                "livekit_token is longer than");
+    }
+
     // ---- 401
 
     @Test
