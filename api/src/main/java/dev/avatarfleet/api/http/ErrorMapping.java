@@ -47,10 +47,28 @@ public final class ErrorMapping {
     }
 
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
+        if (e.status() == Status.REQUEST_TIMEOUT_408) {
+            requestTimeout(req, res, e);
+            return;
+        }
         if (e.getCause() != null) {
             LOG.log(Level.WARNING, req.prologue().method().text() + " " + req.path().path() + ": " + e.reason(), e.getCause());
         }
         Json.send(res, e.status(), Json.errorBody(e));
+    }
+
+    /**
+     * A client cut off by the read deadline: its socket is closed already, so the 408 is tried once and a
+     * failure is not worth more than a DEBUG line. why: a slow-client attack must not become a log flood.
+     */
+    private static void requestTimeout(ServerRequest req, ServerResponse res, ApiException e) {
+        try {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            Json.send(res, e.status(), Json.errorBody(e));
+        } catch (RuntimeException closed) {
+            LOG.log(Level.DEBUG, () -> req.prologue().method().text() + " " + req.path().path() + ": " + e.reason()
+                    + " (connection closed)");
+        }
     }
 
     private static void dependencyDown(ServerRequest req, ServerResponse res, DependencyUnavailableException e) {
