@@ -5,8 +5,19 @@ import dev.avatarfleet.common.config.SettingsException;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
 import io.helidon.common.tls.Tls;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -64,35 +75,49 @@ public record TlsSettings(Path certChain, Path key, Path keystore, String keysto
         if (!enabled()) {
             return Optional.empty();
         }
-        Keys keys;
-        String setting;
-        if (keystore != null) {
-            setting = "API_TLS_KEYSTORE";
-            keys = Keys.builder().keystore(store -> {
-                store.keystore(Resource.create(keystore)).type("PKCS12");
-                if (keystorePassword != null) {
-                    store.passphrase(keystorePassword.toCharArray());
-                }
-            }).build();
-        } else {
-            setting = "API_TLS_CERT";
-            keys = Keys.builder().pem(pem -> pem.key(Resource.create(key)).certChain(Resource.create(certChain))).build();
-        }
+        String setting = keystore != null ? "API_TLS_KEYSTORE" : "API_TLS_CERT";
+        PrivateKey privateKey;
+        List<X509Certificate> chain;
         try {
-            if (keys.privateKey().isEmpty() || keys.certChain().isEmpty()) {
-                throw new SettingsException(setting, "holds no private key with its certificate chain");
+            if (keystore != null) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                char[] password = keystorePassword == null ? new char[0] : keystorePassword.toCharArray();
+                try (InputStream in = Files.newInputStream(keystore)) {
+                    store.load(in, password);
+                }
+                String alias = keyAlias(store);
+                privateKey = (PrivateKey) store.getKey(alias, password);
+                chain = Arrays.stream(store.getCertificateChain(alias)).map(X509Certificate.class::cast).toList();
+            } else {
+                Keys keys = Keys.builder().pem(pem -> pem.key(Resource.create(key)).certChain(Resource.create(certChain))).build();
+                if (keys.privateKey().isEmpty() || keys.certChain().isEmpty()) {
+                    throw new SettingsException(setting, "and API_TLS_KEY hold no private key with its certificate chain");
+                }
+                privateKey = keys.privateKey().get();
+                chain = keys.certChain();
             }
-            return Optional.of(Tls.builder()
-                    .privateKey(keys.privateKey().get())
-                    .privateKeyCertChain(keys.certChain())
-                    .build());
-        } catch (RuntimeException e) {
-            if (e instanceof SettingsException) {
-                throw e;
-            }
-            // why: the message of a key-reading failure names the file, never the password
-            throw new SettingsException(setting, "could not be read as a TLS key and certificate: " + e.getMessage());
+        } catch (SettingsException e) {
+            throw e;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // why: the message names the file and what failed, never the password
+            throw new SettingsException(setting, "could not be read as a TLS key and certificate chain ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
+        return Optional.of(Tls.builder().privateKey(privateKey).privateKeyCertChain(chain).build());
+    }
+
+    /** The keystore's one private key entry. */
+    private static String keyAlias(KeyStore store) throws KeyStoreException {
+        List<String> keys = new ArrayList<>();
+        for (String alias : Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias)) {
+                keys.add(alias);
+            }
+        }
+        if (keys.size() != 1) {
+            throw new SettingsException("API_TLS_KEYSTORE", "must hold exactly one private key entry, holds " + keys.size());
+        }
+        return keys.getFirst();
     }
 
     /** why: records print every field; the keystore password must never reach a log. */
