@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -57,6 +58,10 @@ public final class UntrustedJson {
             return reader.readTree(in);
         } catch (JsonProcessingException e) {
             throw refusal(e);
+        } catch (CharConversionException e) {
+            // why: Jackson guesses UTF-16/32 from the first bytes and throws this (not a parse error) on an odd byte
+            // order; found by JsonLaunchFuzzTest (crash-be8df029...), it was a 500
+            throw ApiException.badRequest(what + " is not valid JSON: not UTF-8, UTF-16 or UTF-32 text");
         }
     }
 

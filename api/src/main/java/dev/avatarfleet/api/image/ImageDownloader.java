@@ -44,8 +44,11 @@ public final class ImageDownloader implements AutoCloseable {
         this(connectTimeout, total, maxRedirects, maxBytes, guard, address -> { });
     }
 
-    /** Test seam: {@code beforeConnect} sees each address the client is about to connect to. */
-    ImageDownloader(Duration connectTimeout, Duration total, int maxRedirects, long maxBytes,
+    /**
+     * With an observer of connect attempts: {@code beforeConnect} sees each address the client is about
+     * to connect to, and may refuse it by throwing (tests prove with it what was, and was not, reached).
+     */
+    public ImageDownloader(Duration connectTimeout, Duration total, int maxRedirects, long maxBytes,
                     DownloadTargetGuard guard, Consumer<InetAddress> beforeConnect) {
         this.connectTimeout = connectTimeout;
         this.total = total;

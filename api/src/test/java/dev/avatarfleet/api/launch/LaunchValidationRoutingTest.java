@@ -315,6 +315,17 @@ class LaunchValidationRoutingTest {
     }
 
     @Test
+    void aJsonBodyInAnOddUtf32ByteOrderIs400() {
+        // found by JsonLaunchFuzzTest: Jackson's encoding guess threw an I/O error, answered as a 500
+        byte[] body = {0x00, 0x10, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00};
+        HttpClientResponse res = client.method(Method.POST).path("/launch")
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.create("api-secret"), KEY)
+                .submit(body);
+        refused(res, 400, "not valid JSON");
+    }
+
+    @Test
     void fieldAndPartBoundsAreClearRefusals() {
         String token = TestTokens.avatar("r", "a");
         refused(multipart(pluginMultipart("r", token).field("prompt", "p".repeat(70_000)), "Bearer " + KEY), 413,
