@@ -56,6 +56,9 @@ public final class ImageDownloader implements AutoCloseable {
         this.maxBytes = maxBytes;
         this.guard = guard;
         this.beforeConnect = beforeConnect;
+        // why: the first client built loads the WebClient's classes and providers (seconds on a busy machine);
+        // pay that at start, not inside the first download's deadline
+        client(InetAddress.getLoopbackAddress());
     }
 
     /** Downloads {@code url}; see the class comment for the bounds. */

@@ -136,7 +136,7 @@ class DownloadTargetGuardTest {
         AtomicInteger lookups = new AtomicInteger();
         DownloadTargetGuard rebinding = DownloadTargetGuard.exemptingForTests(new InetSocketAddress("127.0.0.1", port),
                 host -> new InetAddress[] {InetAddress.getByName(lookups.getAndIncrement() == 0 ? "127.0.0.1" : "10.9.9.9")});
-        try (ImageDownloader downloader = new ImageDownloader(Duration.ofSeconds(1), Duration.ofSeconds(2), 2, 1 << 20,
+        try (ImageDownloader downloader = new ImageDownloader(Duration.ofSeconds(5), Duration.ofSeconds(20), 2, 1 << 20,
                 rebinding, connects::add)) {
             ApiException e = assertThrows(ApiException.class,
                     () -> downloader.download(URI.create("http://rebind.test:" + port + "/avatar.jpg")));

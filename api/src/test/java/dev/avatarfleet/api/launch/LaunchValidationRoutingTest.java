@@ -103,7 +103,7 @@ class LaunchValidationRoutingTest {
         });
         images.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         images.start();
-        ImageDownloader downloader = new ImageDownloader(Duration.ofSeconds(1), Duration.ofMillis(1500), 2, MAX_IMAGE,
+        ImageDownloader downloader = new ImageDownloader(Duration.ofSeconds(1), Duration.ofMillis(3000), 2, MAX_IMAGE,
                 // why: the test's image server is on 127.0.0.1; the guard itself has its own test
                 new DownloadTargetGuard(true));
         ImageResolver resolver = new ImageResolver(downloader,
@@ -288,7 +288,7 @@ class LaunchValidationRoutingTest {
                         case "/missing" -> "image download failed: HTTP 404";
                         case "/loop" -> "image download failed: more than 2 redirects";
                         case "/ftp" -> "image download failed: redirect to a non-http(s) URL";
-                        default -> "image download failed: timed out after 1500 ms";
+                        default -> "image download failed: timed out after 3000 ms";
                     });
             assertFalse(body.get("reason").asText().contains("Exception"), body.toString());
         }
