@@ -62,13 +62,16 @@ public final class RequestReadDeadline implements Http1ConnectionListener, AutoC
             this.thread = thread;
         }
 
-        synchronized void fire() {
+        /** Interrupts the thread unless the request was read; true when it did. */
+        synchronized boolean fire() {
             pending.remove(thread, this);
-            if (!done) {
-                fired = true;
-                done = true;
-                thread.interrupt();
+            if (done) {
+                return false;
             }
+            fired = true;
+            done = true;
+            thread.interrupt();
+            return true;
         }
 
         /** Marks the request read; throws 408 when the deadline passed first. */
@@ -100,9 +103,10 @@ public final class RequestReadDeadline implements Http1ConnectionListener, AutoC
         }
         synchronized (next) {
             next.alarm = timer.schedule(() -> {
-                next.fire();
-                LOG.log(Level.DEBUG, () -> "request from " + ctx.remotePeer().host() + " not received within "
-                        + timeout.toSeconds() + " s: connection closed");
+                if (next.fire()) {
+                    LOG.log(Level.DEBUG, () -> "request from " + ctx.remotePeer().host() + " not received within "
+                            + timeout.toSeconds() + " s: connection closed");
+                }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
