@@ -1,4 +1,4 @@
-import dev.avatarfleet.worker.render.DefaultAvatar;
+import dev.avatarfleet.worker.render.avatar.DefaultAvatar;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.File;

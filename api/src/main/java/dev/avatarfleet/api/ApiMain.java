@@ -3,8 +3,7 @@ package dev.avatarfleet.api;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
-import dev.avatarfleet.common.image.ImageLimits;
-import io.helidon.logging.common.LogConfig;
+import dev.avatarfleet.common.logging.Logging;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -13,22 +12,17 @@ import java.util.concurrent.CountDownLatch;
  * environment (README, "API node settings"); a wrong one stops the process with its name.
  */
 public final class ApiMain {
-    // why: Kafka's clients log every reconnect attempt at INFO; while the broker is away that buries the node's own log
-    private static final java.util.logging.Logger KAFKA_LOG = java.util.logging.Logger.getLogger("org.apache.kafka");
-
     private ApiMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        LogConfig.configureRuntime();
-        KAFKA_LOG.setLevel(java.util.logging.Level.WARNING);
         ApiSettings settings;
         FleetSettings fleet;
-        ImageLimits imageLimits;
         try {
-            settings = ApiSettings.fromEnvironment();
-            fleet = FleetSettings.fromEnvironment(Env.system());
-            imageLimits = ImageLimits.fromEnvironment(System.getenv());
+            Env env = Env.system();
+            Logging.start(env);
+            settings = ApiSettings.fromEnvironment(env);
+            fleet = FleetSettings.fromEnvironment(env);
             // why: a certificate or key that cannot be read stops the start here, with the variable's name
             settings.tls().serverTls();
         } catch (IllegalArgumentException e) {
@@ -41,7 +35,7 @@ public final class ApiMain {
                     + " its own api_secret is accounted to no billing secret (billing_key_id stays null)");
         }
         ControlPlane controlPlane = ControlPlane.connect(fleet, Clock.systemUTC());
-        ApiNode node = ApiNode.start(settings, imageLimits, controlPlane, Clock.systemUTC());
+        ApiNode node = ApiNode.start(settings, controlPlane, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -4,7 +4,6 @@ import dev.avatarfleet.api.fleet.FleetLaunchIntake;
 import dev.avatarfleet.api.fleet.RegistryWorkerDirectory;
 import dev.avatarfleet.api.fleet.TaskEndWaiter;
 import dev.avatarfleet.api.health.HealthService;
-import dev.avatarfleet.api.http.ErrorMapping;
 import dev.avatarfleet.api.http.HeaderLimits;
 import dev.avatarfleet.api.http.RequestReadDeadline;
 import dev.avatarfleet.api.image.AvatarImageCheck;
@@ -18,30 +17,31 @@ import dev.avatarfleet.api.launch.LaunchValidator;
 import dev.avatarfleet.api.proxy.WorkerProxyService;
 import dev.avatarfleet.api.tasks.TaskService;
 import dev.avatarfleet.common.ControlPlane;
-import dev.avatarfleet.common.image.ImageLimits;
+import dev.avatarfleet.common.http.ErrorMapping;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running API node: the Helidon server and the fleet state it serves from. Started by
  * {@link ApiMain} and by the real-server tests (several nodes may share one Redis and Kafka).
  */
 public final class ApiNode implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(ApiNode.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ApiNode.class);
 
     private final WebServer server;
     private final ImageDownloader downloader;
@@ -55,17 +55,12 @@ public final class ApiNode implements AutoCloseable {
         this.topicSetup = topicSetup;
     }
 
-    /**
-     * Builds the services over {@code controlPlane} and starts listening.
-     *
-     * @param imageLimits declared-size limits (pixels, side); the byte limit is {@code MAX_IMAGE_BYTES}
-     */
-    public static ApiNode start(ApiSettings settings, ImageLimits imageLimits, ControlPlane controlPlane, Clock clock) {
+    /** Builds the services over {@code controlPlane} and starts listening. */
+    public static ApiNode start(ApiSettings settings, ControlPlane controlPlane, Clock clock) {
         ImageDownloader downloader = new ImageDownloader(settings.imageFetchConnectTimeout(), settings.imageFetchTimeout(),
                 settings.imageFetchMaxRedirects(), settings.maxImageBytes(),
                 new DownloadTargetGuard(settings.imageFetchAllowPrivate()));
-        AvatarImageCheck imageCheck = new AvatarImageCheck(
-                new ImageLimits(settings.maxImageBytes(), imageLimits.maxPixels(), imageLimits.maxSide()));
+        AvatarImageCheck imageCheck = new AvatarImageCheck(settings.imageLimits());
         // why: the first launch after a start would load the image decoders (~300 ms cold); load them before listening
         imageCheck.warmUp();
         ImageResolver images = new ImageResolver(downloader, imageCheck);
@@ -74,7 +69,7 @@ public final class ApiNode implements AutoCloseable {
                         new LaunchFormReader(settings.maxUploadBytes(), settings.maxImageBytes()),
                         new LaunchValidator(clock, settings.maxImageBytes()), images,
                         new FleetLaunchIntake(controlPlane.store(), controlPlane.images(), controlPlane.taskLog()),
-                        new TaskEndWaiter(controlPlane.store()), settings.syncLaunchTimeout(), settings.bithumanApiSecret()),
+                        new TaskEndWaiter(controlPlane.store(), clock), settings.syncLaunchTimeout(), settings.bithumanApiSecret()),
                 new HealthService(controlPlane.registry()::totals),
                 new TaskService(controlPlane.store()),
                 new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),
@@ -150,7 +145,7 @@ public final class ApiNode implements AutoCloseable {
                 warmUp(controlPlane);
                 return;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "launch topic not ready yet (" + e.getMessage() + "); retrying in " + wait.toSeconds() + " s");
+                LOG.warn("launch topic not ready yet ({}); retrying in {} s", e.getMessage(), wait.toSeconds());
             }
             try {
                 Thread.sleep(wait);
@@ -180,9 +175,9 @@ public final class ApiNode implements AutoCloseable {
                     .header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-            LOG.log(Level.DEBUG, "launch path warm-up answered " + r.statusCode());
+            LOG.debug("launch path warm-up answered {}", r.statusCode());
         } catch (java.io.IOException e) {
-            LOG.log(Level.WARNING, "launch path warm-up request failed: " + e.getMessage());
+            LOG.warn("launch path warm-up request failed: {}", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -199,9 +194,9 @@ public final class ApiNode implements AutoCloseable {
         try (HttpClientResponse r = WebClient.builder().tls(ownCertificateOnly).connectTimeout(Duration.ofSeconds(2))
                 .readTimeout(Duration.ofSeconds(5)).shareConnectionCache(false).build()
                 .post(uri).header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
-            LOG.log(Level.DEBUG, "launch path warm-up over TLS answered " + r.status().code());
+            LOG.debug("launch path warm-up over TLS answered {}", r.status().code());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "launch path warm-up request over TLS failed: " + e.getMessage());
+            LOG.warn("launch path warm-up request over TLS failed: {}", e.getMessage());
         }
     }
 
@@ -213,9 +208,9 @@ public final class ApiNode implements AutoCloseable {
             controlPlane.store().warmUp();
         } catch (RuntimeException e) {
             // why: the scripts load themselves on first use anyway; this only saves the first launch its cold path
-            LOG.log(Level.WARNING, "task store not warmed: " + e.getMessage());
+            LOG.warn("task store not warmed: {}", e.getMessage());
         }
-        LOG.log(Level.INFO, "launch path warm (topic metadata, task scripts) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        LOG.info("launch path warm (topic metadata, task scripts) in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.avatarfleet.api;
 
-import dev.avatarfleet.api.http.ErrorMapping;
+import dev.avatarfleet.common.http.ErrorMapping;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
 import java.util.List;
@@ -15,6 +15,6 @@ public final class ApiRouting {
         for (HttpService service : services) {
             routing.register(service);
         }
-        ErrorMapping.install(routing);
+        ErrorMapping.install(routing, "API node");
     }
 }

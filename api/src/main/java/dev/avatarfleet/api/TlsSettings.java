@@ -1,6 +1,7 @@
 package dev.avatarfleet.api;
 
 import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.Setting;
 import dev.avatarfleet.common.config.SettingsException;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
@@ -25,21 +26,21 @@ import java.util.Optional;
  * its unencrypted PKCS#8 key) or a PKCS#12 keystore; neither set means plain HTTP (the default,
  * e.g. behind a proxy that terminates TLS). A half-given or unreadable setting stops the node at start.
  *
- * @param certChain        API_TLS_CERT: PEM certificate chain, the server's certificate first
- * @param key              API_TLS_KEY: PEM private key (PKCS#8, "BEGIN PRIVATE KEY") of that certificate
- * @param keystore         API_TLS_KEYSTORE: PKCS#12 file with the key and its chain (instead of the two above)
- * @param keystorePassword API_TLS_KEYSTORE_PASSWORD: the keystore's password (never logged)
+ * @param certChain        {@link ApiSettings#API_TLS_CERT}
+ * @param key              {@link ApiSettings#API_TLS_KEY}
+ * @param keystore         {@link ApiSettings#API_TLS_KEYSTORE}
+ * @param keystorePassword {@link ApiSettings#API_TLS_KEYSTORE_PASSWORD} (never logged)
  */
 public record TlsSettings(Path certChain, Path key, Path keystore, String keystorePassword) {
     /** No TLS: the node speaks plain HTTP. */
     public static final TlsSettings NONE = new TlsSettings(null, null, null, null);
 
-    /** Reads the four variables above; throws naming the variable that is wrong. */
+    /** Reads the four settings; throws naming the one that is wrong. */
     public static TlsSettings from(Env env) {
-        Path cert = file(env, "API_TLS_CERT");
-        Path key = file(env, "API_TLS_KEY");
-        Path keystore = file(env, "API_TLS_KEYSTORE");
-        String password = env.raw("API_TLS_KEYSTORE_PASSWORD");
+        Path cert = readable(ApiSettings.API_TLS_CERT, env.get(ApiSettings.API_TLS_CERT));
+        Path key = readable(ApiSettings.API_TLS_KEY, env.get(ApiSettings.API_TLS_KEY));
+        Path keystore = readable(ApiSettings.API_TLS_KEYSTORE, env.get(ApiSettings.API_TLS_KEYSTORE));
+        String password = env.get(ApiSettings.API_TLS_KEYSTORE_PASSWORD);
         if ((cert == null) != (key == null)) {
             throw new SettingsException(cert == null ? "API_TLS_CERT" : "API_TLS_KEY",
                     "must be set together with " + (cert == null ? "API_TLS_KEY" : "API_TLS_CERT"));
@@ -53,14 +54,9 @@ public record TlsSettings(Path certChain, Path key, Path keystore, String keysto
         return new TlsSettings(cert, key, keystore, password);
     }
 
-    private static Path file(Env env, String name) {
-        String value = env.raw(name);
-        if (value == null) {
-            return null;
-        }
-        Path path = Path.of(value);
-        if (!Files.isReadable(path) || !Files.isRegularFile(path)) {
-            throw new SettingsException(name, "must name a readable file, was '" + value + "'");
+    private static Path readable(Setting<Path> setting, Path path) {
+        if (path != null && (!Files.isReadable(path) || !Files.isRegularFile(path))) {
+            throw new SettingsException(setting.name(), "must name a readable file, was '" + path + "'");
         }
         return path;
     }

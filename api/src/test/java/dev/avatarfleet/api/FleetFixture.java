@@ -3,8 +3,8 @@ package dev.avatarfleet.api;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
-import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.store.WorkerState;
+import dev.avatarfleet.common.store.WorkerStates;
 import dev.avatarfleet.testkit.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,7 +63,7 @@ public final class FleetFixture implements AutoCloseable {
 
     /** Registers a live worker with its model loaded. */
     public void readyWorker(String id, int maxSessions, String url) {
-        WorkerState w = new WorkerState(id, url, maxSessions, 0, true, false, false, null);
+        WorkerState w = WorkerStates.aReadyWorker(id).at(url).withSlots(maxSessions).build();
         workers.put(id, w);
         controlPlane.registry().heartbeat(w);
     }
@@ -75,7 +75,7 @@ public final class FleetFixture implements AutoCloseable {
         // why: the tests serve avatar images from 127.0.0.1
         env.putIfAbsent("IMAGE_FETCH_ALLOW_PRIVATE", "true");
         env.put("API_PORT", "0");
-        ApiNode node = ApiNode.start(ApiSettings.from(env), ImageLimits.DEFAULTS, controlPlane, Clock.systemUTC());
+        ApiNode node = ApiNode.start(ApiSettings.from(env), controlPlane, Clock.systemUTC());
         nodes.add(node);
         return node;
     }

@@ -6,7 +6,7 @@ import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
 import dev.avatarfleet.common.store.FleetRegistry;
 import dev.avatarfleet.common.store.ImageStore;
-import dev.avatarfleet.common.store.RedisGateway;
+import dev.avatarfleet.common.store.RedisState;
 import dev.avatarfleet.common.store.RedisTaskStore;
 
 /**
@@ -23,44 +23,34 @@ import dev.avatarfleet.common.store.RedisTaskStore;
 public final class ControlPlane implements AutoCloseable {
 
     private final FleetSettings settings;
-    private final RedisGateway redis;
-    private final RedisTaskStore store;
-    private final FleetRegistry registry;
-    private final ImageStore images;
+    private final RedisState redis;
     private final KafkaTaskLog taskLog;
 
-    private ControlPlane(FleetSettings settings, RedisGateway redis, Clock clock) {
+    private ControlPlane(FleetSettings settings, RedisState redis) {
         this.settings = settings;
         this.redis = redis;
-        this.store = new RedisTaskStore(redis, settings, clock);
-        this.registry = new FleetRegistry(redis, settings, clock);
-        this.images = new ImageStore(redis, settings);
         this.taskLog = new KafkaTaskLog(settings);
     }
 
     /** Connects lazily: no call reaches Redis or Kafka until the first operation. */
     public static ControlPlane connect(FleetSettings settings, Clock clock) {
-        return new ControlPlane(settings, RedisGateway.connect(settings.redisUrl(), settings.redisTimeout()), clock);
+        return new ControlPlane(settings, RedisState.connect(settings, clock));
     }
 
     public FleetSettings settings() {
         return settings;
     }
 
-    public RedisGateway redis() {
-        return redis;
-    }
-
     public RedisTaskStore store() {
-        return store;
+        return redis.store();
     }
 
     public FleetRegistry registry() {
-        return registry;
+        return redis.registry();
     }
 
     public ImageStore images() {
-        return images;
+        return redis.images();
     }
 
     public KafkaTaskLog taskLog() {

@@ -4,33 +4,40 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import java.util.function.Function;
 
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.worker.node.ModelWarmup;
 import dev.avatarfleet.worker.node.WorkerComponents;
-import dev.avatarfleet.worker.render.ModelSignatureException;
 import dev.avatarfleet.worker.render.RenderEngine;
 import dev.avatarfleet.worker.render.RenderSettings;
+import dev.avatarfleet.worker.render.http.RenderRoutes;
+import dev.avatarfleet.worker.render.model.ModelSignatureException;
 import dev.avatarfleet.worker.session.AvatarSession;
 import dev.avatarfleet.worker.session.LiveSessionFactory;
 import dev.avatarfleet.worker.session.LiveSessionSettings;
 import dev.avatarfleet.worker.session.SessionEvents;
 import dev.avatarfleet.worker.session.SessionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a production worker runs its sessions with: the render engine (TensorFlow model, avatar
  * preparer, the one batched render loop) and the LiveKit session factory on top of it. Both exist
  * only after the warm-up, which the worker runs before its first claim (AUTO_PREWARM) so that
- * {@code /health} answers while the model loads.
+ * {@code /health} answers while the model loads; without AUTO_PREWARM the first session runs it.
+ *
+ * <p>The one path of a session start: {@code SessionStarter} → this → {@link LiveSessionFactory} →
+ * {@code LiveAvatarSession}.
  */
 final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(AvatarRuntime.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AvatarRuntime.class);
 
     private final WorkerSettings worker;
     private final RenderSettings render;
+    private final Function<RenderSettings, RenderEngine> engineStarter;
     private final Consumer<ModelSignatureException> unusableModel;
     private final RenderRoutes routes = new RenderRoutes();
     private volatile RenderEngine engine;
@@ -40,9 +47,16 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
      * @param unusableModel told when MODEL_DIR holds a model with another signature: the worker must not run
      */
     AvatarRuntime(WorkerSettings worker, RenderSettings render, Consumer<ModelSignatureException> unusableModel) {
+        this(worker, render, RenderEngine::start, unusableModel);
+    }
+
+    /** As above, with the engine's start given (a test makes it fail as a missing native library would). */
+    AvatarRuntime(WorkerSettings worker, RenderSettings render, Function<RenderSettings, RenderEngine> engineStarter,
+                  Consumer<ModelSignatureException> unusableModel) {
         this.worker = Objects.requireNonNull(worker, "worker");
-        // why: the render batch is the worker's slot count, whatever MAX_SESSIONS the renderer read itself
+        // why: the render batch is the worker's slot count (MAX_SESSIONS, read once by WorkerSettings)
         this.render = render.withBatchSize(worker.maxSessions());
+        this.engineStarter = Objects.requireNonNull(engineStarter, "engineStarter");
         this.unusableModel = Objects.requireNonNull(unusableModel, "unusableModel");
     }
 
@@ -51,6 +65,7 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
         return new WorkerComponents(this, this, List.of(routes), this::saturated);
     }
 
+    /** Loads the model and the session paths; does nothing once they are loaded. */
     @Override
     public synchronized void warmUp() {
         if (engine != null) {
@@ -58,7 +73,7 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
         }
         RenderEngine started;
         try {
-            started = RenderEngine.start(render);
+            started = engineStarter.apply(render);
         } catch (ModelSignatureException e) {
             unusableModel.accept(e);
             throw e;
@@ -70,15 +85,19 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
         sessions = factory;
         routes.serve(started.httpService());
         engine = started;
-        LOG.info(() -> "avatar runtime ready: " + render.width() + "x" + render.height() + ", batch " + render.batchSize());
+        LOG.atInfo().log(() -> "avatar runtime ready: " + render.width() + "x" + render.height() + ", batch " + render.batchSize());
     }
 
+    /**
+     * Starts a LiveKit session; the first one runs the warm-up when the worker did not (AUTO_PREWARM=false).
+     * A warm-up that fails (an Error from a native library that cannot load, say) fails this start with it.
+     */
     @Override
     public AvatarSession start(LaunchSpec spec, byte[] avatarImage, SessionEvents events) {
         LiveSessionFactory factory = sessions;
         if (factory == null) {
-            // why: the claimer only claims once the model is warm; reaching this is a wiring bug, said plainly
-            throw new IllegalStateException("the avatar model is not loaded yet");
+            warmUp();
+            factory = sessions;
         }
         return factory.start(spec, avatarImage, events);
     }

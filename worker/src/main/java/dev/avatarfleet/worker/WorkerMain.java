@@ -3,16 +3,20 @@ package dev.avatarfleet.worker;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
+import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
+import dev.avatarfleet.common.logging.Logging;
 import dev.avatarfleet.worker.node.WorkerNode;
 import dev.avatarfleet.worker.render.RenderSettings;
 
 /**
- * Starts a worker node from the environment ({@code MAX_SESSIONS}, {@code WORKER_PORT},
- * {@code KAFKA_BOOTSTRAP_SERVERS}, {@code REDIS_URL}, ...). SIGTERM drains it: no new claims,
- * sessions get {@code DRAIN_TIMEOUT} seconds to end, then the rest are stopped.
+ * The worker's composition root: reads the settings from the environment ({@code MAX_SESSIONS},
+ * {@code WORKER_PORT}, {@code KAFKA_BOOTSTRAP_SERVERS}, {@code REDIS_URL}, ...), connects the
+ * {@link ControlPlane} (as {@code ApiMain} does), builds the {@link AvatarRuntime} (renderer and LiveKit
+ * sessions) and starts the {@link WorkerNode} on both. SIGTERM drains it: no new claims, sessions get
+ * {@code DRAIN_TIMEOUT} seconds to end, then the rest are stopped; then the runtime and the plane close.
  */
 public final class WorkerMain {
 
@@ -25,9 +29,10 @@ public final class WorkerMain {
         RenderSettings render;
         try {
             Env env = Env.system();
+            Logging.start(env);
             fleet = FleetSettings.fromEnvironment(env);
             settings = WorkerSettings.fromEnvironment(env);
-            render = RenderSettings.fromEnvironment(System.getenv());
+            render = RenderSettings.fromEnvironment(env, settings.maxSessions());
         } catch (IllegalArgumentException e) {
             System.err.println("worker: bad setting " + e.getMessage());
             System.exit(2);
@@ -38,12 +43,14 @@ public final class WorkerMain {
             System.err.println("worker: unusable model in MODEL_DIR: " + unusable.getMessage());
             System.exit(2);
         });
-        WorkerNode node = WorkerNode.start(fleet, settings, runtime.components(), Clock.systemUTC());
+        ControlPlane plane = ControlPlane.connect(fleet, Clock.systemUTC());
+        WorkerNode node = WorkerNode.start(settings, plane, runtime.components(), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             // why: after the drain every session has ended, so the native render and WebRTC parts can go
             runtime.close();
+            plane.close();
             stopped.countDown();
         }, "worker-drain"));
         System.out.println("worker " + node.id() + " listening on " + node.url());

@@ -1,5 +1,6 @@
 package dev.avatarfleet.worker;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,7 +15,6 @@ import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
-import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import dev.avatarfleet.devroom.DevRoomServer;
 import dev.avatarfleet.testkit.LiveKitClientPage;
@@ -22,9 +22,9 @@ import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.testkit.NodeScript;
 import dev.avatarfleet.testkit.TestServers;
 import dev.avatarfleet.worker.node.WorkerNode;
-import dev.avatarfleet.worker.render.DefaultAvatar;
-import dev.avatarfleet.worker.render.ModelSignatureException;
 import dev.avatarfleet.worker.render.RenderSettings;
+import dev.avatarfleet.worker.render.avatar.DefaultAvatar;
+import dev.avatarfleet.worker.render.model.ModelSignatureException;
 import dev.avatarfleet.worker.session.AgentProcess;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -84,6 +84,7 @@ class LaunchToRoomMediaTest {
     static ControlPlane apiPlane;
     static ApiNode api;
     static AvatarRuntime runtime;
+    static ControlPlane workerPlane;
     static WorkerNode worker;
     static String workerId;
     static Path avatarJpeg;
@@ -115,27 +116,22 @@ class LaunchToRoomMediaTest {
 
         // the same wiring as WorkerMain and ApiMain, from the same environment variables
         FleetSettings fleet = FleetSettings.fromEnvironment(new Env(env));
-        runtime = new AvatarRuntime(WorkerSettings.fromEnvironment(new Env(env)), RenderSettings.fromEnvironment(env),
+        runtime = new AvatarRuntime(WorkerSettings.fromEnvironment(new Env(env)), RenderSettings.fromEnvironment(new Env(env), MAX_SESSIONS),
                 unusableModel::set);
-        worker = WorkerNode.start(fleet, WorkerSettings.fromEnvironment(new Env(env)), runtime.components(), Clock.systemUTC());
+        workerPlane = ControlPlane.connect(fleet, Clock.systemUTC());
+        worker = WorkerNode.start(WorkerSettings.fromEnvironment(new Env(env)), workerPlane, runtime.components(), Clock.systemUTC());
         apiPlane = ControlPlane.connect(fleet, Clock.systemUTC());
-        api = ApiNode.start(ApiSettings.from(env), ImageLimits.DEFAULTS, apiPlane, Clock.systemUTC());
+        api = ApiNode.start(ApiSettings.from(env), apiPlane, Clock.systemUTC());
 
         avatarJpeg = tmp.resolve("avatar.jpg");
         writeJpeg(avatarJpeg);
 
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        HttpResponse<String> ready;
-        do {
-            ready = get("/ready");
-            if (ready.statusCode() == 200) {
-                break;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < until);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> ready = get("/ready");
+            assertEquals(200, ready.statusCode(), "the fleet becomes ready once the worker's model is warm: " + ready.body());
+            assertEquals(MAX_SESSIONS, JSON.readTree(ready.body()).path("available_sessions").asInt(), ready.body());
+        });
         assertNull(unusableModel.get(), "the default model has the expected signature");
-        assertEquals(200, ready.statusCode(), "the fleet becomes ready once the worker's model is warm: " + ready.body());
-        assertEquals(MAX_SESSIONS, JSON.readTree(ready.body()).path("available_sessions").asInt(), ready.body());
     }
 
     @AfterAll
@@ -145,6 +141,9 @@ class LaunchToRoomMediaTest {
         }
         if (runtime != null) {
             runtime.close();
+        }
+        if (workerPlane != null) {
+            workerPlane.close();
         }
         if (api != null) {
             api.close();
@@ -297,13 +296,10 @@ class LaunchToRoomMediaTest {
             JsonNode completed = awaitStatus(taskId, "completed", seen);
             assertEquals("participant_removed", completed.path("end_reason").asText(), completed.toString());
             agent.await("done", WAIT);
-            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            String ready = get("/ready").body();
-            while (JSON.readTree(ready).path("available_sessions").asInt() != MAX_SESSIONS && System.nanoTime() < until) {
-                Thread.sleep(100);
-                ready = get("/ready").body();
-            }
-            assertEquals(MAX_SESSIONS, JSON.readTree(ready).path("available_sessions").asInt(), "every slot is free again: " + ready);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                String ready = get("/ready").body();
+                assertEquals(MAX_SESSIONS, JSON.readTree(ready).path("available_sessions").asInt(), "every slot is free again: " + ready);
+            });
         }
     }
 
@@ -324,23 +320,19 @@ class LaunchToRoomMediaTest {
     }
 
     /** Polls GET /tasks/{id} until it has {@code status}; every distinct status seen is appended to {@code seen}. */
-    static JsonNode awaitStatus(String taskId, String status, List<String> seen) throws Exception {
-        long until = System.nanoTime() + WAIT.toNanos();
-        JsonNode task = null;
-        while (System.nanoTime() < until) {
+    static JsonNode awaitStatus(String taskId, String status, List<String> seen) {
+        AtomicReference<JsonNode> task = new AtomicReference<>();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             HttpResponse<String> r = get("/tasks/" + taskId);
             assertEquals(200, r.statusCode(), r.body());
-            task = JSON.readTree(r.body());
-            String now = task.path("status").asText();
+            task.set(JSON.readTree(r.body()));
+            String now = task.get().path("status").asText();
             if (seen.isEmpty() || !seen.getLast().equals(now)) {
                 seen.add(now);
             }
-            if (now.equals(status)) {
-                return task;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("task " + taskId + " never became " + status + "; statuses seen " + seen + ", last " + task);
+            assertEquals(status, now, "task " + taskId + "; statuses seen " + seen + ", last " + task.get());
+        });
+        return task.get();
     }
 
     static HttpResponse<String> get(String path) throws Exception {

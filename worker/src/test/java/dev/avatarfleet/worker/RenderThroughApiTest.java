@@ -27,12 +27,11 @@ import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
-import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.testkit.TestServers;
 import dev.avatarfleet.worker.node.WorkerComponents;
 import dev.avatarfleet.worker.node.WorkerNode;
-import dev.avatarfleet.worker.render.ModelSignatureException;
 import dev.avatarfleet.worker.render.RenderSettings;
+import dev.avatarfleet.worker.render.model.ModelSignatureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,12 +69,13 @@ class RenderThroughApiTest {
         FleetSettings fleet = FleetSettings.fromEnvironment(new Env(env));
         WorkerSettings workerSettings = WorkerSettings.fromEnvironment(new Env(env));
         AtomicReference<ModelSignatureException> unusable = new AtomicReference<>();
-        AvatarRuntime runtime = new AvatarRuntime(workerSettings, RenderSettings.fromEnvironment(env), unusable::set);
+        AvatarRuntime runtime = new AvatarRuntime(workerSettings, RenderSettings.fromEnvironment(new Env(env), workerSettings.maxSessions()), unusable::set);
         // why: the runtime's warm-up is run by the test, after the worker's not_ready answer has been seen
         var components = new WorkerComponents(runtime, () -> { }, runtime.components().httpServices());
-        WorkerNode worker = WorkerNode.start(fleet, workerSettings, components, Clock.systemUTC());
+        ControlPlane workerPlane = ControlPlane.connect(fleet, Clock.systemUTC());
+        WorkerNode worker = WorkerNode.start(workerSettings, workerPlane, components, Clock.systemUTC());
         ControlPlane plane = ControlPlane.connect(fleet, Clock.systemUTC());
-        ApiNode api = ApiNode.start(ApiSettings.from(env), ImageLimits.DEFAULTS, plane, Clock.systemUTC());
+        ApiNode api = ApiNode.start(ApiSettings.from(env), plane, Clock.systemUTC());
         String apiUrl = "http://127.0.0.1:" + api.port();
         try {
             HttpResponse<String> early = http.send(post(worker.url() + "/benchmark?iterations=1"), HttpResponse.BodyHandlers.ofString());
@@ -113,6 +113,7 @@ class RenderThroughApiTest {
             plane.close();
             worker.close();
             runtime.close();
+            workerPlane.close();
         }
     }
 

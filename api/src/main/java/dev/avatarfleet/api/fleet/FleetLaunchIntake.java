@@ -1,10 +1,10 @@
 package dev.avatarfleet.api.fleet;
 
-import dev.avatarfleet.api.http.ApiException;
 import dev.avatarfleet.api.image.ImageResolver.ResolvedImage;
 import dev.avatarfleet.api.launch.LaunchIntake;
 import dev.avatarfleet.api.launch.ValidLaunch;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
 import dev.avatarfleet.common.kafka.LogPosition;
 import dev.avatarfleet.common.store.Admission;
@@ -14,8 +14,9 @@ import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
-import java.lang.System.Logger.Level;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The launch path through the fleet's shared state: atomic admission in Redis (dedup by room and
@@ -27,7 +28,7 @@ import java.util.List;
  * record for a worker to claim, and the plugin's retry starts a fresh task.
  */
 public final class FleetLaunchIntake implements LaunchIntake {
-    private static final System.Logger LOG = System.getLogger(FleetLaunchIntake.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FleetLaunchIntake.class);
 
     private final RedisTaskStore store;
     private final ImageStore images;
@@ -72,7 +73,7 @@ public final class FleetLaunchIntake implements LaunchIntake {
             store.recordLogPosition(task.taskId(), position.partition(), position.offset());
         } catch (DependencyUnavailableException e) {
             // why: the record is in Kafka and the task pending, so a worker will still run it; only replay-by-offset is lost
-            LOG.log(Level.WARNING, "task " + task.taskId() + " enqueued at " + position + " but its position was not recorded", e);
+            LOG.warn("task {} enqueued at {} but its position was not recorded", task.taskId(), position, e);
         }
         return reply(task, false);
     }
@@ -81,7 +82,7 @@ public final class FleetLaunchIntake implements LaunchIntake {
         try {
             store.finish(taskId, TaskStatus.FAILED, error, "enqueue_failed", null);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "task " + taskId + " could not be enqueued nor marked failed: " + error, e);
+            LOG.error("task {} could not be enqueued nor marked failed: {}", taskId, error, e);
         }
     }
 

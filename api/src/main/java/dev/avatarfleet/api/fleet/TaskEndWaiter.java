@@ -3,6 +3,7 @@ package dev.avatarfleet.api.fleet;
 import dev.avatarfleet.api.launch.LaunchService;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.TaskRecord;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -15,16 +16,19 @@ public final class TaskEndWaiter implements LaunchService.SyncWaiter {
     private static final Duration POLL = Duration.ofMillis(250);
 
     private final RedisTaskStore store;
+    private final Clock clock;
 
-    public TaskEndWaiter(RedisTaskStore store) {
+    /** @param clock what the wait's bound is measured on */
+    public TaskEndWaiter(RedisTaskStore store, Clock clock) {
         this.store = store;
+        this.clock = clock;
     }
 
     @Override
     public Map<String, Object> awaitEnd(String taskId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = clock.millis() + timeout.toMillis();
         Optional<TaskRecord> task = store.get(taskId);
-        while (task.isPresent() && !task.get().status().isTerminal() && System.nanoTime() < deadline) {
+        while (task.isPresent() && !task.get().status().isTerminal() && clock.millis() < deadline) {
             try {
                 Thread.sleep(POLL);
             } catch (InterruptedException e) {
@@ -38,6 +42,6 @@ public final class TaskEndWaiter implements LaunchService.SyncWaiter {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(TaskRecord record) {
-        return dev.avatarfleet.api.http.Json.MAPPER.convertValue(record, Map.class);
+        return dev.avatarfleet.common.http.JsonReply.MAPPER.convertValue(record, Map.class);
     }
 }

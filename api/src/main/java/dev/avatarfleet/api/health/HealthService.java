@@ -1,8 +1,8 @@
 package dev.avatarfleet.api.health;
 
-import dev.avatarfleet.api.http.Json;
 import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.common.store.FleetTotals;
 import dev.avatarfleet.common.store.WorkerState;
 import io.helidon.http.Status;
@@ -10,9 +10,10 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /health} and {@code GET /ready} in the seed container's shapes, for the fleet:
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * </pre>
  */
 public final class HealthService implements HttpService {
-    private static final System.Logger LOG = System.getLogger(HealthService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HealthService.class);
 
     private final Supplier<FleetTotals> totals;
 
@@ -44,15 +45,15 @@ public final class HealthService implements HttpService {
         // why: the seed's /health is 200 whenever the process is up; a store outage shows in the body, not the status
         try {
             FleetTotals t = totals.get();
-            Json.send(res, Status.OK_200, Json.object(
+            JsonReply.send(res, Status.OK_200, JsonReply.object(
                     "status", "healthy",
                     "active_sessions", t.activeSessions(),
                     "max_sessions", t.maxSessions(),
                     "workers", t.liveWorkers().size(),
                     "ready_workers", t.liveWorkers().stream().filter(w -> w.modelReady() && !w.draining()).count()));
         } catch (DependencyUnavailableException e) {
-            LOG.log(Level.WARNING, "fleet totals unavailable: " + e.getMessage());
-            Json.send(res, Status.OK_200, Json.object(
+            LOG.warn("fleet totals unavailable: {}", e.getMessage());
+            JsonReply.send(res, Status.OK_200, JsonReply.object(
                     "status", "healthy", "active_sessions", 0, "max_sessions", 0, "workers", 0, "ready_workers", 0,
                     "fleet_state", e.dependency() + " unavailable"));
         }
@@ -63,13 +64,13 @@ public final class HealthService implements HttpService {
         try {
             t = totals.get();
         } catch (DependencyUnavailableException e) {
-            Json.send(res, Status.SERVICE_UNAVAILABLE_503, Json.object(
+            JsonReply.send(res, Status.SERVICE_UNAVAILABLE_503, JsonReply.object(
                     "status", "not_ready", "model_ready", false, "active_sessions", 0, "available_sessions", 0,
                     "max_sessions", 0, "reason", e.dependency() + " unavailable"));
             return;
         }
         String readiness = t.readiness();
-        Map<String, Object> body = Json.object(
+        Map<String, Object> body = JsonReply.object(
                 "status", readiness,
                 "model_ready", t.modelReady(),
                 "active_sessions", t.activeSessions(),
@@ -81,6 +82,6 @@ public final class HealthService implements HttpService {
                     ? (t.liveWorkers().isEmpty() ? "no live worker" : "no live worker has its model loaded")
                     : "every session slot of the fleet is in use");
         }
-        Json.send(res, readiness.equals("ready") ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
+        JsonReply.send(res, readiness.equals("ready") ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
     }
 }

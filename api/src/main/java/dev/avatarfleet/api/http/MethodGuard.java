@@ -1,5 +1,6 @@
 package dev.avatarfleet.api.http;
 
+import dev.avatarfleet.common.http.ApiException;
 import io.helidon.webserver.http.HttpRules;
 
 /** Registers the 405 answer for a known path asked with a method it does not serve. */

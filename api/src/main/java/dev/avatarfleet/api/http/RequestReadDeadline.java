@@ -1,5 +1,6 @@
 package dev.avatarfleet.api.http;
 
+import dev.avatarfleet.common.http.ApiException;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.FilterChain;
@@ -7,7 +8,6 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1ConnectionListener;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cuts off a client that trickles its request: once the request line is read, the headers and the
@@ -32,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * stays under the deadline. The request line itself is bounded by the server's idle connection timeout.
  */
 public final class RequestReadDeadline implements Http1ConnectionListener, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(RequestReadDeadline.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RequestReadDeadline.class);
 
     private final Duration timeout;
     private final ScheduledExecutorService timer;
@@ -104,8 +106,8 @@ public final class RequestReadDeadline implements Http1ConnectionListener, AutoC
         synchronized (next) {
             next.alarm = timer.schedule(() -> {
                 if (next.fire()) {
-                    LOG.log(Level.DEBUG, () -> "request from " + ctx.remotePeer().host() + " not received within "
-                            + timeout.toSeconds() + " s: connection closed");
+                    LOG.debug("request from {} not received within {} s: connection closed", ctx.remotePeer().host(),
+                            timeout.toSeconds());
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         }

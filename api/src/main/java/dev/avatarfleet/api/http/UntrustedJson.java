@@ -1,5 +1,6 @@
 package dev.avatarfleet.api.http;
 
+import dev.avatarfleet.common.http.ApiException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;

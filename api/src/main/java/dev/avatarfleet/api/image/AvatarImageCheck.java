@@ -1,11 +1,12 @@
 package dev.avatarfleet.api.image;
 
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.image.DecodedImage;
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.image.InvalidImageException;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proves that avatar bytes are an image the worker can use, with the shared intake of
@@ -37,7 +38,7 @@ public final class AvatarImageCheck {
                 check(out.toByteArray(), "warm-up " + format);
             } catch (java.io.IOException | RuntimeException e) {
                 // why: a failed warm-up only leaves the first launch cold; say so and go on
-                System.getLogger(AvatarImageCheck.class.getName()).log(System.Logger.Level.WARNING, "image check warm-up failed", e);
+                LoggerFactory.getLogger(AvatarImageCheck.class).warn("image check warm-up failed", e);
             }
         }
     }

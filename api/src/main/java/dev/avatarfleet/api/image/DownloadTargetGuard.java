@@ -1,6 +1,6 @@
 package dev.avatarfleet.api.image;
 
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.http.ApiException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

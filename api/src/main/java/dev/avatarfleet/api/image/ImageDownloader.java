@@ -1,7 +1,7 @@
 package dev.avatarfleet.api.image;
 
-import dev.avatarfleet.api.http.ApiException;
 import dev.avatarfleet.api.http.LimitedInputStream;
+import dev.avatarfleet.common.http.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;

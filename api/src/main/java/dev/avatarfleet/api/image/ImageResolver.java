@@ -1,6 +1,5 @@
 package dev.avatarfleet.api.image;
 
-import dev.avatarfleet.api.launch.ImageSource;
 
 /**
  * Turns a launch's {@link ImageSource} into checked image bytes: the upload, the inline base64 or

@@ -1,9 +1,9 @@
 package dev.avatarfleet.api.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.avatarfleet.api.http.ApiException;
 import dev.avatarfleet.api.http.UntrustedJson;
 import dev.avatarfleet.api.http.LimitedInputStream;
+import dev.avatarfleet.common.http.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

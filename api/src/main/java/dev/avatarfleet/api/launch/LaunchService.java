@@ -1,11 +1,11 @@
 package dev.avatarfleet.api.launch;
 
-import dev.avatarfleet.api.http.ApiException;
-import dev.avatarfleet.api.http.Json;
 import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.api.http.RequestReadDeadline;
-import dev.avatarfleet.common.task.BillingKey;
 import dev.avatarfleet.api.image.ImageResolver;
+import dev.avatarfleet.common.http.ApiException;
+import dev.avatarfleet.common.http.JsonReply;
+import dev.avatarfleet.common.task.BillingKey;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -94,7 +94,7 @@ public final class LaunchService implements HttpService {
         ImageResolver.ResolvedImage image = images.resolve(launch.image());
         LaunchIntake.Admitted admitted = intake.admit(launch, image);
         if (launch.asyncMode()) {
-            Json.send(res, Status.OK_200, Json.object(
+            JsonReply.send(res, Status.OK_200, JsonReply.object(
                     "status", admitted.status(), "task_id", admitted.taskId(), "room_name", admitted.roomName()));
             return;
         }
@@ -103,7 +103,7 @@ public final class LaunchService implements HttpService {
         if (task == null) {
             throw ApiException.notFound("task " + admitted.taskId() + " is no longer known");
         }
-        Json.send(res, Status.OK_200, task);
+        JsonReply.send(res, Status.OK_200, task);
     }
 
     private static String firstPresent(String... values) {

@@ -1,6 +1,7 @@
 package dev.avatarfleet.api.launch;
 
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.api.image.ImageSource;
+import dev.avatarfleet.common.http.ApiException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package dev.avatarfleet.api.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.avatarfleet.api.http.ApiException;
 import dev.avatarfleet.api.http.UntrustedJson;
+import dev.avatarfleet.common.http.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;

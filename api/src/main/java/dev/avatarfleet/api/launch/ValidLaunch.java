@@ -1,5 +1,7 @@
 package dev.avatarfleet.api.launch;
 
+import dev.avatarfleet.api.image.ImageSource;
+
 /**
  * A launch whose fields passed every check that needs no network and no storage.
  *

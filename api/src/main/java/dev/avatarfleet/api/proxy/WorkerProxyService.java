@@ -1,9 +1,9 @@
 package dev.avatarfleet.api.proxy;
 
-import dev.avatarfleet.api.http.ApiException;
 import dev.avatarfleet.api.http.LimitedInputStream;
 import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.common.bench.BenchmarkIterations;
+import dev.avatarfleet.common.http.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -14,11 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;

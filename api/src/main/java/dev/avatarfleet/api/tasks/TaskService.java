@@ -1,8 +1,8 @@
 package dev.avatarfleet.api.tasks;
 
-import dev.avatarfleet.api.http.ApiException;
-import dev.avatarfleet.api.http.Json;
 import dev.avatarfleet.api.http.MethodGuard;
+import dev.avatarfleet.common.http.ApiException;
+import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.store.StopResult;
 import dev.avatarfleet.common.store.TaskPage;
@@ -60,7 +60,7 @@ public final class TaskService implements HttpService {
         int offset = number(q.first("offset").asOptional(), "offset", 0, 0, Integer.MAX_VALUE);
         TaskPage page = store.list(new TaskQuery(status, room, worker, offset, limit));
         int next = page.offset() + page.tasks().size();
-        Json.send(res, Status.OK_200, Json.object(
+        JsonReply.send(res, Status.OK_200, JsonReply.object(
                 "tasks", page.tasks(),
                 "total", page.total(),
                 "offset", page.offset(),
@@ -70,7 +70,7 @@ public final class TaskService implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
-        Json.send(res, Status.OK_200, find(id));
+        JsonReply.send(res, Status.OK_200, find(id));
     }
 
     private void stop(ServerRequest req, ServerResponse res) {
@@ -81,14 +81,14 @@ public final class TaskService implements HttpService {
         StopResult result = store.requestStop(id, "stopped through the API");
         Map<String, Object> body = switch (result) {
             case StopResult.NotFound nf -> throw unknown(id);
-            case StopResult.Cancelled c -> Json.object("status", "cancelled", "task_id", id,
+            case StopResult.Cancelled c -> JsonReply.object("status", "cancelled", "task_id", id,
                     "message", "the pending task was cancelled and will not start");
-            case StopResult.Signalled s -> Json.object("status", "stopping", "task_id", id, "worker_id", s.workerId(),
+            case StopResult.Signalled s -> JsonReply.object("status", "stopping", "task_id", id, "worker_id", s.workerId(),
                     "message", "worker " + s.workerId() + " was told to stop the session");
-            case StopResult.AlreadyEnded e -> Json.object("status", e.task().status().wire(), "task_id", id,
+            case StopResult.AlreadyEnded e -> JsonReply.object("status", e.task().status().wire(), "task_id", id,
                     "message", "the task had already ended");
         };
-        Json.send(res, Status.OK_200, body);
+        JsonReply.send(res, Status.OK_200, body);
     }
 
     /** The task with this id, or a 404. */

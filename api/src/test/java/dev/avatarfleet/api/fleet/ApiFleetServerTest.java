@@ -1,5 +1,6 @@
 package dev.avatarfleet.api.fleet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,15 +12,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.avatarfleet.api.ApiNode;
 import dev.avatarfleet.api.FleetFixture;
-import dev.avatarfleet.api.MultipartBody;
 import dev.avatarfleet.api.TestImages;
 import dev.avatarfleet.api.TestTokens;
-import dev.avatarfleet.api.http.Json;
+import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.common.store.TaskQuery;
 import dev.avatarfleet.common.task.BillingKey;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
+import dev.avatarfleet.testkit.MultipartBody;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -62,7 +64,7 @@ class ApiFleetServerTest {
                     .header("Content-Type", form.contentType()).header("Authorization", "Bearer k1")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(form.build())).build());
             assertEquals(200, r1.statusCode(), r1.body());
-            JsonNode reply = Json.MAPPER.readTree(r1.body());
+            JsonNode reply = JsonReply.MAPPER.readTree(r1.body());
             assertEquals("pending", reply.get("status").asText());
             assertEquals("room-1", reply.get("room_name").asText());
             String id1 = reply.get("task_id").asText();
@@ -75,7 +77,7 @@ class ApiFleetServerTest {
                     .header("Content-Type", "application/json").header("api-secret", "k2")
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build());
             assertEquals(200, r2.statusCode(), r2.body());
-            String id2 = Json.MAPPER.readTree(r2.body()).get("task_id").asText();
+            String id2 = JsonReply.MAPPER.readTree(r2.body()).get("task_id").asText();
 
             // the record: pending, its Kafka position kept, the launch record readable there, the image stored once
             TaskRecord t1 = fleet.controlPlane.store().get(id1).orElseThrow();
@@ -102,20 +104,20 @@ class ApiFleetServerTest {
                 assertEquals(200, onA.statusCode(), onA.body());
                 assertEquals(onA.body(), onB.body(), path);
             }
-            JsonNode list = Json.MAPPER.readTree(fleet.get(a, "/tasks").body());
+            JsonNode list = JsonReply.MAPPER.readTree(fleet.get(a, "/tasks").body());
             assertEquals(2, list.get("tasks").size());
             assertEquals(id2, list.get("tasks").get(0).get("task_id").asText(), "newest first");
-            JsonNode one = Json.MAPPER.readTree(fleet.get(a, "/tasks/" + id1).body());
+            JsonNode one = JsonReply.MAPPER.readTree(fleet.get(a, "/tasks/" + id1).body());
             for (String field : List.of("task_id", "room_name", "status", "created_at", "completed_at", "error")) {
                 assertTrue(one.has(field), field);
             }
             assertTrue(one.get("created_at").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"), one.toString());
-            JsonNode paged = Json.MAPPER.readTree(fleet.get(a, "/tasks?limit=1").body());
+            JsonNode paged = JsonReply.MAPPER.readTree(fleet.get(a, "/tasks?limit=1").body());
             assertEquals(1, paged.get("tasks").size());
             assertEquals(1, paged.get("next_offset").asInt());
             assertEquals(404, fleet.get(b, "/tasks/nope").statusCode());
             assertEquals(400, fleet.get(b, "/tasks?status=sleeping").statusCode());
-            JsonNode health = Json.MAPPER.readTree(fleet.get(a, "/health").body());
+            JsonNode health = JsonReply.MAPPER.readTree(fleet.get(a, "/health").body());
             assertEquals("healthy", health.get("status").asText());
             assertEquals(2, health.get("active_sessions").asInt());
             assertEquals(4, health.get("max_sessions").asInt());
@@ -127,7 +129,7 @@ class ApiFleetServerTest {
                     .header("Content-Type", "application/json").header("api-secret", "k2")
                     .POST(HttpRequest.BodyPublishers.ofString(noImage)).build());
             assertEquals(200, r3.statusCode(), r3.body());
-            TaskRecord t3 = fleet.controlPlane.store().get(Json.MAPPER.readTree(r3.body()).get("task_id").asText()).orElseThrow();
+            TaskRecord t3 = fleet.controlPlane.store().get(JsonReply.MAPPER.readTree(r3.body()).get("task_id").asText()).orElseThrow();
             assertNull(t3.imageHash());
             assertNull(fleet.controlPlane.taskLog().readAt(t3.kafkaPartition(), t3.kafkaOffset()).orElseThrow().imageHash());
         }
@@ -143,9 +145,9 @@ class ApiFleetServerTest {
             HttpResponse<String> r = fleet.send(node, HttpRequest.newBuilder(FleetFixture.uri(node, "/launch"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
             assertEquals(200, r.statusCode(), r.body());
-            TaskRecord t = fleet.controlPlane.store().get(Json.MAPPER.readTree(r.body()).get("task_id").asText()).orElseThrow();
+            TaskRecord t = fleet.controlPlane.store().get(JsonReply.MAPPER.readTree(r.body()).get("task_id").asText()).orElseThrow();
             assertEquals(BillingKey.fingerprint(null, "fleet-secret"), t.billingKeyId());
-            JsonNode shown = Json.MAPPER.readTree(fleet.get(node, "/tasks/" + t.taskId()).body());
+            JsonNode shown = JsonReply.MAPPER.readTree(fleet.get(node, "/tasks/" + t.taskId()).body());
             assertEquals(t.billingKeyId(), shown.get("billing_key_id").asText());
             assertFalse(fleet.get(node, "/tasks/" + t.taskId()).body().contains("fleet-secret"), "never the secret itself");
         }
@@ -162,16 +164,16 @@ class ApiFleetServerTest {
             for (ApiNode node : List.of(a, b, a)) {
                 HttpResponse<String> r = launchJson(fleet, node, "room-d", token);
                 assertEquals(200, r.statusCode(), r.body());
-                ids.add(Json.MAPPER.readTree(r.body()).get("task_id").asText());
+                ids.add(JsonReply.MAPPER.readTree(r.body()).get("task_id").asText());
             }
             assertEquals(1, ids.stream().distinct().count(), ids.toString());
             assertEquals(1, fleet.controlPlane.store().list(TaskQuery.all()).total());
             // another identity in the same room is another avatar
             HttpResponse<String> other = launchJson(fleet, a, "room-d", TestTokens.avatar("room-d", "second-avatar"));
-            assertFalse(ids.contains(Json.MAPPER.readTree(other.body()).get("task_id").asText()));
+            assertFalse(ids.contains(JsonReply.MAPPER.readTree(other.body()).get("task_id").asText()));
             // once the first ended, the same room and identity start anew
             fleet.controlPlane.store().requestStop(ids.getFirst(), "test");
-            String again = Json.MAPPER.readTree(launchJson(fleet, b, "room-d", token).body()).get("task_id").asText();
+            String again = JsonReply.MAPPER.readTree(launchJson(fleet, b, "room-d", token).body()).get("task_id").asText();
             assertFalse(ids.contains(again));
         }
     }
@@ -182,14 +184,14 @@ class ApiFleetServerTest {
             ApiNode a = fleet.node();
             HttpResponse<String> notReady = launchJson(fleet, a, "r0", TestTokens.avatar("r0", "x"));
             assertEquals(503, notReady.statusCode(), notReady.body());
-            assertEquals("not_ready", Json.MAPPER.readTree(notReady.body()).get("status").asText());
+            assertEquals("not_ready", JsonReply.MAPPER.readTree(notReady.body()).get("status").asText());
             HttpResponse<String> ready = fleet.get(a, "/ready");
             assertEquals(503, ready.statusCode());
-            assertEquals("not_ready", Json.MAPPER.readTree(ready.body()).get("status").asText());
+            assertEquals("not_ready", JsonReply.MAPPER.readTree(ready.body()).get("status").asText());
             assertEquals(0, fleet.controlPlane.store().list(TaskQuery.all()).total());
 
             fleet.readyWorker("worker-1", 2, "http://127.0.0.1:1");
-            JsonNode readyBody = Json.MAPPER.readTree(fleet.get(a, "/ready").body());
+            JsonNode readyBody = JsonReply.MAPPER.readTree(fleet.get(a, "/ready").body());
             assertEquals("ready", readyBody.get("status").asText());
             assertTrue(readyBody.get("model_ready").asBoolean());
             assertEquals(2, readyBody.get("available_sessions").asInt());
@@ -197,13 +199,13 @@ class ApiFleetServerTest {
             assertEquals(200, launchJson(fleet, a, "r2", TestTokens.avatar("r2", "x")).statusCode());
             HttpResponse<String> full = launchJson(fleet, a, "r3", TestTokens.avatar("r3", "x"));
             assertEquals(503, full.statusCode(), full.body());
-            JsonNode body = Json.MAPPER.readTree(full.body());
+            JsonNode body = JsonReply.MAPPER.readTree(full.body());
             assertEquals("at_capacity", body.get("status").asText());
             assertTrue(body.get("reason").asText().contains("2 of 2"), body.toString());
             assertEquals(2, fleet.controlPlane.store().list(TaskQuery.all()).total());
             HttpResponse<String> readyFull = fleet.get(a, "/ready");
             assertEquals(503, readyFull.statusCode());
-            assertEquals("at_capacity", Json.MAPPER.readTree(readyFull.body()).get("status").asText());
+            assertEquals("at_capacity", JsonReply.MAPPER.readTree(readyFull.body()).get("status").asText());
         }
     }
 
@@ -228,7 +230,7 @@ class ApiFleetServerTest {
                         ok++;
                     } else {
                         assertEquals(503, r.statusCode(), r.body());
-                        assertEquals("at_capacity", Json.MAPPER.readTree(r.body()).get("status").asText());
+                        assertEquals("at_capacity", JsonReply.MAPPER.readTree(r.body()).get("status").asText());
                         full++;
                     }
                 }
@@ -245,19 +247,19 @@ class ApiFleetServerTest {
             fleet.readyWorker("worker-1", 4, "http://127.0.0.1:1");
             ApiNode a = fleet.node();
             ApiNode b = fleet.node();
-            String pending = Json.MAPPER.readTree(launchJson(fleet, a, "s1", TestTokens.avatar("s1", "x")).body()).get("task_id").asText();
+            String pending = JsonReply.MAPPER.readTree(launchJson(fleet, a, "s1", TestTokens.avatar("s1", "x")).body()).get("task_id").asText();
             HttpResponse<String> stop = fleet.post(b, "/tasks/" + pending + "/stop");
             assertEquals(200, stop.statusCode(), stop.body());
-            assertEquals("cancelled", Json.MAPPER.readTree(stop.body()).get("status").asText());
-            assertEquals("cancelled", Json.MAPPER.readTree(fleet.get(a, "/tasks/" + pending).body()).get("status").asText());
+            assertEquals("cancelled", JsonReply.MAPPER.readTree(stop.body()).get("status").asText());
+            assertEquals("cancelled", JsonReply.MAPPER.readTree(fleet.get(a, "/tasks/" + pending).body()).get("status").asText());
             fleet.controlPlane.store().claim(pending, "worker-1", 1);
             assertEquals(TaskStatus.CANCELLED, fleet.controlPlane.store().get(pending).orElseThrow().status(), "a cancelled task never starts");
 
-            String running = Json.MAPPER.readTree(launchJson(fleet, a, "s2", TestTokens.avatar("s2", "x")).body()).get("task_id").asText();
+            String running = JsonReply.MAPPER.readTree(launchJson(fleet, a, "s2", TestTokens.avatar("s2", "x")).body()).get("task_id").asText();
             fleet.controlPlane.store().claim(running, "worker-1", 1);
             fleet.controlPlane.store().markRunning(running, "worker-1");
             HttpResponse<String> signal = fleet.post(a, "/tasks/" + running + "/stop");
-            JsonNode body = Json.MAPPER.readTree(signal.body());
+            JsonNode body = JsonReply.MAPPER.readTree(signal.body());
             assertEquals("stopping", body.get("status").asText(), body.toString());
             assertEquals("worker-1", body.get("worker_id").asText());
             assertTrue(fleet.controlPlane.store().stopRequestedOf("worker-1").contains(running));
@@ -280,22 +282,18 @@ class ApiFleetServerTest {
                     HttpRequest.newBuilder(FleetFixture.uri(a, "/launch")).header("Content-Type", form.contentType())
                             .POST(HttpRequest.BodyPublishers.ofByteArray(form.build())).build()));
             // act as the worker would: claim, run, complete
-            String id = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (id == null && System.nanoTime() < deadline) {
+            String id = await().atMost(Duration.ofSeconds(10)).until(() -> {
                 var tasks = fleet.controlPlane.store().list(TaskQuery.all()).tasks();
-                id = tasks.isEmpty() ? null : tasks.getFirst().taskId();
-                Thread.sleep(50);
-            }
-            assertNotNull(id);
-            Thread.sleep(500);
-            assertFalse(reply.isDone(), "the reply must wait for the end of the session");
+                return tasks.isEmpty() ? null : tasks.getFirst().taskId();
+            }, Objects::nonNull);
+            // the reply must wait for the end of the session
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !reply.isDone());
             fleet.controlPlane.store().claim(id, "worker-1", 1);
             fleet.controlPlane.store().markRunning(id, "worker-1");
             fleet.controlPlane.store().finish(id, TaskStatus.COMPLETED, null, "agent_left", "worker-1");
             HttpResponse<String> r = reply.get(10, TimeUnit.SECONDS);
             assertEquals(200, r.statusCode(), r.body());
-            JsonNode body = Json.MAPPER.readTree(r.body());
+            JsonNode body = JsonReply.MAPPER.readTree(r.body());
             assertEquals("completed", body.get("status").asText());
             assertEquals(id, body.get("task_id").asText());
         }
@@ -309,7 +307,7 @@ class ApiFleetServerTest {
             ApiNode a = fleet.node();
             HttpResponse<String> r = launchJson(fleet, a, "k1", TestTokens.avatar("k1", "x"));
             assertEquals(503, r.statusCode(), r.body());
-            JsonNode body = Json.MAPPER.readTree(r.body());
+            JsonNode body = JsonReply.MAPPER.readTree(r.body());
             assertEquals("unavailable", body.get("status").asText());
             assertTrue(body.get("reason").asText().contains("kafka"), body.toString());
             List<TaskRecord> tasks = fleet.controlPlane.store().list(TaskQuery.all()).tasks();
@@ -336,24 +334,24 @@ class ApiFleetServerTest {
             Path avatar = dir.resolve("avatar.jpg");
             Files.write(avatar, JPEG);
             String token = TestTokens.avatar("my-room", "avatar-worker");
-            JsonNode byUrl = Json.MAPPER.readTree(curl("-X", "POST", base + "/launch",
+            JsonNode byUrl = JsonReply.MAPPER.readTree(curl("-X", "POST", base + "/launch",
                     "-F", "livekit_url=ws://127.0.0.1:7880", "-F", "livekit_token=" + token, "-F", "room_name=my-room",
                     "-F", "avatar_image_url=http://127.0.0.1:" + images.getAddress().getPort() + "/avatar.jpg"));
             assertEquals("pending", byUrl.get("status").asText(), byUrl.toString());
             assertEquals("my-room", byUrl.get("room_name").asText());
             String token2 = TestTokens.avatar("my-room-2", "avatar-worker");
-            JsonNode byFile = Json.MAPPER.readTree(curl("-X", "POST", base + "/launch",
+            JsonNode byFile = JsonReply.MAPPER.readTree(curl("-X", "POST", base + "/launch",
                     "-F", "livekit_url=ws://127.0.0.1:7880", "-F", "livekit_token=" + token2, "-F", "room_name=my-room-2",
                     "-F", "avatar_image=@" + avatar));
             assertEquals("pending", byFile.get("status").asText(), byFile.toString());
             String hash = fleet.controlPlane.store().get(byFile.get("task_id").asText()).orElseThrow().imageHash();
             assertArrayEquals(JPEG, fleet.controlPlane.images().get(hash).orElseThrow());
-            JsonNode health = Json.MAPPER.readTree(curl(base + "/health"));
+            JsonNode health = JsonReply.MAPPER.readTree(curl(base + "/health"));
             assertEquals("healthy", health.get("status").asText());
             assertEquals(2, health.get("active_sessions").asInt());
-            JsonNode tasks = Json.MAPPER.readTree(curl(base + "/tasks"));
+            JsonNode tasks = JsonReply.MAPPER.readTree(curl(base + "/tasks"));
             assertEquals(2, tasks.get("tasks").size());
-            JsonNode stop = Json.MAPPER.readTree(curl("-X", "POST", base + "/tasks/" + byUrl.get("task_id").asText() + "/stop"));
+            JsonNode stop = JsonReply.MAPPER.readTree(curl("-X", "POST", base + "/tasks/" + byUrl.get("task_id").asText() + "/stop"));
             assertEquals("cancelled", stop.get("status").asText());
         } finally {
             images.stop(0);
@@ -387,11 +385,11 @@ class ApiFleetServerTest {
             ApiNode a = fleet.node();
             HttpResponse<String> none = fleet.post(a, "/benchmark?iterations=3");
             assertEquals(503, none.statusCode(), none.body());
-            assertEquals("not_ready", Json.MAPPER.readTree(none.body()).get("status").asText());
+            assertEquals("not_ready", JsonReply.MAPPER.readTree(none.body()).get("status").asText());
             fleet.readyWorker("worker-7", 2, "http://127.0.0.1:" + worker.getAddress().getPort());
             HttpResponse<String> bench = fleet.post(a, "/benchmark?iterations=3");
             assertEquals(200, bench.statusCode(), bench.body());
-            JsonNode b = Json.MAPPER.readTree(bench.body());
+            JsonNode b = JsonReply.MAPPER.readTree(bench.body());
             assertEquals(3, b.get("iterations").asInt());
             assertEquals("POST", b.get("method").asText());
             assertEquals("worker-7", bench.headers().firstValue("X-Worker-Id").orElse(""));
@@ -416,7 +414,7 @@ class ApiFleetServerTest {
             fleet.readyWorker("worker-8", 2, "http://127.0.0.1:" + worker.getAddress().getPort() + "/missing");
             HttpResponse<String> notServed = fleet.get(a, "/test-frame?worker=worker-8");
             assertEquals(502, notServed.statusCode(), notServed.body());
-            assertTrue(Json.MAPPER.readTree(notServed.body()).get("reason").asText().contains("404"), notServed.body());
+            assertTrue(JsonReply.MAPPER.readTree(notServed.body()).get("reason").asText().contains("404"), notServed.body());
             assertEquals(400, fleet.post(a, "/benchmark?iterations=zero").statusCode());
         } finally {
             worker.stop(0);

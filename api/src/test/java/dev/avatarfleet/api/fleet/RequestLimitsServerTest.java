@@ -42,7 +42,7 @@ class RequestLimitsServerTest {
     void aRequestLineOverTheLimitIs414() throws Exception {
         String path = "/health?pad=" + "r".repeat(600);
         assertJson(exchange("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"), 414,
-                "API_MAX_REQUEST_LINE_BYTES");
+                "\"request_line_too_long\"");
         String shortPath = "/health?pad=" + "r".repeat(400);
         assertServed(exchange("GET " + shortPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
     }
@@ -51,7 +51,7 @@ class RequestLimitsServerTest {
     void headersOverTheSizeLimitAre431() throws Exception {
         String big = "X-Filler: " + "f".repeat(3000) + "\r\n";
         String answer = exchange("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + big + "Connection: close\r\n\r\n");
-        assertJson(answer, 431, "API_MAX_HEADER_BYTES");
+        assertJson(answer, 431, "\"headers_too_large\"");
         String fits = "X-Filler: " + "f".repeat(1500) + "\r\n";
         assertServed(exchange("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + fits + "Connection: close\r\n\r\n"));
     }
@@ -63,7 +63,7 @@ class RequestLimitsServerTest {
             many.append("X-H").append(i).append(": v\r\n");
         }
         assertJson(exchange("POST /launch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + many
-                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}"), 431, "API_MAX_HEADER_COUNT");
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}"), 431, "\"headers_too_large\"");
         StringBuilder some = new StringBuilder();
         for (int i = 0; i < 15; i++) {
             some.append("X-H").append(i).append(": v\r\n");

@@ -2,7 +2,7 @@ package dev.avatarfleet.api.fuzz;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
-import dev.avatarfleet.api.MultipartBody;
+import dev.avatarfleet.testkit.MultipartBody;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

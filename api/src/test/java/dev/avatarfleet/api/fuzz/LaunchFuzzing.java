@@ -3,7 +3,7 @@ package dev.avatarfleet.api.fuzz;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.avatarfleet.api.ApiRouting;
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.api.image.AvatarImageCheck;
 import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;

@@ -8,7 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.avatarfleet.api.ApiRouting;
 import dev.avatarfleet.api.TestImages;
 import dev.avatarfleet.api.TestTokens;
-import dev.avatarfleet.api.http.Json;
+import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.api.launch.ApiKeys;
 import dev.avatarfleet.api.launch.LaunchFormReader;
 import dev.avatarfleet.api.launch.LaunchIntake;
@@ -210,7 +210,7 @@ class SsrfMatrixRoutingTest {
         int trapBefore = trap.accepted() + (trap6 == null ? 0 : trap6.accepted());
 
         try (HttpClientResponse res = launch(image)) {
-            JsonNode body = Json.MAPPER.readTree(res.as(String.class));
+            JsonNode body = JsonReply.MAPPER.readTree(res.as(String.class));
             assertEquals(400, res.status().code(), body.toString());
             assertEquals("image_download_failed", body.get("error").asText(), body.toString());
             assertTrue(body.get("reason").asText().startsWith("image download failed: "), body.toString());
@@ -249,7 +249,7 @@ class SsrfMatrixRoutingTest {
     private HttpClientResponse launch(String image) {
         String body;
         try {
-            body = Json.MAPPER.writeValueAsString(Json.object("livekit_url", "ws://127.0.0.1:7880",
+            body = JsonReply.MAPPER.writeValueAsString(JsonReply.object("livekit_url", "ws://127.0.0.1:7880",
                     "livekit_token", TestTokens.avatar(ROOM, "avatar-1"), "room_name", ROOM, "image", image));
         } catch (IOException e) {
             throw new AssertionError(e);

@@ -7,15 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.avatarfleet.api.ApiRouting;
-import dev.avatarfleet.api.MultipartBody;
 import dev.avatarfleet.api.TestImages;
 import dev.avatarfleet.api.TestTokens;
-import dev.avatarfleet.api.http.Json;
 import dev.avatarfleet.api.image.AvatarImageCheck;
 import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;
 import dev.avatarfleet.api.image.ImageResolver;
+import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.common.image.ImageLimits;
+import dev.avatarfleet.testkit.MultipartBody;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -432,7 +432,7 @@ class LaunchValidationRoutingTest {
             String text = res.as(String.class);
             assertEquals(status, res.status().code(), text);
             assertTrue(res.headers().contentType().map(ct -> ct.text().startsWith("application/json")).orElse(false), text);
-            return Json.MAPPER.readTree(text);
+            return JsonReply.MAPPER.readTree(text);
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.avatarfleet.api.http.ApiException;
+import dev.avatarfleet.common.http.ApiException;
+import dev.avatarfleet.testkit.MultipartBody;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +40,8 @@ class MultipartFormReaderTest {
 
     @Test
     void unreadPartsAreSkipped() throws Exception {
-        String body = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nskipped\r\n"
-                + "--b\r\nContent-Disposition: form-data; name=\"y\"\r\n\r\nread\r\n--b--\r\n";
-        MultipartFormReader reader = new MultipartFormReader(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), "b");
+        byte[] body = new MultipartBody("b").field("x", "skipped").field("y", "read").build();
+        MultipartFormReader reader = new MultipartFormReader(new ByteArrayInputStream(body), "b");
         reader.next().orElseThrow();
         assertEquals("read", new String(reader.next().orElseThrow().body().readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -73,12 +73,11 @@ class MultipartFormReaderTest {
 
     @Test
     void tooManyPartsAre400() {
-        StringBuilder body = new StringBuilder();
+        MultipartBody body = new MultipartBody("b");
         for (int i = 0; i <= MultipartFormReader.MAX_PARTS; i++) {
-            body.append("--b\r\nContent-Disposition: form-data; name=\"p").append(i).append("\"\r\n\r\nv\r\n");
+            body.field("p" + i, "v");
         }
-        body.append("--b--\r\n");
-        MultipartFormReader reader = new MultipartFormReader(new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8)), "b");
+        MultipartFormReader reader = new MultipartFormReader(new ByteArrayInputStream(body.build()), "b");
         assertThrows(ApiException.class, () -> {
             while (reader.next().isPresent()) {
                 // read on

@@ -2,26 +2,28 @@ package dev.avatarfleet.common.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
  * The settings API and worker nodes share: where Kafka and Redis are, the launch topic, task
- * retention and the fleet's timing. Read once at start with {@link #fromEnvironment(Env)}.
+ * retention and the fleet's timing. Read once at start with {@link #fromEnvironment(Env)}; each
+ * setting is declared once, below, as a {@link Setting}.
  *
- * @param kafkaBootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}, default {@value #DEFAULT_KAFKA}
- * @param redisUrl              {@code REDIS_URL}, default {@value #DEFAULT_REDIS}
- * @param keyPrefix             {@code REDIS_KEY_PREFIX}: every Redis key starts with it, default {@code avatarfleet:}
- * @param taskTopic             {@code TASK_TOPIC}: the launch topic, default {@code avatar-launches}
- * @param taskTopicPartitions   {@code TASK_TOPIC_PARTITIONS}, used when the topic is created, default 1 (a share group needs no partitions to spread work; one partition keeps acquisition to exactly one record per poll)
- * @param workerGroup           {@code WORKER_GROUP}: the workers' share group, default {@code avatar-workers}
- * @param taskRetention         {@code TASK_RETENTION_SECONDS}: terminal records are kept this long, default 3600
- * @param maxTaskHistory        {@code MAX_TASK_HISTORY}: at most this many terminal records, default 1000
- * @param heartbeatInterval     {@code HEARTBEAT_INTERVAL_MS}: worker heartbeat period, default 1000
- * @param deadWorkerTimeout     {@code DEAD_WORKER_TIMEOUT_MS}: no heartbeat for this long = dead, default 5000
- * @param taskMaxAttempts       {@code TASK_MAX_ATTEMPTS}: runs per task, replays included, default 3
- * @param pruneInterval         {@code PRUNE_INTERVAL_SECONDS}: how often retention is swept, default 300
- * @param redisTimeout          {@code REDIS_TIMEOUT_MS}: connect and socket timeout, default 2000
- * @param kafkaTimeout          {@code KAFKA_TIMEOUT_MS}: bound on a produce or an admin call, default 5000
+ * @param kafkaBootstrapServers {@link #KAFKA_BOOTSTRAP_SERVERS}
+ * @param redisUrl {@link #REDIS_URL}
+ * @param keyPrefix {@link #REDIS_KEY_PREFIX}
+ * @param taskTopic {@link #TASK_TOPIC}
+ * @param taskTopicPartitions {@link #TASK_TOPIC_PARTITIONS}
+ * @param workerGroup {@link #WORKER_GROUP}
+ * @param taskRetention {@link #TASK_RETENTION_SECONDS}
+ * @param maxTaskHistory {@link #MAX_TASK_HISTORY}
+ * @param heartbeatInterval {@link #HEARTBEAT_INTERVAL_MS}
+ * @param deadWorkerTimeout {@link #DEAD_WORKER_TIMEOUT_MS}
+ * @param taskMaxAttempts {@link #TASK_MAX_ATTEMPTS}
+ * @param pruneInterval {@link #PRUNE_INTERVAL_SECONDS}
+ * @param redisTimeout {@link #REDIS_TIMEOUT_MS}
+ * @param kafkaTimeout {@link #KAFKA_TIMEOUT_MS}
  */
 public record FleetSettings(
         String kafkaBootstrapServers,
@@ -42,34 +44,69 @@ public record FleetSettings(
     public static final String DEFAULT_KAFKA = "127.0.0.1:9092";
     public static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
 
+    public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.hostPorts("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_KAFKA)
+            .readBy(Node.API, Node.WORKER).means("the Kafka broker(s)");
+    public static final Setting<URI> REDIS_URL = Setting.url("REDIS_URL", DEFAULT_REDIS, Set.of("redis", "rediss"))
+            .readBy(Node.API, Node.WORKER).means("the Redis holding tasks, registry and images");
+    public static final Setting<String> REDIS_KEY_PREFIX = Setting.identifier("REDIS_KEY_PREFIX", "avatarfleet:", 64)
+            .readBy(Node.API, Node.WORKER).means("prefix of every Redis key");
+    public static final Setting<String> TASK_TOPIC = Setting.identifier("TASK_TOPIC", "avatar-launches", 200)
+            .readBy(Node.API, Node.WORKER).means("the launch topic");
+    // why: a share group needs no partitions to spread work; one partition keeps acquisition to one record per poll
+    public static final Setting<Integer> TASK_TOPIC_PARTITIONS = Setting.integer("TASK_TOPIC_PARTITIONS", 1, 1, 1000)
+            .readBy(Node.API, Node.WORKER).means("partitions when the topic is created");
+    public static final Setting<String> WORKER_GROUP = Setting.identifier("WORKER_GROUP", "avatar-workers", 200)
+            .readBy(Node.API, Node.WORKER).means("the workers' share group");
+    public static final Setting<Duration> TASK_RETENTION_SECONDS = Setting.seconds("TASK_RETENTION_SECONDS", 3600, 1, 30L * 24 * 3600)
+            .readBy(Node.API, Node.WORKER).means("how long terminal tasks stay in `/tasks`");
+    public static final Setting<Integer> MAX_TASK_HISTORY = Setting.integer("MAX_TASK_HISTORY", 1000, 0, 1_000_000)
+            .readBy(Node.API, Node.WORKER).means("at most this many terminal tasks, oldest dropped first (active never)");
+    public static final Setting<Duration> HEARTBEAT_INTERVAL_MS = Setting.millis("HEARTBEAT_INTERVAL_MS", 1000, 100, 60_000)
+            .readBy(Node.API, Node.WORKER).means("worker heartbeat period");
+    public static final Setting<Duration> DEAD_WORKER_TIMEOUT_MS = Setting.millis("DEAD_WORKER_TIMEOUT_MS", 5000, 200, 600_000)
+            .readBy(Node.API, Node.WORKER).means("no heartbeat for this long = dead worker (at least twice the interval)");
+    public static final Setting<Integer> TASK_MAX_ATTEMPTS = Setting.integer("TASK_MAX_ATTEMPTS", 3, 1, 100)
+            .readBy(Node.API, Node.WORKER).means("runs per task, replays included");
+    public static final Setting<Duration> PRUNE_INTERVAL_SECONDS = Setting.seconds("PRUNE_INTERVAL_SECONDS", 300, 1, 86_400)
+            .readBy(Node.API, Node.WORKER).means("how often retention is swept");
+    public static final Setting<Duration> REDIS_TIMEOUT_MS = Setting.millis("REDIS_TIMEOUT_MS", 2000, 50, 60_000)
+            .readBy(Node.API, Node.WORKER).means("Redis connect and socket timeout");
+    public static final Setting<Duration> KAFKA_TIMEOUT_MS = Setting.millis("KAFKA_TIMEOUT_MS", 5000, 100, 120_000)
+            .readBy(Node.API, Node.WORKER).means("bound on a produce or an admin call");
+
+    /** Every setting of this record, in the README's order. */
+    public static final List<Setting<?>> SETTINGS = List.of(KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, REDIS_KEY_PREFIX, TASK_TOPIC,
+            TASK_TOPIC_PARTITIONS, WORKER_GROUP, TASK_RETENTION_SECONDS, MAX_TASK_HISTORY, HEARTBEAT_INTERVAL_MS,
+            DEAD_WORKER_TIMEOUT_MS, TASK_MAX_ATTEMPTS, PRUNE_INTERVAL_SECONDS, REDIS_TIMEOUT_MS, KAFKA_TIMEOUT_MS);
+
     public FleetSettings {
         if (deadWorkerTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
-            throw new SettingsException("DEAD_WORKER_TIMEOUT_MS",
-                    "must be at least twice HEARTBEAT_INTERVAL_MS (" + heartbeatInterval.toMillis() + " ms), was " + deadWorkerTimeout.toMillis());
+            throw new SettingsException(DEAD_WORKER_TIMEOUT_MS.name(), "must be at least twice " + HEARTBEAT_INTERVAL_MS.name()
+                    + " (" + heartbeatInterval.toMillis() + " ms), was " + deadWorkerTimeout.toMillis());
         }
     }
 
     public static FleetSettings fromEnvironment(Env env) {
         return new FleetSettings(
-                env.hostPorts("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_KAFKA),
-                env.url("REDIS_URL", DEFAULT_REDIS, Set.of("redis", "rediss")),
-                env.name("REDIS_KEY_PREFIX", "avatarfleet:", 64),
-                env.name("TASK_TOPIC", "avatar-launches", 200),
-                env.integer("TASK_TOPIC_PARTITIONS", 1, 1, 1000),
-                env.name("WORKER_GROUP", "avatar-workers", 200),
-                env.seconds("TASK_RETENTION_SECONDS", 3600, 1, 30L * 24 * 3600),
-                env.integer("MAX_TASK_HISTORY", 1000, 0, 1_000_000),
-                env.millis("HEARTBEAT_INTERVAL_MS", 1000, 100, 60_000),
-                env.millis("DEAD_WORKER_TIMEOUT_MS", 5000, 200, 600_000),
-                env.integer("TASK_MAX_ATTEMPTS", 3, 1, 100),
-                env.seconds("PRUNE_INTERVAL_SECONDS", 300, 1, 86_400),
-                env.millis("REDIS_TIMEOUT_MS", 2000, 50, 60_000),
-                env.millis("KAFKA_TIMEOUT_MS", 5000, 100, 120_000));
+                env.get(KAFKA_BOOTSTRAP_SERVERS),
+                env.get(REDIS_URL),
+                env.get(REDIS_KEY_PREFIX),
+                env.get(TASK_TOPIC),
+                env.get(TASK_TOPIC_PARTITIONS),
+                env.get(WORKER_GROUP),
+                env.get(TASK_RETENTION_SECONDS),
+                env.get(MAX_TASK_HISTORY),
+                env.get(HEARTBEAT_INTERVAL_MS),
+                env.get(DEAD_WORKER_TIMEOUT_MS),
+                env.get(TASK_MAX_ATTEMPTS),
+                env.get(PRUNE_INTERVAL_SECONDS),
+                env.get(REDIS_TIMEOUT_MS),
+                env.get(KAFKA_TIMEOUT_MS));
     }
 
     /** The defaults with Kafka and Redis elsewhere (tests, the local stack). */
     public static FleetSettings defaults(String kafkaBootstrapServers, String redisUrl) {
-        return fromEnvironment(new Env(java.util.Map.of("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers, "REDIS_URL", redisUrl)));
+        return fromEnvironment(new Env(java.util.Map.of(KAFKA_BOOTSTRAP_SERVERS.name(), kafkaBootstrapServers, REDIS_URL.name(), redisUrl)));
     }
 
     public FleetSettings withKeyPrefix(String prefix) {

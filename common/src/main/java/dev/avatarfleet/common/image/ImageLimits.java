@@ -1,7 +1,10 @@
 package dev.avatarfleet.common.image;
 
 import dev.avatarfleet.common.config.Env;
-import java.util.Map;
+import dev.avatarfleet.common.config.Node;
+import dev.avatarfleet.common.config.Setting;
+import dev.avatarfleet.common.config.SettingsException;
+import java.util.List;
 
 /**
  * Bounds on an accepted image, checked against the header before decoding.
@@ -28,16 +31,27 @@ public record ImageLimits(long maxBytes, long maxPixels, int maxSide) {
         }
     }
 
+    public static final Setting<Long> MAX_IMAGE_BYTES = Setting.whole("MAX_IMAGE_BYTES", DEFAULT_MAX_BYTES, 1024, 1L << 30)
+            .readBy(Node.API, Node.WORKER).documentedDefault("`10485760` (10 MiB)")
+            .means("largest avatar image (upload, base64 or download)")
+            .deprecatedAlias("IMAGE_MAX_BYTES");
+    public static final Setting<Long> IMAGE_MAX_PIXELS = Setting.whole("IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE)
+            .readBy(Node.API, Node.WORKER).documentedAllowed("1 or more")
+            .means("largest declared width x height (40 MP decode to 120 MB of RGB), checked on the header before decoding");
+    public static final Setting<Integer> IMAGE_MAX_SIDE = Setting.integer("IMAGE_MAX_SIDE", DEFAULT_MAX_SIDE, 1, Integer.MAX_VALUE)
+            .readBy(Node.API, Node.WORKER).documentedAllowed("1 or more")
+            .means("largest declared width or height, checked on the header before decoding");
+
+    /** Every setting of this record. */
+    public static final List<Setting<?>> SETTINGS = List.of(MAX_IMAGE_BYTES, IMAGE_MAX_PIXELS, IMAGE_MAX_SIDE);
+
     /**
-     * Reads {@code IMAGE_MAX_BYTES}, {@code IMAGE_MAX_PIXELS} and {@code IMAGE_MAX_SIDE}, defaulting each.
+     * Reads {@link #MAX_IMAGE_BYTES} (the API's documented name, on both nodes), {@link #IMAGE_MAX_PIXELS} and
+     * {@link #IMAGE_MAX_SIDE}.
      *
-     * @throws IllegalArgumentException naming the setting when a value is not a positive integer
+     * @throws SettingsException naming the setting when a value is out of range
      */
-    public static ImageLimits fromEnvironment(Map<String, String> vars) {
-        Env env = new Env(vars);
-        return new ImageLimits(
-                env.whole("IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES, 1, Long.MAX_VALUE),
-                env.whole("IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE),
-                env.integer("IMAGE_MAX_SIDE", DEFAULT_MAX_SIDE, 1, Integer.MAX_VALUE));
+    public static ImageLimits fromEnvironment(Env env) {
+        return new ImageLimits(env.get(MAX_IMAGE_BYTES), env.get(IMAGE_MAX_PIXELS), env.get(IMAGE_MAX_SIDE));
     }
 }

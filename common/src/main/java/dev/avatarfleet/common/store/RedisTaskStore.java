@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.task.TaskRecord;
@@ -265,6 +266,14 @@ public final class RedisTaskStore {
     /** The Redis pub/sub channel on which a worker hears stop requests (payload: the task id). */
     public String stopChannel(String workerId) {
         return prefix + "stop:" + workerId;
+    }
+
+    /**
+     * Subscribes {@code onStop} to {@code workerId}'s stop channel: it is given the id of each task a
+     * {@code POST /tasks/{id}/stop} asks that worker to stop. Returns once Redis confirmed (up to 5 s).
+     */
+    public StopSubscription subscribeToStops(String workerId, Consumer<String> onStop) {
+        return StopSubscription.start(redis, stopChannel(workerId), onStop);
     }
 
     public Instant now() {

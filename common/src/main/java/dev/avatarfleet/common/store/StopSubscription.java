@@ -4,9 +4,9 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPubSub;
 
 /**
@@ -16,7 +16,7 @@ import redis.clients.jedis.JedisPubSub;
  */
 public final class StopSubscription implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(StopSubscription.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(StopSubscription.class);
 
     private final RedisGateway redis;
     private final String channel;
@@ -33,9 +33,9 @@ public final class StopSubscription implements AutoCloseable {
         this.thread = Thread.ofVirtual().name("stop-listener-" + channel).unstarted(this::loop);
     }
 
-    /** Subscribes and waits (up to 5 s) until Redis confirmed the subscription. */
-    public static StopSubscription start(RedisGateway redis, RedisTaskStore store, String workerId, Consumer<String> onStop) {
-        StopSubscription s = new StopSubscription(Objects.requireNonNull(redis), store.stopChannel(workerId), Objects.requireNonNull(onStop));
+    /** Subscribes and waits (up to 5 s) until Redis confirmed the subscription ({@link RedisTaskStore#subscribeToStops}). */
+    static StopSubscription start(RedisGateway redis, String channel, Consumer<String> onStop) {
+        StopSubscription s = new StopSubscription(Objects.requireNonNull(redis), channel, Objects.requireNonNull(onStop));
         s.thread.start();
         try {
             s.subscribed.await(5, TimeUnit.SECONDS);
@@ -53,7 +53,7 @@ public final class StopSubscription implements AutoCloseable {
                     try {
                         onStop.accept(taskId);
                     } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "stopping task " + taskId + " failed", e);
+                        LOG.warn("stopping task {} failed", taskId, e);
                     }
                 }
 
@@ -67,7 +67,7 @@ public final class StopSubscription implements AutoCloseable {
                 redis.client().subscribe(pubSub, channel);
             } catch (RuntimeException e) {
                 if (!closed) {
-                    LOG.log(Level.WARNING, "stop channel " + channel + " lost, re-subscribing: " + e.getMessage());
+                    LOG.warn("stop channel {} lost, re-subscribing: {}", channel, e.getMessage());
                     sleepQuietly(500);
                 }
             }

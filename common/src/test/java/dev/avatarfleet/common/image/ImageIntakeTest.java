@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.image.InvalidImageException.Reason;
 import java.util.Arrays;
 import java.util.Map;
@@ -111,10 +112,10 @@ class ImageIntakeTest {
 
     @Test
     void limitsComeFromTheEnvironmentAndBadValuesNameTheSetting() {
-        var limits = ImageLimits.fromEnvironment(Map.of("IMAGE_MAX_PIXELS", "1000"));
+        var limits = ImageLimits.fromEnvironment(new Env(Map.of("IMAGE_MAX_PIXELS", "1000")));
         assertEquals(1000, limits.maxPixels());
         assertEquals(ImageLimits.DEFAULT_MAX_SIDE, limits.maxSide());
-        var e = assertThrows(IllegalArgumentException.class, () -> ImageLimits.fromEnvironment(Map.of("IMAGE_MAX_SIDE", "-3")));
+        var e = assertThrows(IllegalArgumentException.class, () -> ImageLimits.fromEnvironment(new Env(Map.of("IMAGE_MAX_SIDE", "-3"))));
         assertTrue(e.getMessage().contains("IMAGE_MAX_SIDE"));
         assertReason(new ImageInspector(limits), Reason.TOO_MANY_PIXELS, TestImages.png(40, 40));
     }

@@ -1,5 +1,6 @@
 package dev.avatarfleet.common.kafka;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,8 +18,10 @@ import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fault.TaskLogUnavailableException;
 import dev.avatarfleet.common.task.LaunchSpec;
+import dev.avatarfleet.common.task.LaunchSpecs;
 import dev.avatarfleet.testkit.FreePorts;
 import dev.avatarfleet.testkit.TestServers;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 
 /** The launch topic against a real KRaft broker. */
@@ -31,7 +34,12 @@ class KafkaTaskLogTest {
     }
 
     static LaunchSpec spec(String taskId) {
-        return new LaunchSpec(taskId, 1, "room-" + taskId, "ws://127.0.0.1:7880", "tok." + taskId + ".sig", null, null, "av", "avatar");
+        return LaunchSpecs.aLaunch(taskId).withAvatarId("av").build();
+    }
+
+    /** why: a share consumer is polled by one thread at a time; each poll already waits, so no pause between them */
+    private static ConditionFactory polling(Duration atMost) {
+        return await().atMost(atMost).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
     }
 
     @Test
@@ -77,25 +85,21 @@ class KafkaTaskLogTest {
                 log.append(spec("s" + i));
             }
             // a acquires one record and dies without acknowledging it
-            List<LaunchDelivery> held = List.of();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (held.isEmpty() && System.nanoTime() < deadline) {
-                held = a.poll(Duration.ofMillis(200));
-            }
+            List<LaunchDelivery> held = polling(Duration.ofSeconds(20)).until(() -> a.poll(Duration.ofMillis(200)), got -> !got.isEmpty());
             assertEquals(1, held.size(), "record_limit with max.poll.records=1 acquires one record");
             String lost = held.get(0).key();
             a.close();
             Set<String> seenByB = ConcurrentHashMap.newKeySet();
             Map<String, Integer> deliveries = new HashMap<>();
-            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (seenByB.size() < 6 && System.nanoTime() < deadline) {
+            polling(Duration.ofSeconds(30)).until(() -> {
                 for (LaunchDelivery d : b.poll(Duration.ofMillis(200))) {
                     assertTrue(d.spec().isPresent());
                     seenByB.add(d.key());
                     deliveries.put(d.key(), d.deliveryCount());
                     b.accept(d);
                 }
-            }
+                return seenByB.size() == 6;
+            });
             assertEquals(Set.of("s0", "s1", "s2", "s3", "s4", "s5"), seenByB);
             assertEquals(2, deliveries.get(lost), "the record a held came back as its second delivery");
         }
@@ -109,18 +113,13 @@ class KafkaTaskLogTest {
             log.ensureTopic();
             log.warmUp();
             assertFalse(c.joined(), "no poll yet, so no join");
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!c.joined() && System.nanoTime() < deadline) {
+            polling(Duration.ofSeconds(20)).until(() -> {
                 assertTrue(c.poll(Duration.ofMillis(100)).isEmpty(), "nothing was produced");
-            }
-            assertTrue(c.joined(), "joined within 20 s of polling");
+                return c.joined();
+            });
             // and once joined, a new record arrives at the next polls
             log.append(spec("after-join"));
-            List<LaunchDelivery> got = List.of();
-            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (got.isEmpty() && System.nanoTime() < deadline) {
-                got = c.poll(Duration.ofMillis(100));
-            }
+            List<LaunchDelivery> got = polling(Duration.ofSeconds(10)).until(() -> c.poll(Duration.ofMillis(100)), d -> !d.isEmpty());
             assertEquals("after-join", got.get(0).key());
             c.accept(got.get(0));
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import dev.avatarfleet.common.config.Env;
@@ -24,13 +23,13 @@ class RedisOutageTest {
         try (RedisGateway redis = RedisGateway.connect(s.redisUrl(), s.redisTimeout())) {
             RedisTaskStore store = new RedisTaskStore(redis, s, Clock.systemUTC());
             FleetRegistry registry = new FleetRegistry(redis, s, Clock.systemUTC());
-            registry.heartbeat(new WorkerState("w", "http://x", 1, 0, true, false, false, null));
-            store.admit(new NewTask("r", "a", null, null, List.of()));
+            registry.heartbeat(WorkerStates.aReadyWorker("w").build());
+            store.admit(NewTasks.aNewTask("r").build());
             own.close();
             for (int i = 0; i < 15; i++) {
                 long t0 = System.nanoTime();
                 StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-                        () -> store.admit(new NewTask("r2", "a", null, null, List.of())));
+                        () -> store.admit(NewTasks.aNewTask("r2").build()));
                 assertTrue(e.getMessage().startsWith("redis unavailable at 127.0.0.1:" + own.port()), e.getMessage());
                 assertTrue(e.getMessage().contains("admitting a launch for room r2"), e.getMessage());
                 assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 5, "answered promptly");

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class RedisTaskStoreTest {
 
     private static NewTask launch(String room, String identity) {
-        return new NewTask(room, identity, null, null, List.of());
+        return NewTasks.aNewTask(room).as(identity).build();
     }
 
     private static TaskRecord admitted(Admission a) {
@@ -37,7 +37,7 @@ class RedisTaskStoreTest {
     void admitsAPendingTaskInTheSeedShape() throws Exception {
         try (StoreFixture f = new StoreFixture()) {
             f.readyWorker("w1", 2);
-            TaskRecord t = admitted(f.store.admit(new NewTask("room-a", "avatar", "a-1", null, List.of("no face found"))));
+            TaskRecord t = admitted(f.store.admit(NewTasks.aNewTask("room-a").withAvatarId("a-1").withWarnings("no face found").build()));
             assertEquals(TaskStatus.PENDING, t.status());
             assertTrue(t.taskId().matches("[0-9a-f]{8}"));
             JsonNode json = Json.mapper().readTree(Json.write(f.store.get(t.taskId()).orElseThrow()));
@@ -62,7 +62,7 @@ class RedisTaskStoreTest {
         try (StoreFixture f = new StoreFixture()) {
             Admission none = f.store.admit(launch("r", "a"));
             assertEquals(Admission.Reason.NOT_READY, assertInstanceOf(Admission.Refused.class, none).reason());
-            f.registry.heartbeat(new WorkerState("cold", "http://x", 4, 0, false, false, false, null));
+            f.registry.heartbeat(WorkerStates.aReadyWorker("cold").withSlots(4).warming().build());
             assertEquals(Admission.Reason.NOT_READY, assertInstanceOf(Admission.Refused.class, f.store.admit(launch("r", "a"))).reason());
             f.readyWorker("w1", 4);
             f.clock.advance(f.settings.deadWorkerTimeout().plusMillis(1));
@@ -81,7 +81,7 @@ class RedisTaskStoreTest {
             assertEquals(ClaimOutcome.CLAIMED, f.store.claim(running, "old", 1));
             assertEquals(Transition.DONE, f.store.markRunning(running, "old"));
             // a rolling deploy: "old" got SIGTERM and drains its session; "new" is up with a free slot
-            f.registry.heartbeat(new WorkerState("old", "http://127.0.0.1:1", 1, 1, true, true, true, null));
+            f.registry.heartbeat(WorkerStates.aReadyWorker("old").holding(1).saturated().draining().build());
             f.readyWorker("new", 1);
             assertEquals(1, f.registry.totals().availableSessions(), "/ready sees the free slot on new");
             assertEquals("ready", f.registry.totals().readiness());
@@ -327,7 +327,7 @@ class RedisTaskStoreTest {
         try (StoreFixture f = new StoreFixture()) {
             assertEquals("not_ready", f.registry.totals().readiness());
             f.readyWorker("w1", 2);
-            f.registry.heartbeat(new WorkerState("w2", "http://b", 3, 0, true, false, true, null));
+            f.registry.heartbeat(WorkerStates.aReadyWorker("w2").at("http://b").withSlots(3).draining().build());
             FleetTotals t = f.registry.totals();
             assertEquals(2, t.liveWorkers().size());
             assertEquals(2, t.maxSessions());

@@ -9,13 +9,13 @@ class LaunchSpecTest {
 
     @Test
     void blankPromptBecomesTheSeedDefault() {
-        LaunchSpec spec = new LaunchSpec("t1", 1, "room", "ws://h:7880", "jwt", null, " ", null, "avatar");
+        LaunchSpec spec = LaunchSpecs.aLaunch("t1").withPrompt(" ").build();
         assertEquals("A person is talking naturally.", spec.prompt());
     }
 
     @Test
     void nextAttemptCountsUpAndKeepsEverythingElse() {
-        LaunchSpec spec = new LaunchSpec("t1", 1, "room", "ws://h:7880", "jwt", "abc", "p", "id", "avatar");
+        LaunchSpec spec = LaunchSpecs.aLaunch("t1").withImageHash("abc").withPrompt("p").withAvatarId("id").build();
         LaunchSpec next = spec.nextAttempt();
         assertEquals(2, next.attempt());
         assertEquals(spec.imageHash(), next.imageHash());
@@ -25,6 +25,6 @@ class LaunchSpecTest {
     @Test
     void attemptZeroIsRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> new LaunchSpec("t1", 0, "room", "ws://h:7880", "jwt", null, null, null, "avatar"));
+                () -> LaunchSpecs.aLaunch("t1").attempt(0).build());
     }
 }

@@ -1,12 +1,13 @@
 package dev.avatarfleet.devroom;
 
+import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.Node;
+import dev.avatarfleet.common.config.Setting;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Settings of one dev room server: where it listens, which API key and secret sign its tokens, and the
@@ -77,27 +78,35 @@ public record DevRoomConfig(String host, int port, String apiKey, String apiSecr
                 Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(20), Clock.systemUTC());
     }
 
+    public static final Setting<String> LIVEKIT_HOST = Setting.text("LIVEKIT_HOST", "127.0.0.1")
+            .readBy(Node.DEVROOM).documentedAllowed("an address")
+            .means("bind and advertised address. libwebrtc ignores loopback, so media needs a non-loopback address"
+                    + " (signalling and data-free tests work on 127.0.0.1)");
+    public static final Setting<Integer> LIVEKIT_PORT = Setting.integer("LIVEKIT_PORT", DEFAULT_PORT, 0, 65535)
+            .readBy(Node.DEVROOM).means("HTTP + WebSocket port (`0` = any free port)");
+    public static final Setting<String> LIVEKIT_API_KEY = Setting.text("LIVEKIT_API_KEY", DEFAULT_KEY)
+            .readBy(Node.DEVROOM).means("the key that signs accepted tokens (their `iss`)");
+    public static final Setting<String> LIVEKIT_API_SECRET = Setting.text("LIVEKIT_API_SECRET", DEFAULT_SECRET)
+            .readBy(Node.DEVROOM).means("the HS256 secret of that key");
+    public static final Setting<List<String>> DEVROOM_ALLOWED_ORIGINS = Setting.list("DEVROOM_ALLOWED_ORIGINS")
+            .readBy(Node.DEVROOM)
+            .means("comma list of browser origins allowed to open `/rtc` (empty: same origin only, Helidon's default)");
+
+    /** Every setting {@link #fromEnvironment(Env)} reads, in the README's order. */
+    public static final List<Setting<?>> SETTINGS = List.of(LIVEKIT_HOST, LIVEKIT_PORT, LIVEKIT_API_KEY, LIVEKIT_API_SECRET,
+            DEVROOM_ALLOWED_ORIGINS);
+
     /**
-     * Reads LIVEKIT_HOST (127.0.0.1), LIVEKIT_PORT (7880), LIVEKIT_API_KEY (devkey), LIVEKIT_API_SECRET (secret)
-     * and DEVROOM_ALLOWED_ORIGINS (comma list, empty).
+     * The defaults with the {@link #SETTINGS} read from {@code env}.
      *
      * @param env environment
      * @return the config
      */
-    public static DevRoomConfig fromEnvironment(Map<String, String> env) {
-        String portText = env.getOrDefault("LIVEKIT_PORT", String.valueOf(DEFAULT_PORT));
-        int port;
-        try {
-            port = Integer.parseInt(portText.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("LIVEKIT_PORT must be a number, got '" + portText + "'");
-        }
-        Set<String> origins = Arrays.stream(env.getOrDefault("DEVROOM_ALLOWED_ORIGINS", "").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        return defaults(env.getOrDefault("LIVEKIT_HOST", "127.0.0.1"))
-                .withPort(port)
-                .withKey(env.getOrDefault("LIVEKIT_API_KEY", DEFAULT_KEY), env.getOrDefault("LIVEKIT_API_SECRET", DEFAULT_SECRET))
-                .withAllowedOrigins(origins);
+    public static DevRoomConfig fromEnvironment(Env env) {
+        return defaults(env.get(LIVEKIT_HOST))
+                .withPort(env.get(LIVEKIT_PORT))
+                .withKey(env.get(LIVEKIT_API_KEY), env.get(LIVEKIT_API_SECRET))
+                .withAllowedOrigins(Set.copyOf(env.get(DEVROOM_ALLOWED_ORIGINS)));
     }
 
     /** @param newPort port @return a copy with that port */

@@ -1,11 +1,12 @@
 package dev.avatarfleet.devroom;
 
+import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.logging.Logging;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the dev room server until SIGTERM/SIGINT. Environment: LIVEKIT_HOST (bind and advertised address,
- * default 127.0.0.1), LIVEKIT_PORT (7880), LIVEKIT_API_KEY (devkey), LIVEKIT_API_SECRET (secret),
- * DEVROOM_ALLOWED_ORIGINS (comma-separated browser origins allowed to connect).
+ * Runs the dev room server until SIGTERM/SIGINT, with the settings {@link DevRoomConfig#SETTINGS} declares
+ * (its README's table).
  */
 public final class DevRoomMain {
     private DevRoomMain() {
@@ -15,7 +16,9 @@ public final class DevRoomMain {
     public static void main(String[] args) throws InterruptedException {
         DevRoomConfig config;
         try {
-            config = DevRoomConfig.fromEnvironment(System.getenv());
+            Env env = Env.system();
+            Logging.start(env);
+            config = DevRoomConfig.fromEnvironment(env);
         } catch (IllegalArgumentException e) {
             System.err.println("devroom: " + e.getMessage());
             System.exit(2);

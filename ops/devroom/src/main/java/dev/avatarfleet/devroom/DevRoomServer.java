@@ -13,6 +13,8 @@ import io.helidon.webserver.websocket.WsRouting;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running dev room server: LiveKit signalling on {@code /rtc}, RoomService on {@code /twirp}, media forwarded
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class DevRoomServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(DevRoomServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DevRoomServer.class);
     private final DevRoomConfig config;
     private final MediaEngine media;
     private final RoomRegistry rooms;
@@ -79,11 +81,11 @@ public final class DevRoomServer implements AutoCloseable {
                 try {
                     rooms.sweep();
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "sweep failed", e);
+                    LOG.warn("sweep failed", e);
                 }
             }, 1, 1, TimeUnit.SECONDS);
             DevRoomServer server = new DevRoomServer(config.withPort(web.port()), media, rooms, web, sweeper);
-            LOG.log(System.Logger.Level.INFO, "dev room server listening on " + server.wsUrl());
+            LOG.info("dev room server listening on {}", server.wsUrl());
             return server;
         } catch (RuntimeException e) {
             media.close();
@@ -151,6 +153,6 @@ public final class DevRoomServer implements AutoCloseable {
         rooms.awaitClosed(java.time.Duration.ofSeconds(5));
         web.stop();
         media.close();
-        LOG.log(System.Logger.Level.INFO, "dev room server stopped");
+        LOG.info("dev room server stopped");
     }
 }

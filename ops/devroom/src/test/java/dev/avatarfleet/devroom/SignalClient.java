@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /** A bare LiveKit signalling client (JDK WebSocket, no media) for tests that need no WebRTC. */
 final class SignalClient implements AutoCloseable {
@@ -100,15 +101,12 @@ final class SignalClient implements AutoCloseable {
         ws.sendText(text, true).get(5, TimeUnit.SECONDS);
     }
 
-    SignalResponse await(Predicate<SignalResponse> wanted, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            SignalResponse r = received.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-            if (r != null && wanted.test(r)) {
-                return r;
-            }
-        }
-        throw new AssertionError("no matching signal response within " + timeout);
+    /** The first response {@code wanted} accepts, skipping the others; fails after {@code timeout}. */
+    SignalResponse await(Predicate<SignalResponse> wanted, Duration timeout) {
+        // why: each poll waits for the next response itself, so Awaitility need not pause between polls
+        return Awaitility.await("a matching signal response").atMost(timeout).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> received.poll(50, TimeUnit.MILLISECONDS), r -> r != null && wanted.test(r));
     }
 
     @Override

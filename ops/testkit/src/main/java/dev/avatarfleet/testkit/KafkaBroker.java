@@ -91,7 +91,6 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, String host,
                                     Map<String, String> overrides, boolean deleteOnClose) {
-        Quiet.kafkaLogsAtWarn();
         Map<String, Object> props = new HashMap<>(baseConfig(dataDir, port, controllerPort, host));
         props.putAll(overrides);
         KafkaConfig config = new KafkaConfig(props, false);

@@ -1,5 +1,8 @@
 package dev.avatarfleet.testkit;
 
+import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.SettingsException;
+import dev.avatarfleet.common.logging.Logging;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +24,12 @@ public final class KafkaServerMain {
             System.err.println("usage: KafkaServerMain <data-dir> <port> <controller-port> [host (default 127.0.0.1)]");
             System.exit(2);
         }
-        Quiet.kafkaLogsAtWarn();
+        try {
+            Logging.start(Env.system());
+        } catch (SettingsException e) {
+            System.err.println("kafka: bad setting " + e.getMessage());
+            System.exit(2);
+        }
         Path dataDir = Path.of(args[0]).toAbsolutePath();
         int port = parsePort(args[1], "port");
         int controllerPort = parsePort(args[2], "controller-port");

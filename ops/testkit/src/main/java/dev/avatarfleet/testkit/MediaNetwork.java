@@ -1,8 +1,10 @@
 package dev.avatarfleet.testkit;
 
+import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.Node;
+import dev.avatarfleet.common.config.Setting;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The two addresses of the network namespace that media tests run in (ops/lib/netns.sh, env
@@ -13,20 +15,24 @@ import java.util.Map;
  * @param client address for clients (the second)
  */
 public record MediaNetwork(String server, String client) {
-    /** Environment variable the test harness sets inside the namespace. */
-    public static final String ENV = "AVATAR_FLEET_MEDIA_ADDRESSES";
+    /** The variable the test harness sets inside the namespace. */
+    public static final Setting<String> ADDRESSES = Setting.text("AVATAR_FLEET_MEDIA_ADDRESSES", null)
+            .readBy(Node.MEDIA_TESTS).documentedDefault("(set by `ops/test`)").documentedAllowed("two addresses, comma-separated")
+            .means("the network namespace's server and client addresses the media tests bind (libwebrtc ignores loopback)");
+    /** Its name. */
+    public static final String ENV = ADDRESSES.name();
 
     /**
      * @return the addresses from the environment
      * @throws IllegalStateException with a how-to when the variable is absent or malformed
      */
     public static MediaNetwork fromEnvironment() {
-        return parse(System.getenv());
+        return fromEnvironment(Env.system());
     }
 
-    static MediaNetwork parse(Map<String, String> env) {
-        String value = env.get(ENV);
-        if (value == null || value.isBlank()) {
+    static MediaNetwork fromEnvironment(Env env) {
+        String value = env.get(ADDRESSES);
+        if (value == null) {
             throw new IllegalStateException(ENV + " is not set: media tests must run inside the network namespace "
                     + "made by ops/test (or: . ops/lib/netns.sh; avatar_fleet_netns_up; ip netns exec "
                     + "$AVATAR_FLEET_NETNS env " + ENV + "=$AVATAR_FLEET_NETNS_ADDRESSES mvn -Pmedia ...)");

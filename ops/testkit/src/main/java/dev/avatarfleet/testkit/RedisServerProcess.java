@@ -1,5 +1,6 @@
 package dev.avatarfleet.testkit;
 
+import dev.avatarfleet.common.config.Env;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real {@code redis-server} (found on PATH) on a free port of 127.0.0.1, without persistence.
@@ -59,18 +62,18 @@ public final class RedisServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + binary, e);
         }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited with " + process.exitValue() + " on port " + port);
-            }
-            if (answersPing(port)) {
-                return new RedisServerProcess(process, port);
-            }
-            sleep(20);
+        try {
+            Awaitility.await("redis-server on port " + port).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("redis-server exited with " + process.exitValue() + " on port " + port);
+                }
+                return answersPing(port);
+            });
+            return new RedisServerProcess(process, port);
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("redis-server did not answer PING on port " + port + " within " + START_TIMEOUT, e);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("redis-server did not answer PING on port " + port + " within " + START_TIMEOUT);
     }
 
     public int port() {
@@ -117,7 +120,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     static Optional<Path> findOnPath(String name) {
-        String path = System.getenv().getOrDefault("PATH", "");
+        String path = java.util.Objects.requireNonNullElse(Env.system().raw("PATH"), "");
         for (String dir : (path + File.pathSeparator + "/usr/bin" + File.pathSeparator + "/usr/local/bin").split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
@@ -128,14 +131,5 @@ public final class RedisServerProcess implements AutoCloseable {
             }
         }
         return Optional.empty();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for redis-server", e);
-        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.avatarfleet.testkit;
 
-import org.junit.jupiter.api.Test;
-
+import dev.avatarfleet.common.config.Env;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,15 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MediaNetworkTest {
     @Test
     void readsTheTwoAddresses() {
-        MediaNetwork n = MediaNetwork.parse(Map.of(MediaNetwork.ENV, "10.77.3.1, 10.77.3.2"));
+        MediaNetwork n = MediaNetwork.fromEnvironment(env(MediaNetwork.ENV, "10.77.3.1, 10.77.3.2"));
         assertEquals("10.77.3.1", n.server());
         assertEquals("10.77.3.2", n.client());
     }
 
     @Test
     void explainsWhatToDoWhenAbsentOrMalformed() {
-        IllegalStateException absent = assertThrows(IllegalStateException.class, () -> MediaNetwork.parse(Map.of()));
+        IllegalStateException absent = assertThrows(IllegalStateException.class, () -> MediaNetwork.fromEnvironment(new Env(Map.of())));
         assertTrue(absent.getMessage().contains("network namespace"));
-        assertThrows(IllegalStateException.class, () -> MediaNetwork.parse(Map.of(MediaNetwork.ENV, "10.77.3.1")));
+        assertThrows(IllegalStateException.class, () -> MediaNetwork.fromEnvironment(env(MediaNetwork.ENV, "10.77.3.1")));
+    }
+
+    private static Env env(String name, String value) {
+        return new Env(Map.of(name, value));
     }
 }

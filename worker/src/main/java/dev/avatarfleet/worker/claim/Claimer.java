@@ -1,12 +1,11 @@
 package dev.avatarfleet.worker.claim;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
@@ -17,21 +16,22 @@ import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes launch records from the share group while this worker has a free slot: reserves a slot,
  * claims the task atomically in Redis, acknowledges the record, then starts the session. A record
  * whose task is cancelled, already claimed or unknown is acknowledged and skipped, so a duplicate
- * never starts a second session; when Redis is unavailable the record is kept and claimed once it answers.
+ * never starts a second session; when Redis is unavailable the record is kept and claimed once it
+ * answers ({@link StoreOutageHold}). Whether the share member has joined is {@link ShareGroupJoin}'s.
  */
 public final class Claimer implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(Claimer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Claimer.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration STALE_STOP_WAIT = Duration.ofSeconds(5);
-    /** How long the claimer polls before it reports ready even without a confirmed share-group join. */
-    static final Duration JOIN_GRACE = Duration.ofSeconds(15);
 
     private final LaunchConsumer consumer;
     private final RedisTaskStore store;
@@ -40,26 +40,24 @@ public final class Claimer implements AutoCloseable {
     private final String workerId;
     private final BooleanSupplier mayClaim;
     private final Thread thread;
+    private final ShareGroupJoin join;
+    private final StoreOutageHold outage;
     private volatile boolean running = true;
-    private volatile boolean joined;
-    private long pollingSince;
-    private Runnable onJoined = () -> { };
-    private boolean storeDown;
-    /** A record acquired while Redis was down, handled again once it answers. */
-    private LaunchDelivery held;
-    private long backoffMillis = 0;
 
     /**
      * @param mayClaim false while the model is not ready or the worker drains
+     * @param clock    the time of the share-group join's grace
      */
     public Claimer(LaunchConsumer consumer, RedisTaskStore store, SlotTable slots, SessionStarter starter,
-                   String workerId, BooleanSupplier mayClaim) {
+                   String workerId, BooleanSupplier mayClaim, Clock clock) {
         this.consumer = consumer;
         this.store = store;
         this.slots = slots;
         this.starter = starter;
         this.workerId = workerId;
         this.mayClaim = mayClaim;
+        this.join = new ShareGroupJoin(consumer::joined, clock, workerId);
+        this.outage = new StoreOutageHold(store::activeCount);
         // why: a platform thread; the Kafka client blocks in native socket waits and owns this thread
         this.thread = Thread.ofPlatform().daemon().name("claimer-" + workerId).unstarted(this::loop);
     }
@@ -73,32 +71,12 @@ public final class Claimer implements AutoCloseable {
      * once. The member joins in its first poll, which the claimer makes as soon as it may claim.
      */
     public boolean joined() {
-        return joined;
+        return join.joined();
     }
 
     /** Told once, on the claimer's thread, when {@link #joined()} turns true. Set before {@link #start()}. */
     public void onJoined(Runnable callback) {
-        this.onJoined = callback;
-    }
-
-    private void noteJoin(boolean delivered) {
-        boolean byMetric;
-        try {
-            byMetric = consumer.joined();
-        } catch (RuntimeException e) {
-            byMetric = false;
-        }
-        boolean late = System.nanoTime() - pollingSince > JOIN_GRACE.toNanos();
-        if (byMetric || delivered || late) {
-            if (late && !byMetric && !delivered) {
-                // why: never keep a worker unready on a metric alone; after the grace the join's cost is the first launch's
-                LOG.warning("share group join not confirmed after " + JOIN_GRACE.toSeconds() + " s of polling; reporting ready anyway");
-            }
-            joined = true;
-            LOG.info(() -> "worker " + workerId + " joined the launch share group after "
-                    + (System.nanoTime() - pollingSince) / 1_000_000 + " ms of polling");
-            onJoined.run();
-        }
+        join.onJoined(callback);
     }
 
     private void loop() {
@@ -117,7 +95,7 @@ public final class Claimer implements AutoCloseable {
                     // good while the heartbeat keeps telling the fleet this worker has free slots
                     failures++;
                     long wait = Math.min(10_000, 250L << Math.min(failures, 6));
-                    LOG.log(Level.WARNING, "claimer of worker " + workerId + " failed (" + e + "); retrying in "
+                    LOG.warn("claimer of worker " + workerId + " failed (" + e + "); retrying in "
                             + wait + " ms", failures == 1 ? e : null);
                     Thread.sleep(wait);
                 }
@@ -135,23 +113,18 @@ public final class Claimer implements AutoCloseable {
             Thread.sleep(mayClaim.getAsBoolean() ? 0 : 100);
             return;
         }
-        if (storeDown && !storeBack()) {
+        if (!outage.storeAnswers()) {
             return;
         }
+        LaunchDelivery held = outage.takeHeld();
         if (held != null) {
-            LaunchDelivery d = held;
-            held = null;
-            handle(d);
+            handle(held);
             consumer.commit(COMMIT_TIMEOUT);
             return;
         }
-        if (pollingSince == 0) {
-            pollingSince = System.nanoTime();
-        }
+        join.polling();
         List<LaunchDelivery> batch = consumer.poll(POLL);
-        if (!joined) {
-            noteJoin(!batch.isEmpty());
-        }
+        join.polled(!batch.isEmpty());
         for (LaunchDelivery d : batch) {
             handle(d);
         }
@@ -170,13 +143,13 @@ public final class Claimer implements AutoCloseable {
                     new LaunchSpec("warmup", 1, "warmup", "ws://127.0.0.1:7880", "warmup", null, null, null, "warmup")));
             store.warmUp();
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "claim path warm-up skipped", e);
+            LOG.debug("claim path warm-up skipped", e);
         }
     }
 
     private void handle(LaunchDelivery d) throws InterruptedException {
         if (d.spec().isEmpty()) {
-            LOG.warning("rejecting a record that is not a launch record, key " + d.key());
+            LOG.warn("rejecting a record that is not a launch record, key " + d.key());
             consumer.reject(d);
             return;
         }
@@ -193,8 +166,8 @@ public final class Claimer implements AutoCloseable {
             outcome = store.claim(spec.taskId(), workerId, spec.attempt());
         } catch (DependencyUnavailableException e) {
             slots.release(spec.taskId());
-            LOG.warning("claim of task " + spec.taskId() + " postponed: " + e.getMessage());
-            holdUntilStoreBack(d);
+            LOG.warn("claim of task " + spec.taskId() + " postponed: " + e.getMessage());
+            outage.hold(d);
             return;
         }
         try {
@@ -202,13 +175,13 @@ public final class Claimer implements AutoCloseable {
         } catch (RuntimeException e) {
             // why: the claim in Redis is what guards against a second session; a record whose acknowledgement
             // is lost comes back and is skipped as claimed, so the claimed task still starts here
-            LOG.log(Level.WARNING, "acknowledging the record of task " + spec.taskId() + " failed", e);
+            LOG.warn("acknowledging the record of task " + spec.taskId() + " failed", e);
         }
         if (outcome == ClaimOutcome.CLAIMED) {
             starter.start(spec);
         } else {
             slots.release(spec.taskId());
-            LOG.fine(() -> "skipping task " + spec.taskId() + ": " + outcome);
+            LOG.atDebug().log(() -> "skipping task " + spec.taskId() + ": " + outcome);
         }
     }
 
@@ -226,7 +199,7 @@ public final class Claimer implements AutoCloseable {
         try {
             task = store.get(spec.taskId());
         } catch (DependencyUnavailableException e) {
-            holdUntilStoreBack(d);
+            outage.hold(d);
             return false;
         }
         boolean replayed = task.isPresent() && task.get().status() == TaskStatus.PENDING && task.get().workerId() == null
@@ -236,7 +209,7 @@ public final class Claimer implements AutoCloseable {
             consumer.accept(d);
             return false;
         }
-        LOG.warning("task " + spec.taskId() + " was replayed as attempt " + spec.attempt()
+        LOG.warn("task " + spec.taskId() + " was replayed as attempt " + spec.attempt()
                 + " while this worker still holds its earlier session; stopping that one first");
         slots.stop(spec.taskId(), "task recovered by the fleet after a heartbeat gap");
         if (!slots.awaitReleased(spec.taskId(), STALE_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -244,32 +217,6 @@ public final class Claimer implements AutoCloseable {
             return false;
         }
         return true;
-    }
-
-    /**
-     * Keeps the record acquired (not acknowledged) and polls no more until Redis answers, then
-     * handles it again. Why not release it: every release counts a delivery and the share group
-     * archives a record after {@code share.delivery.count.limit} (5) of them; released, the record
-     * went to the next worker, which failed the same way, so an outage seen by five workers
-     * archived it and the accepted launch stayed pending forever with nothing left to claim.
-     */
-    private void holdUntilStoreBack(LaunchDelivery d) {
-        held = d;
-        storeDown = true;
-    }
-
-    /** Whether Redis answers again; sleeps with a growing back-off when it does not. */
-    private boolean storeBack() throws InterruptedException {
-        try {
-            store.activeCount();
-            storeDown = false;
-            backoffMillis = 0;
-            return true;
-        } catch (DependencyUnavailableException e) {
-            backoffMillis = Math.min(10_000, Math.max(250, backoffMillis * 2));
-            Thread.sleep(backoffMillis);
-            return false;
-        }
     }
 
     /** Stops claiming; records not yet acquired stay in the group for other workers. */

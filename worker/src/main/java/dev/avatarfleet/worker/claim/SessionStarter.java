@@ -1,7 +1,5 @@
 package dev.avatarfleet.worker.claim;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.store.ImageStore;
@@ -10,11 +8,13 @@ import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.worker.session.AvatarSession;
 import dev.avatarfleet.worker.session.SessionEnd;
 import dev.avatarfleet.worker.session.SessionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Starts the session of a task this worker has just claimed (its slot is already reserved). */
 public final class SessionStarter {
 
-    private static final Logger LOG = Logger.getLogger(SessionStarter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStarter.class);
 
     private final SessionFactory factory;
     private final RedisTaskStore store;
@@ -51,12 +51,12 @@ public final class SessionStarter {
         } catch (DependencyUnavailableException e) {
             events.ended(SessionEnd.failed("session could not start: " + e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "session of task " + spec.taskId() + " failed to start", e);
+            LOG.warn("session of task " + spec.taskId() + " failed to start", e);
             events.ended(SessionEnd.failed("session could not start: " + e));
         } catch (Error e) {
             // why: a native library that cannot load (TensorFlow, libwebrtc) throws an Error; left uncaught it
             // ended this virtual thread silently, the task stayed claimed on a live worker and the slot was lost
-            LOG.log(Level.SEVERE, "session of task " + spec.taskId() + " failed to start", e);
+            LOG.error("session of task " + spec.taskId() + " failed to start", e);
             events.ended(SessionEnd.failed("session could not start: " + e));
         }
     }

@@ -1,10 +1,10 @@
 package dev.avatarfleet.worker.claim;
 
-import java.util.logging.Logger;
 
-import dev.avatarfleet.common.store.RedisGateway;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.store.StopSubscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hears {@code POST /tasks/{id}/stop} from any API node on this worker's Redis channel and stops
@@ -13,7 +13,7 @@ import dev.avatarfleet.common.store.StopSubscription;
  */
 public final class StopListener implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(StopListener.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(StopListener.class);
 
     private final StopSubscription subscription;
 
@@ -21,10 +21,10 @@ public final class StopListener implements AutoCloseable {
         this.subscription = subscription;
     }
 
-    public static StopListener start(RedisGateway redis, RedisTaskStore store, String workerId, SlotTable slots) {
-        return new StopListener(StopSubscription.start(redis, store, workerId, taskId -> {
+    public static StopListener start(RedisTaskStore store, String workerId, SlotTable slots) {
+        return new StopListener(store.subscribeToStops(workerId, taskId -> {
             if (!slots.stop(taskId, "stopped")) {
-                LOG.fine(() -> "stop for task " + taskId + " which this worker does not hold");
+                LOG.atDebug().log(() -> "stop for task " + taskId + " which this worker does not hold");
             }
         }));
     }

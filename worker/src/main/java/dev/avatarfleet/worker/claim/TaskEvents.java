@@ -3,8 +3,6 @@ package dev.avatarfleet.worker.claim;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.store.RedisTaskStore;
@@ -12,6 +10,8 @@ import dev.avatarfleet.common.store.Transition;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.worker.session.SessionEnd;
 import dev.avatarfleet.worker.session.SessionEvents;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one session's progress to its task record: running, warnings, and the end (which also
@@ -21,7 +21,7 @@ import dev.avatarfleet.worker.session.SessionEvents;
  */
 final class TaskEvents implements SessionEvents {
 
-    private static final Logger LOG = Logger.getLogger(TaskEvents.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TaskEvents.class);
     private static final int END_TRIES = 10;
 
     private final String taskId;
@@ -46,7 +46,7 @@ final class TaskEvents implements SessionEvents {
         if (t == Transition.DONE_STOP_REQUESTED) {
             slots.stop(taskId, "stopped");
         } else if (t != Transition.DONE) {
-            LOG.warning("task " + taskId + " could not be marked running: " + t);
+            LOG.warn("task " + taskId + " could not be marked running: " + t);
         }
     }
 
@@ -55,7 +55,7 @@ final class TaskEvents implements SessionEvents {
         try {
             store.addWarnings(taskId, warnings);
         } catch (DependencyUnavailableException e) {
-            LOG.log(Level.WARNING, "warnings of task " + taskId + " lost: " + e.getMessage());
+            LOG.warn("warnings of task " + taskId + " lost: " + e.getMessage());
         }
     }
 
@@ -77,10 +77,10 @@ final class TaskEvents implements SessionEvents {
                 untilRecorded(() -> store.finish(taskId, TaskStatus.FAILED,
                         "session ended before it was running: " + (end.reason() == null ? "no reason given" : end.reason()), end.reason(), workerId));
             } else if (t != Transition.DONE) {
-                LOG.warning("task " + taskId + " could not be ended as " + status + ": " + t);
+                LOG.warn("task " + taskId + " could not be ended as " + status + ": " + t);
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "task " + taskId + " could not be ended", e);
+            LOG.error("task " + taskId + " could not be ended", e);
         } finally {
             slots.release(taskId);
         }
@@ -93,7 +93,7 @@ final class TaskEvents implements SessionEvents {
                 return op.get();
             } catch (DependencyUnavailableException e) {
                 if (i % 10 == 0) {
-                    LOG.warning("ending task " + taskId + ": " + e.getMessage() + " (retrying until recorded)");
+                    LOG.warn("ending task " + taskId + ": " + e.getMessage() + " (retrying until recorded)");
                 }
                 try {
                     Thread.sleep(Math.min(2000, 100L << Math.min(i, 5)));
@@ -112,7 +112,7 @@ final class TaskEvents implements SessionEvents {
                 return op.get();
             } catch (DependencyUnavailableException e) {
                 last = e;
-                LOG.warning(what + " task " + taskId + ": " + e.getMessage() + " (retrying)");
+                LOG.warn(what + " task " + taskId + ": " + e.getMessage() + " (retrying)");
                 try {
                     Thread.sleep(Math.min(2000, 100L << i));
                 } catch (InterruptedException ie) {

@@ -1,9 +1,9 @@
 package dev.avatarfleet.worker.livekit;
 
-import dev.avatarfleet.worker.render.AudioFeed;
-import dev.avatarfleet.worker.render.RenderClock;
-import dev.avatarfleet.worker.render.RenderedFrame;
-import dev.avatarfleet.worker.render.TickSink;
+import dev.avatarfleet.worker.media.AudioFeed;
+import dev.avatarfleet.worker.media.RenderClock;
+import dev.avatarfleet.worker.media.RenderedFrame;
+import dev.avatarfleet.worker.media.TickSink;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.RTCRtpCodecCapability;
 import dev.onvoid.webrtc.RTCRtpEncodingParameters;
@@ -24,9 +24,10 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import livekit.LivekitModels;
 import livekit.LivekitRtc.AddTrackRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The avatar's two local tracks, {@code avatar_video} (CAMERA) and {@code avatar_audio} (MICROPHONE),
@@ -42,7 +43,7 @@ public final class AvatarTracks implements TickSink, AutoCloseable {
     public static final int MAX_BITRATE = 2_000_000;
     private static final int SAMPLES_PER_PUSH = AudioFeed.SAMPLE_RATE / 100;
 
-    private static final Logger LOG = Logger.getLogger(AvatarTracks.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AvatarTracks.class);
 
     private final int width;
     private final int height;
@@ -135,7 +136,7 @@ public final class AvatarTracks implements TickSink, AutoCloseable {
         try {
             transceiver.setCodecPreferences(ordered);
         } catch (RuntimeException e) {
-            LOG.warning("codec preferences refused, the default order stays: " + e.getMessage());
+            LOG.warn("codec preferences refused, the default order stays: " + e.getMessage());
         }
     }
 
@@ -223,7 +224,7 @@ public final class AvatarTracks implements TickSink, AutoCloseable {
             r.run();
         } catch (Throwable e) {
             disposeFailures++;
-            LOG.warning(what + " not disposed: " + e.getMessage());
+            LOG.warn(what + " not disposed: " + e.getMessage());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.avatarfleet.worker.livekit;
 
-import dev.avatarfleet.worker.render.AudioFeed;
-import dev.avatarfleet.worker.render.RenderedFrame;
+import dev.avatarfleet.worker.media.AudioFeed;
+import dev.avatarfleet.worker.media.RenderedFrame;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCBundlePolicy;
@@ -16,17 +16,18 @@ import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import java.net.http.HttpClient;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitRtc.JoinResponse;
 import livekit.LivekitRtc.Ping;
 import livekit.LivekitRtc.SignalRequest;
 import livekit.LivekitRtc.SignalResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs, once at worker start and entirely inside this process, the code a first session would otherwise
@@ -44,7 +45,7 @@ import livekit.LivekitRtc.SignalResponse;
  */
 public final class ConnectionWarmup {
 
-    private static final Logger LOG = Logger.getLogger(ConnectionWarmup.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionWarmup.class);
     private static final long STEP_TIMEOUT_MS = 5_000;
 
     /**
@@ -67,18 +68,18 @@ public final class ConnectionWarmup {
             signalling(http);
             signalled = true;
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "signalling warm-up failed (the first session pays the cold start)", e);
+            LOG.warn("signalling warm-up failed (the first session pays the cold start)", e);
         }
         long t1 = System.nanoTime();
         try {
             media(factory, width, height, notFreed);
             negotiated = true;
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "media warm-up failed (the first session pays the cold start)", e);
+            LOG.warn("media warm-up failed (the first session pays the cold start)", e);
         }
         long t2 = System.nanoTime();
         Result result = new Result((t1 - t0) / 1_000_000, signalled, (t2 - t1) / 1_000_000, negotiated, List.copyOf(notFreed));
-        LOG.info(() -> "session paths warm: signalling " + result.signallingMs() + " ms, media " + result.mediaMs() + " ms"
+        LOG.atInfo().log(() -> "session paths warm: signalling " + result.signallingMs() + " ms, media " + result.mediaMs() + " ms"
                 + (result.notFreed().isEmpty() ? "" : ", not freed: " + result.notFreed()));
         return result;
     }
@@ -91,7 +92,7 @@ public final class ConnectionWarmup {
         try (LoopbackSignalPeer peer = LoopbackSignalPeer.start(join)) {
             CompletableFuture<SignalResponse> received = new CompletableFuture<>();
             LiveKitUrl url = LiveKitUrl.parse(peer.url());
-            SignalClient client = SignalClient.connect(http, url, url.join(), "warmup",
+            SignalClient client = SignalClient.connect(http, url, url.join(), "warmup", InstantSource.system(),
                     new SignalClient.Listener() {
                         @Override
                         public void message(SignalResponse response) {

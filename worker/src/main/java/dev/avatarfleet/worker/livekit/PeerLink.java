@@ -11,7 +11,8 @@ import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One of the two peer connections of a v0 LiveKit participant, with webrtc-java's callbacks turned
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
  */
 final class PeerLink {
 
-    private static final Logger LOG = Logger.getLogger(PeerLink.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
     /** Remote candidates held before the remote description; more are dropped. */
     private static final int MAX_PENDING_CANDIDATES = 64;
 
@@ -94,7 +95,7 @@ final class PeerLink {
                 sender.replaceTrack(null);
             }
         } catch (RuntimeException e) {
-            LOG.fine(() -> name + ": detaching senders failed: " + e);
+            LOG.atDebug().log(() -> name + ": detaching senders failed: " + e);
         }
         p.close();
     }

@@ -1,30 +1,12 @@
 package dev.avatarfleet.worker.livekit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.RTCBundlePolicy;
-import dev.onvoid.webrtc.RTCConfiguration;
-import dev.onvoid.webrtc.RTCDataChannel;
-import dev.onvoid.webrtc.RTCDataChannelBuffer;
-import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
-import dev.onvoid.webrtc.RTCDataChannelState;
-import dev.onvoid.webrtc.RTCIceCandidate;
-import dev.onvoid.webrtc.RTCIceServer;
-import dev.onvoid.webrtc.RTCIceTransportPolicy;
-import dev.onvoid.webrtc.RTCPeerConnectionState;
-import dev.onvoid.webrtc.RTCRtcpMuxPolicy;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
-import dev.onvoid.webrtc.RTCSdpType;
-import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import java.net.http.HttpClient;
-import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,32 +15,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import livekit.LivekitModels;
 import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitRtc.AddTrackRequest;
 import livekit.LivekitRtc.JoinResponse;
 import livekit.LivekitRtc.LeaveRequest;
-import livekit.LivekitRtc.Ping;
-import livekit.LivekitRtc.SessionDescription;
 import livekit.LivekitRtc.SignalRequest;
 import livekit.LivekitRtc.SignalResponse;
-import livekit.LivekitRtc.SignalTarget;
 import livekit.LivekitRtc.TrackPublishedResponse;
-import livekit.LivekitRtc.TrickleRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The avatar's presence in one LiveKit room over v0 signalling (reference §3.4): the signalling
- * link, a publisher peer connection (we offer; our tracks and the {@code _reliable} channel we send
- * data on) and a subscriber peer connection (the server offers; data from others arrives on its
- * channels). Signalling messages are handled one at a time on their own thread.
+ * link, and three collaborators it owns: {@link PeerNegotiation} (the publisher peer connection we
+ * offer on, with our tracks, and the subscriber the server offers on), {@link DataChannels} (the
+ * {@code _reliable} channel we send data on, and the channels data from others arrives on) and
+ * {@link SignalKeepalive} (pings and the ping-timeout watchdog). Signalling messages are handled one
+ * at a time on their own thread; this class joins, publishes, routes what arrives and closes.
  */
 public final class RoomConnection implements AutoCloseable {
 
@@ -69,11 +48,7 @@ public final class RoomConnection implements AutoCloseable {
     /** How long the data channel may take to open after the join. */
     public static final Duration DATA_OPEN_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final Logger LOG = Logger.getLogger(RoomConnection.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int DEFAULT_PING_INTERVAL_S = 5;
-    private static final int DEFAULT_PING_TIMEOUT_S = 15;
-    private static final int MAX_DATA_PACKET_BYTES = 256 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(RoomConnection.class);
 
     /** What the room tells the session. Called on connection threads; must not block for long. */
     public interface Events {
@@ -90,33 +65,30 @@ public final class RoomConnection implements AutoCloseable {
     }
 
     private final LiveKitUrl url;
-    private final PeerConnectionFactory factory;
-    private final ScheduledExecutorService timers;
+    private final InstantSource clock;
     private final Events events;
     private final ExecutorService signalThread = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("lk-signal").factory());
     private static final ThreadLocal<Boolean> ON_SIGNAL_THREAD = ThreadLocal.withInitial(() -> false);
-    private final PeerLink publisher = new PeerLink("publisher");
-    private final PeerLink subscriber = new PeerLink("subscriber");
     private final CompletableFuture<JoinResponse> joined = new CompletableFuture<>();
     // why: the JoinResponse and the subscriber offer can arrive before connect() has returned the client
     private final CompletableFuture<Void> signalAssigned = new CompletableFuture<>();
-    private final CompletableFuture<Void> reliableOpen = new CompletableFuture<>();
     private final Map<String, CompletableFuture<TrackPublishedResponse>> pendingTracks = new ConcurrentHashMap<>();
-    private final List<RTCDataChannel> channels = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean lostReported = new AtomicBoolean();
+    private final DataChannels channels;
+    private final PeerNegotiation peers;
+    private final SignalKeepalive keepalive;
     private volatile SignalClient signal;
-    private volatile RTCDataChannel reliable;
-    private volatile boolean negotiating;
-    private volatile boolean renegotiate;
-    private ScheduledFuture<?> pinger;
-    private ScheduledFuture<?> watchdog;
 
-    private RoomConnection(LiveKitUrl url, PeerConnectionFactory factory, ScheduledExecutorService timers, Events events) {
+    private RoomConnection(LiveKitUrl url, PeerConnectionFactory factory, ScheduledExecutorService timers, InstantSource clock,
+                           Events events) {
         this.url = url;
-        this.factory = factory;
-        this.timers = timers;
+        this.clock = clock;
         this.events = events;
+        this.channels = new DataChannels(events::dataPacket, closed::get);
+        this.peers = new PeerNegotiation(factory, this::send, signalThread, this::reportLost, closed::get,
+                channel -> channels.watch(channel, false));
+        this.keepalive = new SignalKeepalive(timers, clock, this::send, this::lastReceivedMillis, this::reportLost);
     }
 
     /**
@@ -124,20 +96,21 @@ public final class RoomConnection implements AutoCloseable {
      * and negotiates the publisher so that data can be sent. Bounded by the connect, join and data
      * channel timeouts; on failure everything opened so far is closed again.
      *
+     * @param clock the time of the keepalive and the publish deadline
      * @throws LiveKitException with a readable reason
      */
     public static RoomConnection join(LiveKitUrl url, String token, HttpClient http, PeerConnectionFactory factory,
-                                      ScheduledExecutorService timers, Events events) throws LiveKitException {
-        RoomConnection room = new RoomConnection(url, factory, timers, events);
+                                      ScheduledExecutorService timers, InstantSource clock, Events events) throws LiveKitException {
+        RoomConnection room = new RoomConnection(url, factory, timers, clock, events);
         try {
             try {
-                room.signal = SignalClient.connect(http, url, url.join(), token, room.new SignalHandler());
+                room.signal = SignalClient.connect(http, url, url.join(), token, clock, room.new SignalHandler());
             } finally {
                 room.signalAssigned.complete(null);
             }
             room.awaitJoin();
-            room.negotiate();
-            room.reliableOpen.get(DATA_OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            room.peers.negotiate();
+            room.channels.reliableOpen().get(DATA_OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return room;
         } catch (LiveKitException e) {
             room.close();
@@ -181,13 +154,13 @@ public final class RoomConnection implements AutoCloseable {
             signal.send(SignalRequest.newBuilder().setAddTrack(p.request()).build());
         }
         List<LivekitModels.TrackInfo> infos = new ArrayList<>();
-        long deadline = System.nanoTime() + PUBLISH_TIMEOUT.toNanos();
+        long deadline = clock.millis() + PUBLISH_TIMEOUT.toMillis();
         try {
             for (int i = 0; i < publications.size(); i++) {
                 String name = publications.get(i).request().getName();
                 try {
-                    long left = Math.max(0, deadline - System.nanoTime());
-                    infos.add(confirmations.get(i).get(left, TimeUnit.NANOSECONDS).getTrack());
+                    long left = Math.max(0, deadline - clock.millis());
+                    infos.add(confirmations.get(i).get(left, TimeUnit.MILLISECONDS).getTrack());
                 } catch (TimeoutException e) {
                     throw new LiveKitException("track " + name + " not confirmed within " + PUBLISH_TIMEOUT.toSeconds() + " s");
                 } catch (InterruptedException e) {
@@ -201,25 +174,16 @@ public final class RoomConnection implements AutoCloseable {
             publications.forEach(p -> pendingTracks.remove(p.request().getCid()));
         }
         for (Publication p : publications) {
-            RTCRtpTransceiver transceiver = publisher.pc().addTransceiver(p.track(), p.init());
+            RTCRtpTransceiver transceiver = peers.publisher().addTransceiver(p.track(), p.init());
             p.configure().accept(transceiver);
         }
-        negotiate();
+        peers.negotiate();
         return infos;
     }
 
     /** Sends a data packet on the reliable channel. */
     public void sendReliable(DataPacket packet) throws Exception {
-        RTCDataChannel channel = reliable;
-        if (channel == null || closed.get()) {
-            throw new IllegalStateException("data channel not open");
-        }
-        byte[] bytes = packet.toByteArray();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length);
-        buffer.put(bytes).flip();
-        synchronized (channel) {
-            channel.send(new RTCDataChannelBuffer(buffer, true));
-        }
+        channels.sendReliable(packet);
     }
 
     /** Says goodbye to the server (client initiated) and closes everything. */
@@ -242,12 +206,8 @@ public final class RoomConnection implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (pinger != null) {
-            pinger.cancel(false);
-        }
-        if (watchdog != null) {
-            watchdog.cancel(false);
-        }
+        // why: final even when the JoinResponse is being handled right now: a keepalive started after this starts nothing
+        keepalive.stop();
         pendingTracks.values().forEach(f -> f.completeExceptionally(new IllegalStateException("connection closed")));
         if (ON_SIGNAL_THREAD.get()) {
             closeMedia();
@@ -257,7 +217,7 @@ public final class RoomConnection implements AutoCloseable {
             try {
                 teardown.get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "media teardown did not finish cleanly", e);
+                LOG.warn("media teardown did not finish cleanly", e);
             }
         }
         SignalClient s = signal;
@@ -268,21 +228,8 @@ public final class RoomConnection implements AutoCloseable {
     }
 
     private void closeMedia() {
-        synchronized (channels) {
-            for (RTCDataChannel channel : channels) {
-                try {
-                    channel.unregisterObserver();
-                    channel.close();
-                    channel.dispose();
-                } catch (RuntimeException e) {
-                    LOG.fine(() -> "data channel teardown: " + e);
-                }
-            }
-            channels.clear();
-            reliable = null;
-        }
-        publisher.close();
-        subscriber.close();
+        channels.close();
+        peers.close();
     }
 
     private void awaitJoin() throws LiveKitException, InterruptedException {
@@ -293,6 +240,18 @@ public final class RoomConnection implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof LiveKitException lk ? lk : new LiveKitException("join failed: " + rootMessage(e));
         }
+    }
+
+    private void send(SignalRequest request) {
+        SignalClient s = signal;
+        if (s != null) {
+            s.send(request);
+        }
+    }
+
+    private long lastReceivedMillis() {
+        SignalClient s = signal;
+        return s == null ? clock.millis() : s.lastReceivedMillis();
     }
 
     // ---- signalling, all on signalThread ----
@@ -326,9 +285,9 @@ public final class RoomConnection implements AutoCloseable {
         try {
             switch (response.getMessageCase()) {
                 case JOIN -> onJoin(response.getJoin());
-                case OFFER -> onSubscriberOffer(response.getOffer());
-                case ANSWER -> onPublisherAnswer(response.getAnswer());
-                case TRICKLE -> onTrickle(response.getTrickle());
+                case OFFER -> peers.onSubscriberOffer(response.getOffer());
+                case ANSWER -> peers.onPublisherAnswer(response.getAnswer());
+                case TRICKLE -> peers.onTrickle(response.getTrickle());
                 case TRACK_PUBLISHED -> {
                     CompletableFuture<TrackPublishedResponse> f = pendingTracks.get(response.getTrackPublished().getCid());
                     if (f != null) {
@@ -338,7 +297,7 @@ public final class RoomConnection implements AutoCloseable {
                 case REQUEST_RESPONSE -> {
                     var rr = response.getRequestResponse();
                     if (rr.getReasonValue() != 0) {
-                        LOG.warning(() -> "server refused request " + rr.getRequestId() + ": " + rr.getReason() + " " + rr.getMessage());
+                        LOG.atWarn().log(() -> "server refused request " + rr.getRequestId() + ": " + rr.getReason() + " " + rr.getMessage());
                         pendingTracks.values().forEach(f -> f.completeExceptionally(
                                 new IllegalStateException(rr.getReason() + " " + rr.getMessage())));
                     }
@@ -350,7 +309,7 @@ public final class RoomConnection implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "signal message " + response.getMessageCase() + " failed", e);
+            LOG.warn("signal message " + response.getMessageCase() + " failed", e);
         }
     }
 
@@ -358,210 +317,16 @@ public final class RoomConnection implements AutoCloseable {
         if (joined.isDone()) {
             return;
         }
-        RTCConfiguration config = new RTCConfiguration();
-        config.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE;
-        config.rtcpMuxPolicy = RTCRtcpMuxPolicy.REQUIRE;
-        for (var server : join.getIceServersList()) {
-            RTCIceServer ice = new RTCIceServer();
-            ice.urls = new ArrayList<>(server.getUrlsList());
-            ice.username = server.getUsername();
-            ice.password = server.getCredential();
-            config.iceServers.add(ice);
-        }
-        if (join.hasClientConfiguration()
-                && join.getClientConfiguration().getForceRelay() == LivekitModels.ClientConfigSetting.ENABLED) {
-            config.iceTransportPolicy = RTCIceTransportPolicy.RELAY;
-        }
-        publisher.attach(factory.createPeerConnection(config, new Observer(publisher, SignalTarget.PUBLISHER)));
-        subscriber.attach(factory.createPeerConnection(config, new Observer(subscriber, SignalTarget.SUBSCRIBER)));
-
-        RTCDataChannelInit reliableInit = new RTCDataChannelInit();
-        reliableInit.ordered = true;
-        RTCDataChannel r = publisher.pc().createDataChannel("_reliable", reliableInit);
-        RTCDataChannelInit lossyInit = new RTCDataChannelInit();
-        lossyInit.ordered = false;
-        lossyInit.maxRetransmits = 0;
-        RTCDataChannel lossy = publisher.pc().createDataChannel("_lossy", lossyInit);
-        watch(r, true);
-        watch(lossy, false);
-
-        int interval = join.getPingInterval() > 0 ? join.getPingInterval() : DEFAULT_PING_INTERVAL_S;
-        int timeout = join.getPingTimeout() > 0 ? join.getPingTimeout() : DEFAULT_PING_TIMEOUT_S;
-        pinger = timers.scheduleAtFixedRate(this::ping, interval, interval, TimeUnit.SECONDS);
-        watchdog = timers.scheduleAtFixedRate(() -> checkAlive(timeout), 1, 1, TimeUnit.SECONDS);
+        peers.open(join);
+        channels.openOn(peers.publisher());
+        keepalive.start(join.getPingInterval(), join.getPingTimeout());
         joined.complete(join);
-    }
-
-    private void ping() {
-        SignalClient s = signal;
-        if (s == null || closed.get()) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        s.send(SignalRequest.newBuilder().setPingReq(Ping.newBuilder().setTimestamp(now)).build());
-        s.send(SignalRequest.newBuilder().setPing(now).build());
-    }
-
-    private void checkAlive(int timeoutSeconds) {
-        SignalClient s = signal;
-        if (s != null && !closed.get()
-                && System.nanoTime() - s.lastReceivedNanos() > TimeUnit.SECONDS.toNanos(timeoutSeconds)) {
-            reportLost("no signalling message for " + timeoutSeconds + " s");
-        }
-    }
-
-    private void onSubscriberOffer(SessionDescription offer) {
-        subscriber.setRemote(new RTCSessionDescription(RTCSdpType.OFFER, offer.getSdp()))
-                .thenCompose(v -> subscriber.answer())
-                .thenCompose(answer -> subscriber.setLocal(answer).thenApply(v -> answer))
-                .thenAccept(answer -> signal.send(SignalRequest.newBuilder().setAnswer(SessionDescription.newBuilder()
-                        .setType("answer").setSdp(answer.sdp).setId(offer.getId())).build()))
-                .exceptionally(e -> {
-                    reportLost("subscriber negotiation failed: " + rootMessage(e));
-                    return null;
-                })
-                .join();
-    }
-
-    private void onPublisherAnswer(SessionDescription answer) {
-        publisher.setRemote(new RTCSessionDescription(RTCSdpType.ANSWER, answer.getSdp()))
-                .exceptionally(e -> {
-                    reportLost("publisher negotiation failed: " + rootMessage(e));
-                    return null;
-                })
-                .join();
-        negotiating = false;
-        if (renegotiate) {
-            renegotiate = false;
-            negotiateNow();
-        }
-    }
-
-    private void onTrickle(TrickleRequest trickle) {
-        RTCIceCandidate candidate;
-        try {
-            JsonNode init = JSON.readTree(trickle.getCandidateInit());
-            String sdp = init.path("candidate").asText("");
-            if (sdp.isEmpty()) {
-                return; // end-of-candidates
-            }
-            candidate = new RTCIceCandidate(init.path("sdpMid").asText("0"), init.path("sdpMLineIndex").asInt(0), sdp);
-        } catch (Exception e) {
-            LOG.fine(() -> "bad trickle candidate ignored: " + e.getMessage());
-            return;
-        }
-        (trickle.getTarget() == SignalTarget.SUBSCRIBER ? subscriber : publisher).addRemoteCandidate(candidate);
-    }
-
-    /** Offers on the publisher now, or right after the offer in flight is answered. */
-    private void negotiate() {
-        signalThread.execute(() -> {
-            if (negotiating) {
-                renegotiate = true;
-            } else {
-                negotiateNow();
-            }
-        });
-    }
-
-    private void negotiateNow() {
-        if (closed.get()) {
-            return;
-        }
-        negotiating = true;
-        publisher.offer()
-                .thenCompose(offer -> publisher.setLocal(offer).thenApply(v -> offer))
-                .thenAccept(offer -> signal.send(SignalRequest.newBuilder().setOffer(SessionDescription.newBuilder()
-                        .setType("offer").setSdp(offer.sdp)).build()))
-                .exceptionally(e -> {
-                    negotiating = false;
-                    reportLost("publisher offer failed: " + rootMessage(e));
-                    return null;
-                })
-                .join();
     }
 
     private void reportLost(String reason) {
         if (!closed.get() && lostReported.compareAndSet(false, true)) {
-            LOG.info(() -> "room connection lost: " + reason);
+            LOG.atInfo().log(() -> "room connection lost: " + reason);
             events.lost(reason);
-        }
-    }
-
-    private void watch(RTCDataChannel channel, boolean isReliable) {
-        synchronized (channels) {
-            if (closed.get()) {
-                channel.dispose();
-                return;
-            }
-            channels.add(channel);
-        }
-        channel.registerObserver(new RTCDataChannelObserver() {
-            @Override
-            public void onBufferedAmountChange(long previousAmount) {
-            }
-
-            @Override
-            public void onStateChange() {
-                if (isReliable && channel.getState() == RTCDataChannelState.OPEN) {
-                    reliable = channel;
-                    reliableOpen.complete(null);
-                }
-            }
-
-            @Override
-            public void onMessage(RTCDataChannelBuffer buffer) {
-                // why: the buffer is native memory valid only during this callback
-                int size = buffer.data.remaining();
-                if (size > MAX_DATA_PACKET_BYTES || closed.get()) {
-                    return;
-                }
-                byte[] bytes = new byte[size];
-                buffer.data.get(bytes);
-                try {
-                    events.dataPacket(DataPacket.parseFrom(bytes));
-                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                    LOG.fine("undecodable data packet dropped");
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "data packet handler failed", e);
-                }
-            }
-        });
-    }
-
-    private final class Observer implements PeerConnectionObserver {
-        private final PeerLink link;
-        private final SignalTarget target;
-
-        Observer(PeerLink link, SignalTarget target) {
-            this.link = link;
-            this.target = target;
-        }
-
-        @Override
-        public void onIceCandidate(RTCIceCandidate candidate) {
-            SignalClient s = signal;
-            if (s == null || closed.get()) {
-                return;
-            }
-            ObjectNode init = JSON.createObjectNode();
-            init.put("candidate", candidate.sdp);
-            init.put("sdpMid", candidate.sdpMid);
-            init.put("sdpMLineIndex", candidate.sdpMLineIndex);
-            s.send(SignalRequest.newBuilder().setTrickle(TrickleRequest.newBuilder()
-                    .setCandidateInit(init.toString()).setTarget(target)).build());
-        }
-
-        @Override
-        public void onDataChannel(RTCDataChannel channel) {
-            watch(channel, false);
-        }
-
-        @Override
-        public void onConnectionChange(RTCPeerConnectionState state) {
-            if (state == RTCPeerConnectionState.FAILED) {
-                reportLost(link.name + " peer connection failed");
-            }
         }
     }
 

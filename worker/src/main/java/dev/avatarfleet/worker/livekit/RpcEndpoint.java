@@ -11,13 +11,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.RpcAck;
 import livekit.LivekitModels.RpcError;
 import livekit.LivekitModels.RpcRequest;
 import livekit.LivekitModels.RpcResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * LiveKit RPC version 1 over reliable data packets, both ways (reference §2.5): requests are acked at
@@ -33,7 +33,7 @@ public final class RpcEndpoint implements AutoCloseable {
     /** Pending outgoing calls at once; more fail locally. */
     static final int MAX_PENDING_CALLS = 64;
 
-    private static final Logger LOG = Logger.getLogger(RpcEndpoint.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RpcEndpoint.class);
 
     /** Answers one method. Throw {@link RpcException} to send an RPC error back. */
     @FunctionalInterface
@@ -194,7 +194,7 @@ public final class RpcEndpoint implements AutoCloseable {
                     } else if (cause instanceof TimeoutException) {
                         respondError(caller, id, RpcException.RESPONSE_TIMEOUT, "response timeout");
                     } else {
-                        LOG.log(Level.WARNING, "RPC handler for " + request.getMethod() + " failed", cause);
+                        LOG.warn("RPC handler for " + request.getMethod() + " failed", cause);
                         respondError(caller, id, RpcException.APPLICATION_ERROR, "application error");
                     }
                 });
@@ -247,7 +247,7 @@ public final class RpcEndpoint implements AutoCloseable {
         try {
             sender.send(packet);
         } catch (Exception e) {
-            LOG.fine(() -> "RPC packet not sent: " + e.getMessage());
+            LOG.atDebug().log(() -> "RPC packet not sent: " + e.getMessage());
         }
     }
 

@@ -15,15 +15,17 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import livekit.LivekitRtc.SignalRequest;
 import livekit.LivekitRtc.SignalResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One LiveKit signalling WebSocket: binary protobuf {@code SignalRequest}s out, {@code SignalResponse}s
@@ -37,7 +39,7 @@ public final class SignalClient implements AutoCloseable {
     /** How long opening the link may take, as the Rust SDK allows. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final Logger LOG = Logger.getLogger(SignalClient.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SignalClient.class);
 
     /** Receives what arrives; called on the WebSocket's thread, one message at a time. */
     public interface Listener {
@@ -48,23 +50,27 @@ public final class SignalClient implements AutoCloseable {
     }
 
     private final WebSocket socket;
+    private final InstantSource clock;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Object sendLock = new Object();
     private CompletableFuture<WebSocket> lastSend;
-    private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastReceivedMillis;
 
-    private SignalClient(WebSocket socket) {
+    private SignalClient(WebSocket socket, InstantSource clock) {
         this.socket = socket;
+        this.clock = clock;
+        this.lastReceivedMillis = clock.millis();
         this.lastSend = CompletableFuture.completedFuture(socket);
     }
 
     /**
      * Opens the link. A refused upgrade is explained with {@code /rtc/validate}.
      *
+     * @param clock what {@link #lastReceivedMillis()} is read from
      * @throws LiveKitException with a readable reason when the server cannot be reached or refuses
      */
-    public static SignalClient connect(HttpClient http, LiveKitUrl url, URI uri, String token, Listener listener)
-            throws LiveKitException {
+    public static SignalClient connect(HttpClient http, LiveKitUrl url, URI uri, String token, InstantSource clock,
+                                       Listener listener) throws LiveKitException {
         Receiver receiver = new Receiver(listener);
         CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + token)
@@ -82,7 +88,7 @@ public final class SignalClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw explain(http, url, token, e.getCause());
         }
-        SignalClient client = new SignalClient(socket);
+        SignalClient client = new SignalClient(socket, clock);
         receiver.client = client;
         return client;
     }
@@ -99,15 +105,15 @@ public final class SignalClient implements AutoCloseable {
                     .thenCompose(ws -> ws.sendBinary(bytes, true));
             lastSend.whenComplete((ws, e) -> {
                 if (e != null) {
-                    LOG.fine(() -> "signal send failed: " + e.getMessage());
+                    LOG.atDebug().log(() -> "signal send failed: " + e.getMessage());
                 }
             });
         }
     }
 
-    /** Nanotime of the last message received. */
-    public long lastReceivedNanos() {
-        return lastReceivedNanos;
+    /** When anything (a message, a ping frame) last arrived, in the clock's milliseconds. */
+    public long lastReceivedMillis() {
+        return lastReceivedMillis;
     }
 
     /** Closes the link after what is queued has been sent; never reported as lost. */
@@ -125,7 +131,7 @@ public final class SignalClient implements AutoCloseable {
                     .thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "leave"))
                     .get(1, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.fine(() -> "signal close: " + e);
+            LOG.atDebug().log(() -> "signal close: " + e);
         } finally {
             socket.abort();
         }
@@ -162,7 +168,7 @@ public final class SignalClient implements AutoCloseable {
                 return reason;
             }
         } catch (IOException e) {
-            LOG.fine(() -> "validate failed: " + e);
+            LOG.atDebug().log(() -> "validate failed: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -208,14 +214,14 @@ public final class SignalClient implements AutoCloseable {
                 oversized = false;
                 touch();
                 if (dropped) {
-                    LOG.warning("signal message over " + MAX_MESSAGE_BYTES + " bytes dropped");
+                    LOG.warn("signal message over " + MAX_MESSAGE_BYTES + " bytes dropped");
                 } else {
                     try {
                         listener.message(SignalResponse.parseFrom(message));
                     } catch (InvalidProtocolBufferException e) {
-                        LOG.warning("undecodable signal message dropped: " + e.getMessage());
+                        LOG.warn("undecodable signal message dropped: " + e.getMessage());
                     } catch (RuntimeException e) {
-                        LOG.log(java.util.logging.Level.WARNING, "signal message handler failed", e);
+                        LOG.warn("signal message handler failed", e);
                     }
                 }
             }
@@ -252,7 +258,7 @@ public final class SignalClient implements AutoCloseable {
         private void touch() {
             SignalClient c = client;
             if (c != null) {
-                c.lastReceivedNanos = System.nanoTime();
+                c.lastReceivedMillis = c.clock.millis();
             }
         }
 

@@ -7,13 +7,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.store.FleetRegistry;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.worker.claim.SlotTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes this worker's state to the registry every heartbeat interval, and stops any of its
@@ -21,7 +22,7 @@ import dev.avatarfleet.worker.claim.SlotTable;
  */
 public final class Heartbeat implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
     private final FleetRegistry registry;
     private final RedisTaskStore store;
@@ -61,9 +62,9 @@ public final class Heartbeat implements AutoCloseable {
                 stopLostClaims(s.id(), attached);
             }
         } catch (DependencyUnavailableException e) {
-            LOG.warning("heartbeat skipped: " + e.getMessage());
+            LOG.warn("heartbeat skipped: " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warning("heartbeat failed: " + e);
+            LOG.warn("heartbeat failed: " + e);
         }
     }
 
@@ -77,7 +78,7 @@ public final class Heartbeat implements AutoCloseable {
         Set<String> owned = store.tasksOf(workerId);
         for (String taskId : attached) {
             if (!owned.contains(taskId)) {
-                LOG.warning("task " + taskId + " is no longer recorded on worker " + workerId
+                LOG.warn("task " + taskId + " is no longer recorded on worker " + workerId
                         + " (declared dead during a heartbeat gap?); stopping its session here");
                 slots.stop(taskId, "task recovered by the fleet after a heartbeat gap");
             }

@@ -10,8 +10,12 @@ import io.helidon.webserver.http.HttpService;
 /**
  * What a worker runs that is not the control plane: the session factory, the model warm-up and
  * extra HTTP services for the worker's server (e.g. the renderer's {@code /benchmark} and
- * {@code /test-frame}). {@code WorkerMain} wires the real ones (the render engine and the LiveKit session factory).
+ * {@code /test-frame}). {@code WorkerMain} wires the real ones ({@code AvatarRuntime}: the render engine
+ * and the LiveKit session factory).
  *
+ * @param sessions     starts every session the node claims; it warms the model itself when the node did not
+ *                     ({@code AUTO_PREWARM=false})
+ * @param warmup       what the node runs ahead of its first claim when {@code AUTO_PREWARM=true}
  * @param httpServices each mounted at {@code /} on the worker's server beside {@code /health} and {@code /ready}
  * @param saturated    true while the render loop cannot keep 25 FPS: the worker claims nothing more
  */

@@ -4,9 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.avatarfleet.common.json.Json;
+import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.common.store.WorkerState;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -42,7 +41,7 @@ final class WorkerHealthService implements HttpService {
         body.put("max_sessions", s.maxSessions());
         body.put("worker_id", s.id());
         body.put("draining", s.draining());
-        send(res, Status.OK_200, body);
+        JsonReply.send(res, Status.OK_200, body);
     }
 
     private void ready(ServerRequest req, ServerResponse res) {
@@ -55,12 +54,6 @@ final class WorkerHealthService implements HttpService {
         body.put("active_sessions", s.activeSessions());
         body.put("available_sessions", available);
         body.put("max_sessions", s.maxSessions());
-        send(res, "ready".equals(status) ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
-    }
-
-    private static void send(ServerResponse res, Status status, Map<String, Object> body) {
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.write(body));
+        JsonReply.send(res, "ready".equals(status) ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
     }
 }

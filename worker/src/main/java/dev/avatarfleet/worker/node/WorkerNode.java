@@ -4,34 +4,38 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.fleet.DeadWorkerReaper;
+import dev.avatarfleet.common.fleet.RetentionDuty;
+import dev.avatarfleet.common.http.ErrorMapping;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
-import dev.avatarfleet.common.store.DeadWorkerReaper;
-import dev.avatarfleet.common.store.RetentionDuty;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.worker.claim.Claimer;
 import dev.avatarfleet.worker.claim.SessionStarter;
 import dev.avatarfleet.worker.claim.SlotTable;
 import dev.avatarfleet.worker.claim.StopListener;
-import dev.avatarfleet.worker.session.SessionFactory;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One worker node: its HTTP server ({@code /health}, {@code /ready} and any added services), its
- * heartbeat, model warm-up, stop listener, claimer and retention duty. {@link #close()} drains:
- * it stops claiming, tells the fleet it takes no new task, waits up to {@code DRAIN_TIMEOUT} for
- * its sessions to end, then stops the rest.
+ * heartbeat, model warm-up, stop listener, claimer and retention duty, on a {@link ControlPlane} its
+ * caller connected (and closes after it). {@link #close()} drains: it stops claiming, tells the fleet
+ * it takes no new task, waits up to {@code DRAIN_TIMEOUT} for its sessions to end, then stops the rest.
+ *
+ * <p>With {@code AUTO_PREWARM=true} the node runs {@link WorkerComponents#warmup()} before its first
+ * claim and is not ready until it returns; with false it is ready at once and the session factory warms
+ * itself on its first session.
  */
 public final class WorkerNode implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(WorkerNode.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
 
     private final WorkerSettings settings;
     private final ControlPlane plane;
@@ -48,40 +52,43 @@ public final class WorkerNode implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.function.BooleanSupplier renderSaturated;
 
-    private WorkerNode(FleetSettings fleet, WorkerSettings settings, WorkerComponents components, Clock clock) {
+    private WorkerNode(WorkerSettings settings, ControlPlane plane, WorkerComponents components, Clock clock) {
+        FleetSettings fleet = plane.settings();
         this.settings = settings;
-        this.plane = ControlPlane.connect(fleet, clock);
+        this.plane = plane;
         this.slots = new SlotTable(settings.maxSessions());
         this.renderSaturated = components.saturated();
         var web = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
+                .directHandlers(ErrorMapping.directHandlers())
                 .routing(r -> {
                     r.register(new WorkerHealthService(this::state));
                     for (HttpService s : components.httpServices()) {
                         r.register(s);
                     }
+                    ErrorMapping.install(r, "worker");
                 });
         this.server = web.build().start();
         this.url = settings.port() == 0 ? "http://" + settings.host() + ":" + server.port() : settings.workerUrl().toString();
         this.heartbeat = new Heartbeat(plane.registry(), plane.store(), slots, this::state);
         heartbeat.start(fleet.heartbeatInterval());
         ensureTopic();
-        SessionFactory sessions = settings.autoPrewarm() ? components.sessions() : new LazyWarmup(components.warmup(), components.sessions());
         if (settings.autoPrewarm()) {
             Thread.ofVirtual().name("model-warmup").start(() -> warmUp(components.warmup()));
         } else {
-            // why: AUTO_PREWARM=false defers the model to the first session (cold-start testing)
+            // why: AUTO_PREWARM=false defers the model to the first session (cold-start testing); the session
+            // factory warms itself then, so nothing wraps it here
             modelReady = true;
         }
-        this.stopListener = StopListener.start(plane.redis(), plane.store(), settings.workerId(), slots);
-        SessionStarter starter = new SessionStarter(sessions, plane.store(), plane.images(), slots, settings.workerId());
+        this.stopListener = StopListener.start(plane.store(), settings.workerId(), slots);
+        SessionStarter starter = new SessionStarter(components.sessions(), plane.store(), plane.images(), slots, settings.workerId());
         // why: a crashed worker's tasks would hold fleet capacity forever; every worker watches the others
         this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts());
         recoverPredecessorTasks();
         this.claimer = new Claimer(new LaunchConsumer(fleet, settings.workerId(), 1), plane.store(), slots, starter,
-                settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean());
+                settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean(), clock);
         // why: a worker is ready only once its share member has joined; before that a launch waits for the join
         claimer.onJoined(heartbeat::beatOnce);
         claimer.start();
@@ -90,9 +97,12 @@ public final class WorkerNode implements AutoCloseable {
         LOG.info("worker " + settings.workerId() + " up at " + url + " with " + settings.maxSessions() + " slots");
     }
 
-    /** Starts a worker; returns once its server listens (the model may still be warming). */
-    public static WorkerNode start(FleetSettings fleet, WorkerSettings settings, WorkerComponents components, Clock clock) {
-        return new WorkerNode(fleet, settings, components, clock);
+    /**
+     * Starts a worker on {@code plane} (which the caller closes after {@link #close()}); returns once its
+     * server listens (the model may still be warming).
+     */
+    public static WorkerNode start(WorkerSettings settings, ControlPlane plane, WorkerComponents components, Clock clock) {
+        return new WorkerNode(settings, plane, components, clock);
     }
 
     /**
@@ -109,7 +119,7 @@ public final class WorkerNode implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // why: Redis or Kafka briefly down; say so loudly rather than fail the worker's start
-            LOG.log(Level.WARNING, "tasks of an earlier process with this worker id not recovered", e);
+            LOG.warn("tasks of an earlier process with this worker id not recovered", e);
         }
     }
 
@@ -118,7 +128,7 @@ public final class WorkerNode implements AutoCloseable {
             plane.taskLog().ensureTopic();
         } catch (DependencyUnavailableException e) {
             // why: the share consumer waits for the topic; an API node creates it too
-            LOG.warning("launch topic not ensured yet: " + e.getMessage());
+            LOG.warn("launch topic not ensured yet: " + e.getMessage());
         }
     }
 
@@ -128,7 +138,7 @@ public final class WorkerNode implements AutoCloseable {
             modelReady = true;
             heartbeat.beatOnce();
         } catch (Exception e) {
-            LOG.log(Level.SEVERE, "model warm-up failed; this worker stays not ready", e);
+            LOG.error("model warm-up failed; this worker stays not ready", e);
         }
     }
 
@@ -188,7 +198,7 @@ public final class WorkerNode implements AutoCloseable {
         }
     }
 
-    /** Drains, leaves the registry and stops everything. */
+    /** Drains, leaves the registry and stops everything it started (not the control plane: its caller's). */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -202,16 +212,15 @@ public final class WorkerNode implements AutoCloseable {
         try {
             plane.registry().deregister(settings.workerId());
         } catch (DependencyUnavailableException e) {
-            LOG.warning("could not leave the registry: " + e.getMessage());
+            LOG.warn("could not leave the registry: " + e.getMessage());
         }
         server.stop();
-        plane.close();
     }
 
     /**
      * Stops this node as a crash would: no drain, no end written for its sessions, no leaving the
      * registry. Its heartbeat stops, so the fleet declares it dead and recovers its tasks. For
-     * recovery tests.
+     * recovery tests (which close its control plane too, as the crash would).
      */
     public void halt() {
         if (!closed.compareAndSet(false, true)) {
@@ -224,32 +233,5 @@ public final class WorkerNode implements AutoCloseable {
         draining = true;
         claimer.close();
         server.stop();
-        plane.close();
-    }
-
-    /** Runs the warm-up once, before the first session (AUTO_PREWARM=false). */
-    private static final class LazyWarmup implements SessionFactory {
-        private final ModelWarmup warmup;
-        private final SessionFactory delegate;
-        private boolean warmed;
-
-        LazyWarmup(ModelWarmup warmup, SessionFactory delegate) {
-            this.warmup = warmup;
-            this.delegate = delegate;
-        }
-
-        @Override
-        public synchronized dev.avatarfleet.worker.session.AvatarSession start(dev.avatarfleet.common.task.LaunchSpec spec, byte[] image,
-                                                                             dev.avatarfleet.worker.session.SessionEvents events) {
-            if (!warmed) {
-                try {
-                    warmup.warmUp();
-                    warmed = true;
-                } catch (Exception e) {
-                    throw new IllegalStateException("model warm-up failed: " + e.getMessage(), e);
-                }
-            }
-            return delegate.start(spec, image, events);
-        }
     }
 }

@@ -1,8 +1,18 @@
 package dev.avatarfleet.worker.render;
 
 import dev.avatarfleet.common.image.ImageDecoder;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import dev.avatarfleet.worker.render.avatar.AvatarPreparer;
+import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
+import dev.avatarfleet.worker.render.avatar.FaceDetector;
+import dev.avatarfleet.worker.render.avatar.HaarFaceDetector;
+import dev.avatarfleet.worker.render.avatar.PreparedImage;
+import dev.avatarfleet.worker.render.http.RenderHttpService;
+import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
+import dev.avatarfleet.worker.render.model.AvatarModel;
+import dev.avatarfleet.worker.render.model.ModelBenchmark;
+import dev.avatarfleet.worker.render.model.ModelSignatureException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything a worker renders with, started in order: the model (built into an empty
@@ -10,11 +20,11 @@ import java.util.logging.Logger;
  * (with the OpenCV face detector), the one render loop, and the HTTP service for /benchmark and
  * /test-frame. WorkerMain starts one and closes it at shutdown.
  *
- * <p>Example: {@code try (RenderEngine e = RenderEngine.start(RenderSettings.fromEnvironment(System.getenv()))) {...}}
+ * <p>Example: {@code try (RenderEngine e = RenderEngine.start(RenderSettings.fromEnvironment(env, worker.maxSessions()))) {...}}
  */
 public final class RenderEngine implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(RenderEngine.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RenderEngine.class);
 
     private final RenderSettings settings;
     private final AvatarModel model;
@@ -42,7 +52,7 @@ public final class RenderEngine implements AutoCloseable {
                     detector = new HaarFaceDetector();
                 } catch (RuntimeException | LinkageError e) {
                     // why: without the detector avatars still render (centred crop + warning); say so once, loudly
-                    LOG.log(Level.WARNING, "the OpenCV face detector is unavailable; avatars get a centred crop", e);
+                    LOG.warn("the OpenCV face detector is unavailable; avatars get a centred crop", e);
                 }
             }
             FaceCropPreparer preparer = new FaceCropPreparer(new ImageDecoder(settings.imageLimits()), detector,
@@ -56,7 +66,7 @@ public final class RenderEngine implements AutoCloseable {
                 ModelBenchmark.run(model, avatar, b, 1);
             }
             ModelBenchmark.Result warm = ModelBenchmark.run(model, avatar, settings.batchSize(), 3);
-            LOG.info(() -> "avatar model warm on " + warm.device() + ": " + warm.framesPerGenerate() + " frames of "
+            LOG.atInfo().log(() -> "avatar model warm on " + warm.device() + ": " + warm.framesPerGenerate() + " frames of "
                     + settings.width() + "x" + settings.height() + " per call in " + warm.avgMs() + " ms");
             BatchRenderLoop loop = BatchRenderLoop.start(model, settings.width(), settings.height());
             return new RenderEngine(settings, model, preparer, loop);
@@ -94,7 +104,7 @@ public final class RenderEngine implements AutoCloseable {
             model.close();
         } else {
             // why: closing the native session under a running call would crash the JVM; leaking it at shutdown does not
-            LOG.severe("render loop still running; the model is left open");
+            LOG.error("render loop still running; the model is left open");
         }
     }
 }

@@ -1,25 +1,51 @@
 package dev.avatarfleet.worker.render;
 
 import dev.avatarfleet.common.config.Env;
+import dev.avatarfleet.common.config.Node;
+import dev.avatarfleet.common.config.Setting;
+import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.image.ImageLimits;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 
 /**
- * The renderer's settings, read from the environment.
+ * The renderer's settings, read from the environment; each is declared once, below, as a {@link Setting}.
  *
- * @param modelDir       {@code MODEL_DIR}: the SavedModel folder; the default model is written there when it is empty
- *                       (default {@code ${java.io.tmpdir}/avatar-fleet-model})
- * @param width          {@code VIDEO_WIDTH}: frame width, even, 64..1920 (default 512)
- * @param height         {@code VIDEO_HEIGHT}: frame height, even, 64..1920 (default 512)
- * @param batchSize      {@code MAX_SESSIONS}: the batch the worker is configured for (default 8); /benchmark measures it
- * @param intraOpThreads {@code TF_INTRA_OP_THREADS}: TensorFlow's intra-op threads, 0 = all cores (default 0)
- * @param avatarCache    {@code AVATAR_CACHE_SIZE}: prepared avatars kept in memory (default 64)
- * @param faceDetection  {@code FACE_DETECTION}: use the OpenCV face detector (default true)
- * @param imageLimits    {@code IMAGE_MAX_BYTES}, {@code IMAGE_MAX_PIXELS}, {@code IMAGE_MAX_SIDE}
+ * @param modelDir       {@link #MODEL_DIR}
+ * @param width          {@link #VIDEO_WIDTH}
+ * @param height         {@link #VIDEO_HEIGHT}
+ * @param batchSize      the worker's {@link WorkerSettings#MAX_SESSIONS}: the batch of every model call; /benchmark measures it
+ * @param intraOpThreads {@link #TF_INTRA_OP_THREADS}
+ * @param avatarCache    {@link #AVATAR_CACHE_SIZE}
+ * @param faceDetection  {@link #FACE_DETECTION}
+ * @param imageLimits    {@link ImageLimits#SETTINGS}
  */
 public record RenderSettings(Path modelDir, int width, int height, int batchSize, int intraOpThreads, int avatarCache,
                              boolean faceDetection, ImageLimits imageLimits) {
+
+    public static final Setting<Path> MODEL_DIR = Setting.path("MODEL_DIR")
+            .readBy(Node.WORKER).documentedDefault("`${java.io.tmpdir}/avatar-fleet-model`")
+            .means("the avatar SavedModel: built there when empty, used when it holds one with the same signature, refused at"
+                    + " start otherwise ([docs/renderer.md](docs/renderer.md))");
+    public static final Setting<Integer> VIDEO_WIDTH = Setting.integer("VIDEO_WIDTH", 512, 64, 1920)
+            .readBy(Node.WORKER).documentedAllowed("even, 64..1920").means("the avatar video width");
+    public static final Setting<Integer> VIDEO_HEIGHT = Setting.integer("VIDEO_HEIGHT", 512, 64, 1920)
+            .readBy(Node.WORKER).documentedAllowed("even, 64..1920").means("the avatar video height");
+    public static final Setting<Integer> TF_INTRA_OP_THREADS = Setting.integer("TF_INTRA_OP_THREADS", 0, 0, 256)
+            .readBy(Node.WORKER).documentedDefault("`0` (all cores)").means("TensorFlow's intra-op threads");
+    public static final Setting<Integer> AVATAR_CACHE_SIZE = Setting.integer("AVATAR_CACHE_SIZE", 64, 1, 10_000)
+            .readBy(Node.WORKER).means("prepared avatars kept in memory, by image hash");
+    public static final Setting<Boolean> FACE_DETECTION = Setting.bool("FACE_DETECTION", true)
+            .readBy(Node.WORKER)
+            .means("find the face with OpenCV's Haar cascade; without one, a centred crop and a `warnings` entry");
+    public static final Setting<String> CUDA_VISIBLE_DEVICES = Setting.external("CUDA_VISIBLE_DEVICES", "CUDA")
+            .readBy(Node.WORKER).documentedDefault("all GPUs")
+            .means("with the `-Pgpu` build: the GPUs TensorFlow may use (read by CUDA itself); TensorFlow grows its GPU memory"
+                    + " as needed (`allow_growth`), so `PYTORCH_CUDA_ALLOC_CONF` of the seed has no counterpart");
+
+    /** Every setting of this record, in the README's order (the image limits are {@link ImageLimits#SETTINGS}). */
+    public static final List<Setting<?>> SETTINGS = List.of(MODEL_DIR, VIDEO_WIDTH, VIDEO_HEIGHT, TF_INTRA_OP_THREADS,
+            AVATAR_CACHE_SIZE, CUDA_VISIBLE_DEVICES, FACE_DETECTION);
 
     public RenderSettings {
         if (width % 2 != 0 || height % 2 != 0) {
@@ -33,27 +59,20 @@ public record RenderSettings(Path modelDir, int width, int height, int batchSize
         return new RenderSettings(modelDir, width, height, size, intraOpThreads, avatarCache, faceDetection, imageLimits);
     }
 
-    /** The defaults, with the model in {@code modelDir}. */
-    public static RenderSettings defaults(Path modelDir) {
-        return fromEnvironment(Map.of("MODEL_DIR", modelDir.toString()));
-    }
-
     /**
      * Reads the settings.
      *
+     * @param batchSize the worker's {@code MAX_SESSIONS} ({@link WorkerSettings#maxSessions()}), read once, there
      * @throws IllegalArgumentException naming the setting and the allowed values
      */
-    public static RenderSettings fromEnvironment(Map<String, String> vars) {
-        Env env = new Env(vars);
-        String dir = env.raw("MODEL_DIR");
-        Path modelDir = dir == null ? Path.of(System.getProperty("java.io.tmpdir"), "avatar-fleet-model") : Path.of(dir);
-        return new RenderSettings(modelDir,
-                env.integer("VIDEO_WIDTH", 512, 64, 1920),
-                env.integer("VIDEO_HEIGHT", 512, 64, 1920),
-                env.integer("MAX_SESSIONS", 8, 1, 1024),
-                env.integer("TF_INTRA_OP_THREADS", 0, 0, 256),
-                env.integer("AVATAR_CACHE_SIZE", 64, 1, 10_000),
-                env.bool("FACE_DETECTION", true),
-                ImageLimits.fromEnvironment(vars));
+    public static RenderSettings fromEnvironment(Env env, int batchSize) {
+        return new RenderSettings(env.get(MODEL_DIR, Path.of(System.getProperty("java.io.tmpdir"), "avatar-fleet-model").toString()),
+                env.get(VIDEO_WIDTH),
+                env.get(VIDEO_HEIGHT),
+                batchSize,
+                env.get(TF_INTRA_OP_THREADS),
+                env.get(AVATAR_CACHE_SIZE),
+                env.get(FACE_DETECTION),
+                ImageLimits.fromEnvironment(env));
     }
 }

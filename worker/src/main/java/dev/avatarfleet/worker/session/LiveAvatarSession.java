@@ -6,43 +6,36 @@ import dev.avatarfleet.worker.livekit.LiveKitException;
 import dev.avatarfleet.worker.livekit.LiveKitUrl;
 import dev.avatarfleet.worker.livekit.RoomConnection;
 import dev.avatarfleet.worker.livekit.RpcEndpoint;
-import dev.avatarfleet.worker.render.PreparedAvatar;
-import dev.avatarfleet.worker.render.RenderSlot;
+import dev.avatarfleet.worker.render.avatar.PreparedAvatar;
+import dev.avatarfleet.worker.render.loop.RenderSlot;
 import dev.avatarfleet.worker.session.audio.AudioStreamIntake;
 import dev.avatarfleet.worker.session.audio.SegmentPlayed;
 import dev.avatarfleet.worker.session.audio.SpeechQueue;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.ParticipantInfo;
 import livekit.LivekitRtc.JoinResponse;
 import livekit.LivekitRtc.LeaveRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One avatar in one room: joins as the launch's participant, publishes {@code avatar_video} and
  * {@code avatar_audio} fed by the render loop, takes the agent's speech from {@code lk.audio_stream},
- * answers {@code lk.clear_buffer}, reports {@code lk.playback_finished}, and ends (completed, cancelled
- * or failed) exactly once, releasing the render slot, the peer connections, tracks and buffers.
+ * answers {@code lk.clear_buffer}, and ends (completed, cancelled or failed) exactly once, releasing the
+ * render slot, the peer connections, tracks and buffers. Two duties are its collaborators':
+ * {@link PlaybackReporter} tells the agent {@code lk.playback_finished}, {@link Reconnector} mends a lost link.
  */
 public final class LiveAvatarSession implements AvatarSession {
 
     static final String CLEAR_BUFFER = "lk.clear_buffer";
-    /** Attempts and spacing of a playback report (the avatar runner's rpc_max_retries). */
-    static final int REPORT_ATTEMPTS = 3;
-    static final Duration REPORT_RETRY_DELAY = Duration.ofMillis(100);
-    static final Duration REPORT_RESPONSE_TIMEOUT = Duration.ofSeconds(8);
-    /** How long a lost link to the room may stay down before the session fails. */
-    static final Duration RECONNECT_WINDOW = Duration.ofSeconds(15);
-    static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
-    private static final Logger LOG = Logger.getLogger(LiveAvatarSession.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LiveAvatarSession.class);
 
     private final LaunchSpec spec;
     private final byte[] image;
@@ -50,9 +43,11 @@ public final class LiveAvatarSession implements AvatarSession {
     private final LiveSessionFactory.Shared shared;
     private final CompletableFuture<SessionEnd> endSignal = new CompletableFuture<>();
     private final AtomicBoolean endedReported = new AtomicBoolean();
-    private final ExecutorService notifier = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("avatar-notify").factory());
     private final SpeechQueue queue = new SpeechQueue(this::onSegmentPlayed);
     private final IdleWatch idle;
+    private final Clock clock;
+    private final PlaybackReporter reporter;
+    private final Reconnector reconnector;
     private volatile Thread runner;
     private volatile RoomConnection room;
     private volatile RpcEndpoint rpc;
@@ -66,7 +61,13 @@ public final class LiveAvatarSession implements AvatarSession {
         this.image = image;
         this.events = events;
         this.shared = shared;
-        this.idle = new IdleWatch(shared.settings().clock(), shared.settings().idleTimeout());
+        this.clock = shared.settings().clock();
+        this.idle = new IdleWatch(clock, shared.settings().idleTimeout());
+        this.reporter = new PlaybackReporter(() -> {
+            AgentIdentity identity = agent;
+            return identity == null ? null : identity.agent();
+        }, () -> rpc, endSignal::isDone);
+        this.reconnector = new Reconnector(clock, spec.taskId());
     }
 
     void start() {
@@ -104,24 +105,23 @@ public final class LiveAvatarSession implements AvatarSession {
                 throw new LiveKitException("invalid livekit_url: " + e.getMessage());
             }
             // why: image preparation runs beside the join, so the first frame waits for the slower one only
-            long t0 = System.nanoTime();
+            long t0 = clock.millis();
             CompletableFuture<PreparedAvatar> prepared = CompletableFuture.supplyAsync(() -> {
                 PreparedAvatar a = shared.preparer().prepare(image);
-                preparedAfter = System.nanoTime() - t0;
+                preparedAfter = clock.millis() - t0;
                 return a;
             }, shared.blockingPool());
             tracks = new AvatarTracks(shared.peerFactory(), shared.settings().width(), shared.settings().height());
             connect(url, tracks);
-            long joinedAfter = System.nanoTime() - t0;
+            long joinedAfter = clock.millis() - t0;
             PreparedAvatar avatar = awaitAvatar(prepared);
             slot = shared.renderer().attach(spec.taskId(), avatar, queue, tracks);
-            long attachedAfter = System.nanoTime() - t0;
+            long attachedAfter = clock.millis() - t0;
             publish(tracks);
             running = true;
             // why: where a session's start goes (join, avatar preparation, publish) is what time to first frame is made of
             LOG.info(String.format("session %s running after %d ms: joined +%d ms, avatar prepared +%d ms, attached +%d ms",
-                    spec.taskId(), (System.nanoTime() - t0) / 1_000_000, joinedAfter / 1_000_000, preparedAfter / 1_000_000,
-                    attachedAfter / 1_000_000));
+                    spec.taskId(), clock.millis() - t0, joinedAfter, preparedAfter, attachedAfter));
             if (!avatar.warnings().isEmpty()) {
                 events.warnings(avatar.warnings());
             }
@@ -134,7 +134,7 @@ public final class LiveAvatarSession implements AvatarSession {
         } catch (IllegalArgumentException e) {
             end = endSignal.isDone() ? endSignal.join() : SessionEnd.failed("invalid avatar: " + e.getMessage());
         } catch (Throwable e) {
-            LOG.log(Level.WARNING, "session " + spec.taskId() + " failed", e);
+            LOG.warn("session " + spec.taskId() + " failed", e);
             end = endSignal.isDone() ? endSignal.join() : SessionEnd.failed("internal error: " + e.getClass().getSimpleName());
         }
         endSignal.complete(end);
@@ -166,10 +166,10 @@ public final class LiveAvatarSession implements AvatarSession {
             }
             r.sendReliable(packet);
         }, shared.timers(), shared.blockingPool());
-        endpoint.register(CLEAR_BUFFER, this::onClearBuffer, caller -> reportCleared());
+        endpoint.register(CLEAR_BUFFER, this::onClearBuffer, caller -> reporter.reportCut());
         this.rpc = endpoint;
         RoomConnection connection = RoomConnection.join(url, spec.livekitToken(), shared.http(), shared.peerFactory(),
-                shared.timers(), new RoomEvents());
+                shared.timers(), shared.settings().clock(), new RoomEvents());
         JoinResponse join = connection.joinResponse();
         AgentIdentity identity = new AgentIdentity(join.getParticipant(), join.getOtherParticipantsList());
         this.agent = identity;
@@ -216,36 +216,38 @@ public final class LiveAvatarSession implements AvatarSession {
 
     private volatile String lostReason;
 
+    /** @return null when the link is back, else how the session ends */
     private SessionEnd reconnect(LiveKitUrl url, AvatarTracks tracks, String why) throws InterruptedException {
-        LOG.info(() -> "session " + spec.taskId() + " reconnecting: " + why);
+        LOG.atInfo().log(() -> "session " + spec.taskId() + " reconnecting: " + why);
+        closeRoom();
+        Optional<String> failure = reconnector.reconnect(why, () -> rejoin(url, tracks), endSignal::isDone);
+        if (failure.isEmpty()) {
+            return null;
+        }
+        return endSignal.isDone() ? endSignal.getNow(null)
+                : SessionEnd.failed("livekit: connection lost (" + strip(failure.get()) + ")");
+    }
+
+    /** One reconnect try: join, tell the agent identity who is there now, publish; a half-open room is closed. */
+    private void rejoin(LiveKitUrl url, AvatarTracks tracks) throws LiveKitException {
+        try {
+            RoomConnection connection = RoomConnection.join(url, spec.livekitToken(), shared.http(),
+                    shared.peerFactory(), shared.timers(), clock, new RoomEvents());
+            room = connection;
+            agent.update(connection.joinResponse().getOtherParticipantsList());
+            publish(tracks);
+        } catch (LiveKitException e) {
+            closeRoom();
+            throw e;
+        }
+    }
+
+    private void closeRoom() {
         RoomConnection old = room;
         room = null;
         if (old != null) {
             old.close();
         }
-        String last = why;
-        long deadline = System.nanoTime() + RECONNECT_WINDOW.toNanos();
-        while (System.nanoTime() < deadline && !endSignal.isDone()) {
-            try {
-                RoomConnection connection = RoomConnection.join(url, spec.livekitToken(), shared.http(),
-                        shared.peerFactory(), shared.timers(), new RoomEvents());
-                room = connection;
-                agent.update(connection.joinResponse().getOtherParticipantsList());
-                publish(tracks);
-                return null;
-            } catch (LiveKitException e) {
-                last = e.getMessage();
-                RoomConnection half = room;
-                room = null;
-                if (half != null) {
-                    half.close();
-                }
-                LOG.info(() -> "session " + spec.taskId() + " reconnect failed: " + e.getMessage());
-                Thread.sleep(RECONNECT_PAUSE.toMillis());
-            }
-        }
-        return endSignal.isDone() ? endSignal.getNow(null)
-                : SessionEnd.failed("livekit: connection lost (" + strip(last) + ")");
     }
 
     private static String strip(String reason) {
@@ -257,58 +259,18 @@ public final class LiveAvatarSession implements AvatarSession {
         if (identity == null || !identity.isAgent(caller)) {
             return "reject";
         }
-        pendingClear = queue.clear();
+        reporter.cut(queue.clear());
         idle.activity();
         return "ok";
-    }
-
-    private volatile List<SegmentPlayed> pendingClear = List.of();
-
-    private void reportCleared() {
-        List<SegmentPlayed> cut = pendingClear;
-        pendingClear = List.of();
-        for (SegmentPlayed played : cut) {
-            notifier.execute(() -> sendReport(played));
-        }
     }
 
     /** Called by the queue: on the render thread for played segments, on the clearing thread for cut ones. */
     private void onSegmentPlayed(SegmentPlayed played) {
         if (played.interrupted()) {
-            return; // why: reported by reportCleared, after the clear_buffer response
+            return; // why: reported by the reporter after the clear_buffer response
         }
         idle.activity();
-        notifier.execute(() -> sendReport(played));
-    }
-
-    private void sendReport(SegmentPlayed played) {
-        AgentIdentity identity = agent;
-        String destination = identity == null ? null : identity.agent();
-        RpcEndpoint endpoint = rpc;
-        if (destination == null || endpoint == null) {
-            return;
-        }
-        String payload = PlaybackReport.payload(played);
-        for (int attempt = 1; attempt <= REPORT_ATTEMPTS; attempt++) {
-            try {
-                endpoint.call(destination, PlaybackReport.METHOD, payload, REPORT_RESPONSE_TIMEOUT)
-                        .get(REPORT_RESPONSE_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-                return;
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                int n = attempt;
-                LOG.fine(() -> "playback_finished attempt " + n + " failed: " + e.getMessage());
-                if (endSignal.isDone()) {
-                    return;
-                }
-                try {
-                    Thread.sleep(REPORT_RETRY_DELAY.toMillis());
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
+        reporter.played(played);
     }
 
     /** Teardown order: render slot, RPC, room (senders detached, PCs closed, signal closed), tracks, sources, queue. */
@@ -317,16 +279,10 @@ public final class LiveAvatarSession implements AvatarSession {
             try {
                 slot.close();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "render slot close failed", e);
+                LOG.warn("render slot close failed", e);
             }
         }
-        notifier.shutdown();
-        try {
-            notifier.awaitTermination(200, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        notifier.shutdownNow();
+        reporter.close();
         RpcEndpoint endpoint = rpc;
         if (endpoint != null) {
             endpoint.close();

@@ -2,8 +2,8 @@ package dev.avatarfleet.worker.session;
 
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.worker.livekit.ConnectionWarmup;
-import dev.avatarfleet.worker.render.AvatarPreparer;
-import dev.avatarfleet.worker.render.Renderer;
+import dev.avatarfleet.worker.render.avatar.AvatarPreparer;
+import dev.avatarfleet.worker.render.loop.Renderer;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioLayer;

@@ -9,12 +9,10 @@ import java.time.Duration;
  * @param width       video width in pixels (even)
  * @param height      video height in pixels (even)
  * @param idleTimeout no speech for this long ends a session as {@code completed / idle_timeout}
- *                    ({@code SESSION_IDLE_TIMEOUT}, 600 s by default)
+ *                    ({@link dev.avatarfleet.common.config.WorkerSettings#SESSION_IDLE_TIMEOUT})
  * @param clock       the time source of the idle timeout
  */
 public record LiveSessionSettings(int width, int height, Duration idleTimeout, Clock clock) {
-
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(600);
 
     public LiveSessionSettings {
         if (width < 16 || height < 16 || width % 2 != 0 || height % 2 != 0) {

@@ -54,8 +54,8 @@ class TaskEventsTest {
                 TaskEvents events = new TaskEvents(id, "w1", store, slots);
                 Thread ender = Thread.ofVirtual().start(() -> events.ended(SessionEnd.completed("agent_left")));
 
-                Thread.sleep(3000);
-                assertTrue(slots.holds(id), "the slot stays taken while the end is not recorded");
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                        .until(() -> slots.holds(id)); // the slot stays taken while the end is not recorded
                 AtomicReference<TaskRecord> ended = new AtomicReference<>();
                 await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                         .until(() -> {

@@ -27,7 +27,7 @@ class RefusedJoinTest {
         try (HttpClient http = HttpClient.newHttpClient()) {
             LiveKitUrl url = LiveKitUrl.parse("http://127.0.0.1:" + port);
             long start = System.nanoTime();
-            LiveKitException e = assertThrows(LiveKitException.class, () -> RoomConnection.join(url, "token", http, null, timers,
+            LiveKitException e = assertThrows(LiveKitException.class, () -> RoomConnection.join(url, "token", http, null, timers, java.time.Clock.systemUTC(),
                     new RoomConnection.Events() {
                         @Override
                         public void dataPacket(DataPacket packet) {

@@ -142,8 +142,11 @@ class RpcEndpointTest {
 
     @Test
     void closeFailsPendingCalls() {
-        CompletableFuture<String> result = rpc.call("agent", "m", "", Duration.ofSeconds(8));
-        rpc.close();
+        // why: an ack timeout far beyond the test, so only close() can end the call (with the 200 ms one, a slow
+        // first call on a loaded host was failed by its ack timer, 1501, before close() ran)
+        RpcEndpoint patient = new RpcEndpoint(sent::add, timers, Runnable::run, Duration.ofMinutes(5));
+        CompletableFuture<String> result = patient.call("agent", "m", "", Duration.ofSeconds(8));
+        patient.close();
         ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(5, TimeUnit.SECONDS));
         assertInstanceOf(RpcException.class, e.getCause());
         assertEquals(1503, ((RpcException) e.getCause()).code());

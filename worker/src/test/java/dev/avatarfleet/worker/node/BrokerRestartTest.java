@@ -34,7 +34,7 @@ class BrokerRestartTest {
         try (Fleet fleet = new Fleet("restart", broker.bootstrapServers())) {
             HoldingSessionFactory sessions = new HoldingSessionFactory();
             fleet.worker("survivor", 3, sessions);
-            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().maxSessions() == 3);
+            fleet.awaitReady(1);
             TaskRecord before = admitted(fleet.launch("room-before", "avatar"));
             await().atMost(WAIT).until(() -> fleet.task(before.taskId()).status() == TaskStatus.RUNNING);
 

@@ -44,7 +44,7 @@ class ClaimerRedisOutageTest {
             HoldingSessionFactory s2 = new HoldingSessionFactory();
             fleet.worker("o1", 1, s1);
             fleet.worker("o2", 1, s2);
-            await().atMost(Duration.ofSeconds(20)).until(() -> fleet.plane.registry().totals().maxSessions() == 2);
+            fleet.awaitReady(2);
             TaskRecord t = assertInstanceOf(Admission.Admitted.class,
                     fleet.plane.store().admit(new NewTask("room-outage", "avatar", null, null, List.of()))).task();
 

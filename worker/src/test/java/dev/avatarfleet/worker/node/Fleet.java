@@ -1,9 +1,14 @@
 package dev.avatarfleet.worker.node;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
@@ -12,19 +17,21 @@ import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.kafka.LogPosition;
 import dev.avatarfleet.common.store.Admission;
 import dev.avatarfleet.common.store.NewTask;
+import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.testkit.TestServers;
 
 /**
  * Test-only: workers on the JVM's shared broker and redis-server, with their own topic, group and
- * key prefix; {@link #launch} does what an API node does (admit, produce, record the position).
+ * key prefix; each worker on its own {@link ControlPlane}, as separate processes would be (and as
+ * {@code WorkerMain} wires one). {@link #launch} does what an API node does (admit, produce, record the position).
  */
 public final class Fleet implements AutoCloseable {
 
     public final FleetSettings settings;
     public final ControlPlane plane;
-    private final List<WorkerNode> workers = new ArrayList<>();
+    private final Map<WorkerNode, ControlPlane> workers = new LinkedHashMap<>();
 
     public Fleet(String hint) {
         this(hint, TestServers.kafka().bootstrapServers());
@@ -42,12 +49,41 @@ public final class Fleet implements AutoCloseable {
     }
 
     public WorkerNode worker(String id, int maxSessions, WorkerComponents components, Duration drainTimeout) {
-        WorkerSettings ws = WorkerSettings.fromEnvironment(new Env(java.util.Map.of()))
+        WorkerSettings ws = WorkerSettings.fromEnvironment(new Env(Map.of()))
                 .withIdentity(id, 0, maxSessions)
                 .withDrainTimeout(drainTimeout);
-        WorkerNode node = WorkerNode.start(settings, ws, components, Clock.systemUTC());
-        workers.add(node);
+        return worker(ws, components);
+    }
+
+    /** A worker with these settings on this fleet's broker and Redis, on a control plane of its own. */
+    public WorkerNode worker(WorkerSettings ws, WorkerComponents components) {
+        return worker(settings, ws, components);
+    }
+
+    /** A worker with other fleet settings (e.g. another broker), on a control plane of its own. */
+    public WorkerNode worker(FleetSettings fleet, WorkerSettings ws, WorkerComponents components) {
+        ControlPlane own = ControlPlane.connect(fleet, Clock.systemUTC());
+        WorkerNode node = WorkerNode.start(ws, own, components, Clock.systemUTC());
+        workers.put(node, own);
         return node;
+    }
+
+    /** Kills a worker as a crash would ({@link WorkerNode#halt()}) and drops its connections. */
+    public void crash(WorkerNode node) {
+        node.halt();
+        workers.remove(node).close();
+    }
+
+    /**
+     * Waits until {@code count} workers are registered and every one of them is ready (model warm, share
+     * member joined), so a launch now is admitted and delivered.
+     */
+    public void awaitReady(int count) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<WorkerState> live = plane.registry().liveWorkers();
+            assertEquals(count, live.size(), "live workers: " + live);
+            assertTrue(live.stream().allMatch(WorkerState::modelReady), "not all ready: " + live);
+        });
     }
 
     public WorkerNode worker(String id, int maxSessions, HoldingSessionFactory sessions) {
@@ -77,9 +113,10 @@ public final class Fleet implements AutoCloseable {
 
     @Override
     public void close() {
-        for (WorkerNode w : workers) {
-            w.close();
-        }
+        workers.forEach((node, own) -> {
+            node.close();
+            own.close();
+        });
         plane.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.avatarfleet.worker.node;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,7 @@ import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.json.Json;
 import dev.avatarfleet.common.store.Admission;
-import dev.avatarfleet.common.store.DeadWorkerReaper;
+import dev.avatarfleet.common.fleet.DeadWorkerReaper;
 import dev.avatarfleet.common.store.StopResult;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.common.task.TaskRecord;
@@ -77,22 +78,18 @@ class WorkerNodeTest {
                     Duration.ofMillis(300));
             WorkerSettings ws = WorkerSettings.fromEnvironment(new Env(java.util.Map.of()))
                     .withIdentity("never-joins", 0, 2).withDrainTimeout(Duration.ofMillis(100));
-            try (WorkerNode w = WorkerNode.start(noBroker, ws, new WorkerComponents(new HoldingSessionFactory(), () -> { }, List.of()),
-                    java.time.Clock.systemUTC())) {
-                await().atMost(WAIT).until(() -> !fleet.plane.registry().liveWorkers().isEmpty());
-                // why: watch every heartbeat for a while (several intervals, the warm-up's own beat included)
-                long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
-                while (System.nanoTime() < until) {
-                    for (WorkerState state : fleet.plane.registry().liveWorkers()) {
-                        assertTrue(!state.modelReady(), "reported ready before its share member joined: " + state);
-                    }
-                    assertEquals(Admission.Reason.NOT_READY,
-                            assertInstanceOf(Admission.Refused.class, fleet.plane.store().admit(
-                                    new dev.avatarfleet.common.store.NewTask("room-u", "avatar", null, null, List.of()))).reason());
-                    Thread.sleep(5);
+            WorkerNode w = fleet.worker(noBroker, ws, new WorkerComponents(new HoldingSessionFactory(), () -> { }, List.of()));
+            await().atMost(WAIT).until(() -> !fleet.plane.registry().liveWorkers().isEmpty());
+            // why: watch every heartbeat for a while (several intervals, the warm-up's own beat included)
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).untilAsserted(() -> {
+                for (WorkerState state : fleet.plane.registry().liveWorkers()) {
+                    assertFalse(state.modelReady(), "reported ready before its share member joined: " + state);
                 }
-                assertEquals(503, get(w.url() + "/ready").get("http_status").asInt());
-            }
+                assertEquals(Admission.Reason.NOT_READY,
+                        assertInstanceOf(Admission.Refused.class, fleet.plane.store().admit(
+                                new dev.avatarfleet.common.store.NewTask("room-u", "avatar", null, null, List.of()))).reason());
+            });
+            assertEquals(503, get(w.url() + "/ready").get("http_status").asInt());
         }
     }
 
@@ -103,7 +100,8 @@ class WorkerNodeTest {
             HoldingSessionFactory s2 = new HoldingSessionFactory();
             WorkerNode w1 = fleet.worker("w1", 2, s1);
             WorkerNode w2 = fleet.worker("w2", 2, s2);
-            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().maxSessions() == 4);
+            // why: registered is not ready; a launch before both are ready is refused not_ready or lands on one
+            fleet.awaitReady(2);
             List<TaskRecord> tasks = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 tasks.add(admitted(fleet.launch("room-" + i, "avatar")));
@@ -140,18 +138,21 @@ class WorkerNodeTest {
             HoldingSessionFactory s2 = new HoldingSessionFactory();
             fleet.worker("d1", 4, s1);
             fleet.worker("d2", 4, s2);
-            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().maxSessions() == 8);
+            fleet.awaitReady(2);
             TaskRecord t = admitted(fleet.launch("room-dup", "avatar"));
             fleet.enqueue(t, 1);
             fleet.enqueue(t, 1);
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
-            // give the duplicates time to be delivered and skipped
+            // why: a marker launched after the duplicates runs once they have been delivered to the group (one
+            // partition, in order) ...
             TaskRecord marker = admitted(fleet.launch("room-marker", "avatar"));
             await().atMost(WAIT).until(() -> fleet.task(marker.taskId()).status() == TaskStatus.RUNNING);
-            Thread.sleep(500);
-            long starts = s1.started.stream().filter(t.taskId()::equals).count() + s2.started.stream().filter(t.taskId()::equals).count();
-            assertEquals(1, starts);
-            assertEquals(1, fleet.task(t.taskId()).attempts());
+            // ... and from then on the task's one start stays the only one
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertEquals(1, s1.started.stream().filter(t.taskId()::equals).count()
+                        + s2.started.stream().filter(t.taskId()::equals).count());
+                assertEquals(1, fleet.task(t.taskId()).attempts());
+            });
         }
     }
 
@@ -226,11 +227,11 @@ class WorkerNodeTest {
             HoldingSessionFactory s1 = new HoldingSessionFactory();
             HoldingSessionFactory s2 = new HoldingSessionFactory();
             WorkerNode w1 = fleet.worker("dies", 1, s1);
-            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            fleet.awaitReady(1);
             TaskRecord t = admitted(fleet.launch("room-d", "avatar"));
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
             fleet.worker("survives", 1, s2);
-            w1.halt();
+            fleet.crash(w1);
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
                     && "survives".equals(fleet.task(t.taskId()).workerId()));
             TaskRecord replayed = fleet.task(t.taskId());
@@ -246,10 +247,10 @@ class WorkerNodeTest {
             HoldingSessionFactory before = new HoldingSessionFactory();
             HoldingSessionFactory after = new HoldingSessionFactory();
             WorkerNode first = fleet.worker("stable-id", 1, before);
-            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
+            fleet.awaitReady(1);
             TaskRecord t = admitted(fleet.launch("room-r", "avatar"));
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
-            first.halt();
+            fleet.crash(first);
             // the same WORKER_ID comes back at once (ops/stack restart, a StatefulSet pod): its heartbeat keeps the id
             // alive, so no reaper sees a dead worker; the task must not stay running on a process that is gone
             fleet.worker("stable-id", 1, after);
@@ -277,14 +278,16 @@ class WorkerNodeTest {
             new DeadWorkerReaper(fleet.plane.registry(), fleet.plane.store(), fleet.plane.taskLog(), 3).recoverTasksOf("slow");
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
                     && fleet.task(t.taskId()).attempts() == 2);
-            // at most one worker runs the task: the stale session on "slow" ends, the replay runs on one worker
+            // at most one worker runs the task: the stale session on "slow" ends, the replay runs on one worker,
+            // and it stays that way
             await().atMost(Duration.ofSeconds(5)).until(() -> slow.live(t.taskId()) + other.live(t.taskId()) == 1);
-            Thread.sleep(1000);
-            assertEquals(1, slow.live(t.taskId()) + other.live(t.taskId()));
-            TaskRecord now = fleet.task(t.taskId());
-            assertEquals(1, ("slow".equals(now.workerId()) ? slow : other).live(t.taskId()));
-            assertEquals(TaskStatus.RUNNING, now.status());
-            assertEquals(2, now.attempts());
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertEquals(1, slow.live(t.taskId()) + other.live(t.taskId()));
+                TaskRecord now = fleet.task(t.taskId());
+                assertEquals(1, ("slow".equals(now.workerId()) ? slow : other).live(t.taskId()));
+                assertEquals(TaskStatus.RUNNING, now.status());
+                assertEquals(2, now.attempts());
+            });
         }
     }
 
@@ -304,27 +307,6 @@ class WorkerNodeTest {
             assertEquals("solo", fleet.task(t.taskId()).workerId());
             assertEquals(List.of(t.taskId(), t.taskId()), solo.started);
             assertEquals(1, solo.live(t.taskId()));
-        }
-    }
-
-    @Test
-    void aSessionStartThatThrowsAnErrorFailsItsTaskAndFreesTheSlot() throws Exception {
-        try (Fleet fleet = new Fleet("error")) {
-            // AUTO_PREWARM=false: the model loads with the first session; a native library that cannot load
-            // throws an Error (UnsatisfiedLinkError), not an Exception
-            WorkerSettings ws = WorkerSettings.fromEnvironment(new Env(java.util.Map.of("AUTO_PREWARM", "false")))
-                    .withIdentity("w-error", 0, 1).withDrainTimeout(Duration.ofMillis(300));
-            ModelWarmup brokenNatives = () -> {
-                throw new UnsatisfiedLinkError("no jnitensorflow in java.library.path");
-            };
-            try (WorkerNode w = WorkerNode.start(fleet.settings, ws,
-                    new WorkerComponents(new HoldingSessionFactory(), brokenNatives, List.of()), java.time.Clock.systemUTC())) {
-                await().atMost(WAIT).until(() -> fleet.plane.registry().totals().modelReady());
-                TaskRecord t = admitted(fleet.launch("room-error", "avatar"));
-                await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.FAILED);
-                assertTrue(fleet.task(t.taskId()).error().contains("no jnitensorflow"), fleet.task(t.taskId()).error());
-                await().atMost(WAIT).until(() -> w.slots().active() == 0);
-            }
         }
     }
 }

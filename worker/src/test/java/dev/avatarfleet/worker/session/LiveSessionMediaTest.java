@@ -1,5 +1,6 @@
 package dev.avatarfleet.worker.session;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +12,11 @@ import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import dev.avatarfleet.devroom.DevRoomServer;
+import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.devroom.DevRoomTokens;
-import dev.avatarfleet.worker.render.AvatarModel;
-import dev.avatarfleet.worker.render.BatchRenderLoop;
-import dev.avatarfleet.worker.render.FaceCropPreparer;
+import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
+import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
+import dev.avatarfleet.worker.render.model.AvatarModel;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -54,11 +56,7 @@ class LiveSessionMediaTest {
 
     @BeforeAll
     static void startStack() throws IOException {
-        String addresses = System.getenv("AVATAR_FLEET_MEDIA_ADDRESSES");
-        if (addresses == null || addresses.isBlank()) {
-            throw new IllegalStateException("media tests run inside the namespace made by ops/test (AVATAR_FLEET_MEDIA_ADDRESSES)");
-        }
-        host = addresses.split(",")[0].trim();
+        host = MediaNetwork.fromEnvironment().server();
         server = DevRoomServer.start(DevRoomConfig.defaults(host).withPort(0));
         Path dir = Files.createTempDirectory("avatar-model");
         model = AvatarModel.open(dir.resolve("model"), 1);
@@ -107,8 +105,9 @@ class LiveSessionMediaTest {
 
     static SessionEnd ended(RecordingEvents events, int seconds) throws Exception {
         SessionEnd end = events.ended.get(seconds, TimeUnit.SECONDS);
-        Thread.sleep(200);
-        assertEquals(1, events.endedCalls.get(), "ended exactly once");
+        // why: a second end would come from another thread right after the first; none may come for a while
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertEquals(1, events.endedCalls.get(), "ended exactly once"));
         return end;
     }
 
@@ -305,18 +304,22 @@ class LiveSessionMediaTest {
             RecordingEvents events = new RecordingEvents();
             AvatarSession session = sessions.start(launch(room, server.wsUrl(), avatarToken(room, "nobody")), null, events);
             events.running.get(30, TimeUnit.SECONDS);
-            Thread.sleep(300);
+            Thread.sleep(300); // why: the scenario itself: each session streams for a moment before its stop
             session.stop("churn");
             assertEquals(SessionEnd.Outcome.CANCELLED, ended(events, 10).outcome());
             System.out.println("churn round " + i + " threads=" + Proc.threads() + " rssKb=" + Proc.rssKb()
                     + " heapCommittedKb=" + Runtime.getRuntime().totalMemory() / 1024 + " nativeKb=" + Proc.nativeKb());
             if (i == 0) {
+                // why: the baseline is taken once the first session's short-lived threads have gone
                 Thread.sleep(500);
                 threadsAfterFirst = Proc.threads();
                 rssAfterFirst = Proc.nativeKb();
             }
         }
-        Thread.sleep(1000);
+        long bound = threadsAfterFirst + 4;
+        // why: the last session's threads end a moment after its end is reported; wait for what is asserted below
+        // why: polled on this thread, so the poller is not itself a thread the count sees
+        await().atMost(Duration.ofSeconds(5)).pollInSameThread().until(() -> Proc.threads() <= bound);
         long threads = Proc.threads();
         long rss = Proc.nativeKb();
         BenchFigures.record("churn_rounds", rounds);

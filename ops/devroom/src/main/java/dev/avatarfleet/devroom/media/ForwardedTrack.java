@@ -12,6 +12,7 @@ import dev.onvoid.webrtc.media.video.VideoTrack;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.LoggerFactory;
 
 /**
  * A published track crossing from the receive factory to the send factory: a sink on the publisher's remote
@@ -110,7 +111,7 @@ final class ForwardedTrack implements ForwardedMedia {
                 a.removeSink((AudioTrackSink) sink);
             }
         } catch (RuntimeException | Error e) {
-            System.getLogger(ForwardedTrack.class.getName()).log(System.Logger.Level.DEBUG, "detach " + trackSid + ": " + e);
+            LoggerFactory.getLogger(ForwardedTrack.class).debug("detach {}: {}", trackSid, e.toString());
         }
     }
 
@@ -132,7 +133,7 @@ final class ForwardedTrack implements ForwardedMedia {
             }
         } catch (RuntimeException | Error e) {
             // why: a sender still holding the track makes dispose throw; leaking one track beats crashing the room
-            System.getLogger(ForwardedTrack.class.getName()).log(System.Logger.Level.DEBUG, "dispose " + trackSid + ": " + e);
+            LoggerFactory.getLogger(ForwardedTrack.class).debug("dispose {}: {}", trackSid, e.toString());
         }
     }
 }

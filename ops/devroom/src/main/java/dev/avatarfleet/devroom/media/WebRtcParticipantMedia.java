@@ -39,13 +39,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The publisher and subscriber peer connections of one participant. All methods run on the participant's serial
  * executor; libwebrtc callbacks hop onto it through {@link Participant#run(Runnable)} unless they only read.
  */
 final class WebRtcParticipantMedia implements ParticipantMedia {
-    private static final System.Logger LOG = System.getLogger(WebRtcParticipantMedia.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(WebRtcParticipantMedia.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     // why: data for a receiver that cannot keep up is dropped, like livekit-server's ErrDataDroppedBySlowReader
     private static final long MAX_BUFFERED_BYTES = 8L * 1024 * 1024;
@@ -168,7 +170,7 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
             }
             candidate = new RTCIceCandidate(init.path("sdpMid").asText("0"), init.path("sdpMLineIndex").asInt(0), sdp);
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "ignored malformed candidate from " + participant.identity());
+            LOG.debug("ignored malformed candidate from {}", participant.identity());
             return;
         }
         if (trickle.getTarget() == SignalTarget.PUBLISHER) {
@@ -238,7 +240,7 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
         try {
             dc.send(new RTCDataChannelBuffer(buffer, true));
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "data send to " + participant.identity() + " failed: " + e);
+            LOG.debug("data send to {} failed: {}", participant.identity(), e.toString());
         }
     }
 
@@ -273,7 +275,7 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
                 dc.close();
                 dc.dispose();
             } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.DEBUG, "data channel teardown: " + e);
+                LOG.debug("data channel teardown: {}", e.toString());
             }
         }
         // why: webrtc-java 0.14.0 close() never releases a sender's track; drop it first so it can be disposed
@@ -297,7 +299,7 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
         String msid = msidByMid.getOrDefault(mid, track.getId());
         Optional<String> sid = events.claimTrack(msid, video);
         if (sid.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, participant.identity() + " sent media (mid " + mid + ") without AddTrackRequest; ignored");
+            LOG.info("{} sent media (mid {}) without AddTrackRequest; ignored", participant.identity(), mid);
             return;
         }
         ForwardedTrack forwarded = video
@@ -351,7 +353,7 @@ final class WebRtcParticipantMedia implements ParticipantMedia {
             try {
                 onRemoteTrack(transceiver);
             } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.WARNING, "forwarding a track of " + participant.identity() + " failed", e);
+                LOG.warn("forwarding a track of {} failed", participant.identity(), e);
             }
         }
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connected client: its grants, its presence info, its published tracks and its peer connections. Media
@@ -115,8 +116,7 @@ public final class Participant {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    System.getLogger(Participant.class.getName()).log(System.Logger.Level.WARNING,
-                            "participant " + identity() + ": " + e, e);
+                    LoggerFactory.getLogger(Participant.class).warn("participant {}: {}", identity(), e.toString(), e);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {

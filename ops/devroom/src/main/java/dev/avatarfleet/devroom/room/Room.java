@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One room: who is in it, what they publish, and the rules for presence updates, subscriptions and data relay
@@ -36,7 +38,7 @@ public final class Room {
     /** Version announced in {@code server_info}; clients gate RPC on at least 1.8.0. */
     public static final String SERVER_VERSION = "1.13.5";
     static final int PROTOCOL = 17;
-    private static final System.Logger LOG = System.getLogger(Room.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Room.class);
     private final String name;
     private final String sid = Ids.next("RM_");
     private final DevRoomConfig config;
@@ -220,7 +222,7 @@ public final class Room {
                     m.close();
                 }
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing media of " + p.identity(), e);
+                LOG.warn("closing media of {}", p.identity(), e);
             } finally {
                 p.signal().close(reason.name());
             }
@@ -443,7 +445,7 @@ public final class Room {
         try {
             packet = DataPacket.parseFrom(raw);
         } catch (InvalidProtocolBufferException e) {
-            LOG.log(System.Logger.Level.DEBUG, "dropped malformed data packet from " + from.identity());
+            LOG.debug("dropped malformed data packet from {}", from.identity());
             return List.of();
         }
         DataPacket.Builder stamped = packet.toBuilder()

@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All rooms of one server. Rooms are created on first join and closed after they stayed empty for the grace
  * period; {@link #sweep()} (called once a second by the server) also removes participants whose pings stopped.
  */
 public final class RoomRegistry {
-    private static final System.Logger LOG = System.getLogger(RoomRegistry.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RoomRegistry.class);
     private final DevRoomConfig config;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final JoinRateLimiter joinRate;
@@ -38,7 +40,7 @@ public final class RoomRegistry {
         if (room == null || room.isClosed()) {
             room = new Room(name, config);
             rooms.put(name, room);
-            LOG.log(System.Logger.Level.INFO, "room " + name + " created");
+            LOG.info("room {} created", name);
         }
         return room;
     }
@@ -72,14 +74,14 @@ public final class RoomRegistry {
         for (Room room : all()) {
             for (Participant p : room.participants()) {
                 if (p.lastSeen().plus(config.pingTimeout()).isBefore(now)) {
-                    LOG.log(System.Logger.Level.INFO, "participant " + p.identity() + " missed its pings, removing");
+                    LOG.info("participant {} missed its pings, removing", p.identity());
                     room.leave(p, DisconnectReason.SIGNAL_CLOSE, false);
                 }
             }
             synchronized (this) {
                 if (room.closeIfExpired(now) && rooms.get(room.name()) == room) {
                     rooms.remove(room.name());
-                    LOG.log(System.Logger.Level.INFO, "room " + room.name() + " closed (empty)");
+                    LOG.info("room {} closed (empty)", room.name());
                 }
             }
         }

@@ -29,6 +29,8 @@ import livekit.LivekitRtc.SignalResponse;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One signalling connection on {@code /rtc} (LiveKit v0, dual peer connection). The token is checked during the
@@ -37,7 +39,7 @@ import java.util.Optional;
  * message closes this connection only.
  */
 public final class SignalEndpoint implements WsListener {
-    private static final System.Logger LOG = System.getLogger(SignalEndpoint.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SignalEndpoint.class);
     private final DevRoomConfig config;
     private final RoomRegistry rooms;
     private final TokenVerifier verifier;
@@ -143,11 +145,11 @@ public final class SignalEndpoint implements WsListener {
             room = rooms.open(grants.room());
             try {
                 room.join(participant);
-                LOG.log(System.Logger.Level.INFO, "participant " + grants.identity() + " joined " + grants.room());
+                LOG.info("participant {} joined {}", grants.identity(), grants.room());
                 return;
             } catch (Room.RoomRefused e) {
                 if (attempt == 1 || !e.getMessage().equals("room closed")) {
-                    LOG.log(System.Logger.Level.INFO, "join of " + grants.identity() + " refused: " + e.getMessage());
+                    LOG.info("join of {} refused: {}", grants.identity(), e.getMessage());
                     channel.send(SignalResponse.newBuilder().setLeave(LeaveRequest.newBuilder()
                             .setReason(DisconnectReason.JOIN_FAILURE).setAction(LeaveRequest.Action.DISCONNECT)).build());
                     channel.close(WsCloseCodes.TRY_AGAIN_LATER, e.getMessage());
@@ -208,7 +210,7 @@ public final class SignalEndpoint implements WsListener {
     }
 
     private void reject(int code, String reason) {
-        LOG.log(System.Logger.Level.INFO, "closing signalling of " + grants.identity() + ": " + reason);
+        LOG.info("closing signalling of {}: {}", grants.identity(), reason);
         Room r = room;
         room = null;
         channel.close(code, reason);
@@ -228,7 +230,7 @@ public final class SignalEndpoint implements WsListener {
 
     @Override
     public void onError(WsSession session, Throwable t) {
-        LOG.log(System.Logger.Level.DEBUG, "signalling error: " + t);
+        LOG.debug("signalling error: {}", t.toString());
         onClose(session, WsCloseCodes.UNEXPECTED_CONDITION, String.valueOf(t.getMessage()));
     }
 

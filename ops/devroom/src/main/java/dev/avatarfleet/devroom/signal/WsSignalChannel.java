@@ -5,13 +5,15 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 import livekit.LivekitRtc.SignalResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A participant's WebSocket. Sends are serialized (they come from WebRTC threads, the sweeper and the reader);
  * responses are binary protobuf until the client sends a JSON text frame, then JSON, like livekit-server.
  */
 final class WsSignalChannel implements SignalChannel {
-    private static final System.Logger LOG = System.getLogger(WsSignalChannel.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(WsSignalChannel.class);
     private final WsSession session;
     private volatile boolean json;
     private boolean closed;
@@ -36,7 +38,7 @@ final class WsSignalChannel implements SignalChannel {
                 session.send(BufferData.create(response.toByteArray()), true);
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "send failed, closing: " + e);
+            LOG.debug("send failed, closing: {}", e.toString());
             closed = true;
         }
     }
@@ -55,7 +57,7 @@ final class WsSignalChannel implements SignalChannel {
             // why: a close reason is at most 123 bytes on the wire
             session.close(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "close failed: " + e);
+            LOG.debug("close failed: {}", e.toString());
         }
     }
 }

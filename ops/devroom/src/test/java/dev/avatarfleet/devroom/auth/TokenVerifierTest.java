@@ -3,7 +3,7 @@ package dev.avatarfleet.devroom.auth;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.avatarfleet.devroom.DevRoomTokens;
-import dev.avatarfleet.devroom.MutableClock;
+import dev.avatarfleet.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

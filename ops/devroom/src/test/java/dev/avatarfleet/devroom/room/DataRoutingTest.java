@@ -1,12 +1,12 @@
 package dev.avatarfleet.devroom.room;
 
+import dev.avatarfleet.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import dev.avatarfleet.devroom.MutableClock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,8 +1,8 @@
 package dev.avatarfleet.devroom.room;
 
 import dev.avatarfleet.devroom.DevRoomConfig;
-import dev.avatarfleet.devroom.MutableClock;
 import dev.avatarfleet.devroom.auth.Grants;
+import dev.avatarfleet.testkit.MutableClock;
 import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitModels.ParticipantInfo;

@@ -3,8 +3,9 @@ package dev.avatarfleet.worker.session.audio;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.logging.Logger;
 import livekit.LivekitModels.DataStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reassembles the agent's speech byte streams (topic {@code lk.audio_stream}: a header with the
@@ -22,7 +23,7 @@ public final class AudioStreamIntake {
     /** Largest chunk accepted; senders split at 15 000 bytes. */
     static final int MAX_CHUNK_BYTES = 64 * 1024;
 
-    private static final Logger LOG = Logger.getLogger(AudioStreamIntake.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AudioStreamIntake.class);
 
     private final SpeechQueue queue;
     private final Predicate<String> isAgent;
@@ -48,18 +49,18 @@ public final class AudioStreamIntake {
             return;
         }
         if (open.size() >= MAX_OPEN_STREAMS) {
-            LOG.warning(() -> "audio stream " + id + " refused: " + MAX_OPEN_STREAMS + " already open");
+            LOG.atWarn().log(() -> "audio stream " + id + " refused: " + MAX_OPEN_STREAMS + " already open");
             return;
         }
         PcmResampler resampler;
         try {
             resampler = new PcmResampler(intAttribute(header, "sample_rate"), intAttribute(header, "num_channels"));
         } catch (IllegalArgumentException e) {
-            LOG.warning(() -> "audio stream " + id + " ignored: " + e.getMessage());
+            LOG.atWarn().log(() -> "audio stream " + id + " ignored: " + e.getMessage());
             return;
         }
         if (!queue.begin(id)) {
-            LOG.warning(() -> "audio stream " + id + " refused: speech queue full");
+            LOG.atWarn().log(() -> "audio stream " + id + " refused: speech queue full");
             return;
         }
         open.put(id, new OpenStream(sender, resampler));
@@ -73,7 +74,7 @@ public final class AudioStreamIntake {
         }
         if (chunk.getChunkIndex() != stream.nextIndex || chunk.getContent().size() > MAX_CHUNK_BYTES) {
             // why: a gap or an oversized chunk means the stream is broken; play what we have and stop
-            LOG.warning(() -> "audio stream " + chunk.getStreamId() + " cut at chunk " + chunk.getChunkIndex());
+            LOG.atWarn().log(() -> "audio stream " + chunk.getStreamId() + " cut at chunk " + chunk.getChunkIndex());
             close(chunk.getStreamId(), stream);
             return;
         }

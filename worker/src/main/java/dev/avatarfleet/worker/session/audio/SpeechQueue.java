@@ -1,6 +1,6 @@
 package dev.avatarfleet.worker.session.audio;
 
-import dev.avatarfleet.worker.render.AudioFeed;
+import dev.avatarfleet.worker.media.AudioFeed;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,0 +1,120 @@
+package dev.avatarfleet.common.http;
+
+import io.helidon.http.Status;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A request a node (API or worker) refuses, with the HTTP status, a short machine-readable code and a
+ * reason a person can act on. Thrown anywhere below the routing and turned into the one error body,
+ * {@link #body()}, once, by {@link ErrorMapping}; never carries a stack trace to the client.
+ */
+public final class ApiException extends RuntimeException {
+    private final Status status;
+    private final String code;
+
+    private ApiException(Status status, String code, String reason, Throwable cause) {
+        super(reason, cause, false, false);
+        this.status = status;
+        this.code = code;
+    }
+
+    /** 400: a missing or malformed field, a bad token, an invalid image. */
+    public static ApiException badRequest(String reason) {
+        return new ApiException(Status.BAD_REQUEST_400, "bad_request", reason, null);
+    }
+
+    /** 400 with a more specific code (e.g. {@code invalid_image}). */
+    public static ApiException badRequest(String code, String reason) {
+        return new ApiException(Status.BAD_REQUEST_400, code, reason, null);
+    }
+
+    /** 401: API keys are configured and the request carries none of them. */
+    public static ApiException unauthorized(String reason) {
+        return new ApiException(Status.UNAUTHORIZED_401, "unauthorized", reason, null);
+    }
+
+    /** 404: an unknown route or task. */
+    public static ApiException notFound(String reason) {
+        return new ApiException(Status.NOT_FOUND_404, "not_found", reason, null);
+    }
+
+    /** 405: a known path asked with a method it does not serve. */
+    public static ApiException methodNotAllowed(String reason) {
+        return new ApiException(Status.METHOD_NOT_ALLOWED_405, "method_not_allowed", reason, null);
+    }
+
+    /** 408: the client did not send its request within the read timeout. */
+    public static ApiException requestTimeout(String reason) {
+        return new ApiException(Status.REQUEST_TIMEOUT_408, "request_timeout", reason, null);
+    }
+
+    /** 413: the body (or the image in it) is over its size limit. */
+    public static ApiException tooLarge(String reason) {
+        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "too_large", reason, null);
+    }
+
+    /** 415: a body in a content type the endpoint does not read. */
+    public static ApiException unsupportedMediaType(String reason) {
+        return new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported_media_type", reason, null);
+    }
+
+    /** 429: one request of this kind runs at a time and one is running. */
+    public static ApiException busy(String reason) {
+        return new ApiException(Status.TOO_MANY_REQUESTS_429, "busy", reason, null);
+    }
+
+    /** 503 with the seed's status words: {@code not_ready}, {@code at_capacity}, or {@code unavailable}. */
+    public static ApiException unavailable(String code, String reason) {
+        return new ApiException(Status.SERVICE_UNAVAILABLE_503, code, reason, null);
+    }
+
+    /** 503 for a dependency (Redis, Kafka, a worker) that failed; the cause is logged, not sent. */
+    public static ApiException unavailable(String code, String reason, Throwable cause) {
+        return new ApiException(Status.SERVICE_UNAVAILABLE_503, code, reason, cause);
+    }
+
+    /** 504: a proxied worker did not answer in time. */
+    public static ApiException gatewayTimeout(String reason) {
+        return new ApiException(Status.GATEWAY_TIMEOUT_504, "timeout", reason, null);
+    }
+
+    /** 502: a proxied worker answered something we cannot pass on. */
+    public static ApiException badGateway(String reason, Throwable cause) {
+        return new ApiException(Status.BAD_GATEWAY_502, "bad_gateway", reason, cause);
+    }
+
+    /** 500: an unexpected failure; the body names no class and carries no trace. */
+    static ApiException internal(String reason) {
+        return new ApiException(Status.INTERNAL_SERVER_ERROR_500, "internal", reason, null);
+    }
+
+    /** Any status and code (the answers Helidon gives before routing). */
+    static ApiException of(Status status, String code, String reason) {
+        return new ApiException(status, code, reason, null);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String reason() {
+        return getMessage();
+    }
+
+    /** The error body every refusal of either node carries: {@code {"status", "error", "reason", "detail"}}. */
+    public Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        // why: the seed's 503 bodies carry the state in "status" (not_ready / at_capacity); 4xx say "error"
+        body.put("status", status.code() == 503 ? code : "error");
+        body.put("error", code);
+        body.put("reason", reason());
+        // why: FastAPI-style clients (the seed container is one) log "detail"
+        body.put("detail", reason());
+        return body;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.avatarfleet.worker.media;
+
+/** The fixed cadence every worker renders and publishes at. */
+public final class RenderClock {
+
+    /** Frames per second of every avatar (the bitHuman container's rate). */
+    public static final int FPS = 25;
+
+    /** Nanoseconds between two ticks. */
+    public static final long TICK_NANOS = 1_000_000_000L / FPS;
+
+    private RenderClock() {
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The worker's diagnostic routes of the seed container: {@code POST /benchmark} and {@code GET|POST /test-frame}.
+ */
+package dev.avatarfleet.worker.render.http;

@@ -1,0 +1,106 @@
+package dev.avatarfleet.worker.session;
+
+import dev.avatarfleet.worker.livekit.RpcEndpoint;
+import dev.avatarfleet.worker.session.audio.SegmentPlayed;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the agent, by RPC {@code lk.playback_finished}, each time a speech segment has been played out
+ * or cut: a played segment at once, the segments a {@code lk.clear_buffer} cut only after that call's
+ * response went out (the agent's avatar runner expects them in that order). Reports go out one at a time,
+ * off the render thread, each with up to {@link #ATTEMPTS} tries.
+ */
+final class PlaybackReporter implements AutoCloseable {
+
+    /** Attempts and spacing of a playback report (the avatar runner's rpc_max_retries). */
+    static final int ATTEMPTS = 3;
+    static final Duration RETRY_DELAY = Duration.ofMillis(100);
+    static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(8);
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlaybackReporter.class);
+
+    private final Supplier<String> agent;
+    private final Supplier<RpcEndpoint> rpc;
+    private final BooleanSupplier sessionEnded;
+    private final ExecutorService notifier = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("avatar-notify").factory());
+    private volatile List<SegmentPlayed> pendingCut = List.of();
+
+    /**
+     * @param agent        the agent's identity, or null while it is not known (nothing is reported then)
+     * @param rpc          the session's RPC endpoint, or null while it has none
+     * @param sessionEnded true once the session ended: a failed report is not tried again
+     */
+    PlaybackReporter(Supplier<String> agent, Supplier<RpcEndpoint> rpc, BooleanSupplier sessionEnded) {
+        this.agent = agent;
+        this.rpc = rpc;
+        this.sessionEnded = sessionEnded;
+    }
+
+    /** A segment played to its end: reported now. Called on the render thread; returns at once. */
+    void played(SegmentPlayed played) {
+        notifier.execute(() -> send(played));
+    }
+
+    /** The segments a clear_buffer cut, kept until {@link #reportCut()}. */
+    void cut(List<SegmentPlayed> segments) {
+        pendingCut = List.copyOf(segments);
+    }
+
+    /** The clear_buffer response went out: the segments it cut are reported now. */
+    void reportCut() {
+        List<SegmentPlayed> cut = pendingCut;
+        pendingCut = List.of();
+        for (SegmentPlayed played : cut) {
+            notifier.execute(() -> send(played));
+        }
+    }
+
+    private void send(SegmentPlayed played) {
+        String destination = agent.get();
+        RpcEndpoint endpoint = rpc.get();
+        if (destination == null || endpoint == null) {
+            return;
+        }
+        String payload = PlaybackReport.payload(played);
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                endpoint.call(destination, PlaybackReport.METHOD, payload, RESPONSE_TIMEOUT)
+                        .get(RESPONSE_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+                return;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                int n = attempt;
+                LOG.atDebug().log(() -> "playback_finished attempt " + n + " failed: " + e.getMessage());
+                if (sessionEnded.getAsBoolean()) {
+                    return;
+                }
+                try {
+                    Thread.sleep(RETRY_DELAY.toMillis());
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Lets a report in flight finish for a moment, then stops; before the RPC endpoint closes. */
+    @Override
+    public void close() {
+        notifier.shutdown();
+        try {
+            notifier.awaitTermination(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        notifier.shutdownNow();
+    }
+}
