@@ -16,12 +16,15 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---------------------------------------------------------------- build stages
 # why: the worker jar carries face-api's pretrained face detector and landmark weights, from the npm package
-# pinned in ops/face-models (docs/landmarks.md); npm ci runs here, so the Maven stages need no npm (the worker
-# build's own ops/face-models/install then finds node_modules current and skips)
+# pinned in ops/face-models (docs/landmarks.md), and the API jar livekit-client's browser build for the dashboard's
+# try-it page (ops/dashboard-vendor); npm ci runs here, so the Maven stages need no npm (the builds' own install
+# scripts then find node_modules current and skip)
 FROM ${NODE_IMAGE} AS face-models
 WORKDIR /src
 COPY ops/face-models/ ops/face-models/
 RUN ops/face-models/install
+COPY ops/dashboard-vendor/ ops/dashboard-vendor/
+RUN ops/dashboard-vendor/install
 
 FROM ${MAVEN_IMAGE} AS source
 WORKDIR /src
@@ -38,6 +41,7 @@ COPY ops/bench/ ops/bench/
 COPY ops/lib/java.sh ops/lib/java.sh
 COPY ops/docker/ ops/docker/
 COPY --from=face-models /src/ops/face-models/ ops/face-models/
+COPY --from=face-models /src/ops/dashboard-vendor/ ops/dashboard-vendor/
 
 FROM source AS build-cpu
 # why: the layouts copy jars out of ~/.m2, so they run in the same step as the build that fills the cache mount

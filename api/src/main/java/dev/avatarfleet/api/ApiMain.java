@@ -1,5 +1,6 @@
 package dev.avatarfleet.api;
 
+import dev.avatarfleet.api.dashboard.TryItSettings;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
@@ -17,11 +18,13 @@ public final class ApiMain {
 
     public static void main(String[] args) throws InterruptedException {
         ApiSettings settings;
+        TryItSettings tryIt;
         FleetSettings fleet;
         try {
             Env env = Env.system();
             Logging.start(env);
             settings = ApiSettings.fromEnvironment(env);
+            tryIt = TryItSettings.fromEnvironment(env);
             fleet = FleetSettings.fromEnvironment(env);
             // why: a certificate or key that cannot be read stops the start here, with the variable's name
             settings.tls().serverTls();
@@ -35,7 +38,7 @@ public final class ApiMain {
                     + " its own api_secret is accounted to no billing secret (billing_key_id stays null)");
         }
         ControlPlane controlPlane = ControlPlane.connect(fleet, Clock.systemUTC());
-        ApiNode node = ApiNode.start(settings, controlPlane, Clock.systemUTC());
+        ApiNode node = ApiNode.start(settings, tryIt, controlPlane, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -1,5 +1,12 @@
 package dev.avatarfleet.api;
 
+import dev.avatarfleet.api.dashboard.DashboardService;
+import dev.avatarfleet.api.dashboard.EventsService;
+import dev.avatarfleet.api.dashboard.FleetService;
+import dev.avatarfleet.api.dashboard.FleetView;
+import dev.avatarfleet.api.dashboard.OpenApiService;
+import dev.avatarfleet.api.dashboard.TryItSettings;
+import dev.avatarfleet.api.dashboard.TryService;
 import dev.avatarfleet.api.fleet.FleetLaunchIntake;
 import dev.avatarfleet.api.fleet.RegistryWorkerDirectory;
 import dev.avatarfleet.api.fleet.TaskEndWaiter;
@@ -49,9 +56,13 @@ public final class ApiNode implements AutoCloseable {
     private final RequestReadDeadline readDeadline;
     private final Thread topicSetup;
     private final ApiObservability observability;
+    private final FleetView fleet;
+    private final List<HttpService> services;
 
     private ApiNode(WebServer server, ImageDownloader downloader, RequestReadDeadline readDeadline, Thread topicSetup,
-                    ApiObservability observability) {
+                    ApiObservability observability, FleetView fleet, List<HttpService> services) {
+        this.fleet = fleet;
+        this.services = services;
         this.server = server;
         this.downloader = downloader;
         this.readDeadline = readDeadline;
@@ -59,8 +70,13 @@ public final class ApiNode implements AutoCloseable {
         this.observability = observability;
     }
 
-    /** Builds the services over {@code controlPlane} and starts listening. */
+    /** Builds the services over {@code controlPlane} and starts listening, with try-it off. */
     public static ApiNode start(ApiSettings settings, ControlPlane controlPlane, Clock clock) {
+        return start(settings, new TryItSettings(null, null, null), controlPlane, clock);
+    }
+
+    /** Builds the services over {@code controlPlane} and starts listening; {@code tryIt} is the dashboard's try-it page's server. */
+    public static ApiNode start(ApiSettings settings, TryItSettings tryIt, ControlPlane controlPlane, Clock clock) {
         ImageDownloader downloader = new ImageDownloader(settings.imageFetchConnectTimeout(), settings.imageFetchTimeout(),
                 settings.imageFetchMaxRedirects(), settings.maxImageBytes(),
                 new DownloadTargetGuard(settings.imageFetchAllowPrivate()));
@@ -69,17 +85,25 @@ public final class ApiNode implements AutoCloseable {
         imageCheck.warmUp();
         ImageResolver images = new ImageResolver(downloader, imageCheck);
         ApiObservability observability = ApiObservability.start(nodeId(settings), controlPlane, clock);
+        ApiKeys apiKeys = new ApiKeys(settings.apiKeys());
+        TaskService tasks = new TaskService(controlPlane.store());
+        FleetView fleet = new FleetView(controlPlane.registry(), clock);
         List<HttpService> services = List.of(
-                new LaunchService(new ApiKeys(settings.apiKeys()),
+                new LaunchService(apiKeys,
                         new LaunchFormReader(settings.maxUploadBytes(), settings.maxImageBytes()),
                         new LaunchValidator(clock, settings.maxImageBytes()), images,
                         new FleetLaunchIntake(controlPlane.store(), controlPlane.images(), controlPlane.taskLog()),
                         new TaskEndWaiter(controlPlane.store(), clock), settings.syncLaunchTimeout(), settings.bithumanApiSecret()),
                 new HealthService(controlPlane.registry()::totals),
-                new TaskService(controlPlane.store()),
+                tasks,
                 new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),
                         settings.proxyMaxBytes()),
-                observability.metricsService());
+                observability.metricsService(),
+                new FleetService(fleet),
+                new EventsService(fleet::snapshot, tasks),
+                new TryService(tryIt, apiKeys, clock),
+                new OpenApiService(),
+                new DashboardService());
         RequestLimits limits = settings.requestLimits();
         RequestReadDeadline readDeadline = new RequestReadDeadline(limits.readTimeout());
         var builder = WebServer.builder()
@@ -110,7 +134,7 @@ public final class ApiNode implements AutoCloseable {
         warmHttpPath(settings.host(), server.port(), tls);
         observability.launchFilter().startCounting();
         Thread topicSetup = Thread.ofVirtual().name("ensure-launch-topic").start(() -> ensureTopic(controlPlane));
-        return new ApiNode(server, downloader, readDeadline, topicSetup, observability);
+        return new ApiNode(server, downloader, readDeadline, topicSetup, observability, fleet, services);
     }
 
     /**
@@ -125,6 +149,11 @@ public final class ApiNode implements AutoCloseable {
             host = "api";
         }
         return host + "-" + (settings.port() == 0 ? "api" + java.util.UUID.randomUUID().toString().substring(0, 6) : settings.port());
+    }
+
+    /** The services the node routes to (their routes are what the OpenAPI document must describe). */
+    public List<HttpService> services() {
+        return services;
     }
 
     /** The node's meters ({@code /metrics}). */
@@ -247,5 +276,6 @@ public final class ApiNode implements AutoCloseable {
         readDeadline.close();
         downloader.close();
         observability.close();
+        fleet.close();
     }
 }

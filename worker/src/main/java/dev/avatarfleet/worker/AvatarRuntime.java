@@ -82,6 +82,8 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
             throw e;
         }
         started.renderer().observeBatches(metrics::renderBatch);
+        metrics.renderStatusFrom(() -> new WorkerMetrics.RenderStatus(started.renderer().stats().meanTickMs() / 40.0,
+                started.model().device().description()));
         LiveSessionFactory factory = new LiveSessionFactory(started.renderer(), started.preparer(), new LiveSessionSettings(
                 render.width(), render.height(), worker.sessionIdleTimeout(), Clock.systemUTC()), metrics);
         // why: the first session after start would pay the cold WebSocket, WebRTC and JIT paths (~1 s); pay them now

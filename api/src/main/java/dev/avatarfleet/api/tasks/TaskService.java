@@ -9,6 +9,7 @@ import dev.avatarfleet.common.store.TaskPage;
 import dev.avatarfleet.common.store.TaskQuery;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
+import io.helidon.common.parameters.Parameters;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -51,7 +52,14 @@ public final class TaskService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        var q = req.query();
+        JsonReply.send(res, Status.OK_200, listing(req.query()));
+    }
+
+    /**
+     * The page of tasks that {@code GET /tasks} answers for this query ({@code status}, {@code room_name},
+     * {@code worker_id}, {@code limit}, {@code offset}); also what the dashboard's event stream sends.
+     */
+    public Map<String, Object> listing(Parameters q) {
         TaskStatus status = q.first("status").map(s -> TaskStatus.fromWire(s.trim()).orElseThrow(() ->
                 ApiException.badRequest("status must be one of pending, running, completed, failed, cancelled"))).orElse(null);
         String room = filter(q.first("room_name").asOptional(), "room_name");
@@ -60,12 +68,12 @@ public final class TaskService implements HttpService {
         int offset = number(q.first("offset").asOptional(), "offset", 0, 0, Integer.MAX_VALUE);
         TaskPage page = store.list(new TaskQuery(status, room, worker, offset, limit));
         int next = page.offset() + page.tasks().size();
-        JsonReply.send(res, Status.OK_200, JsonReply.object(
+        return JsonReply.object(
                 "tasks", page.tasks(),
                 "total", page.total(),
                 "offset", page.offset(),
                 "limit", page.limit(),
-                "next_offset", next < page.total() ? next : null));
+                "next_offset", next < page.total() ? next : null);
     }
 
     private void get(ServerRequest req, ServerResponse res) {

@@ -1,6 +1,7 @@
 package dev.avatarfleet.docs;
 
 import dev.avatarfleet.api.ApiSettings;
+import dev.avatarfleet.api.dashboard.TryItSettings;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.Node;
 import dev.avatarfleet.common.config.Setting;
@@ -44,6 +45,7 @@ final class SettingsDocs {
         all.put(Logging.class, Logging.SETTINGS);
         all.put(ApiSettings.class, ApiSettings.SETTINGS);
         all.put(ImageLimits.class, ImageLimits.SETTINGS);
+        all.put(TryItSettings.class, TryItSettings.SETTINGS);
         all.put(WorkerSettings.class, WorkerSettings.SETTINGS);
         all.put(RenderSettings.class, RenderSettings.SETTINGS);
         all.put(DevRoomConfig.class, DevRoomConfig.SETTINGS);
@@ -53,7 +55,7 @@ final class SettingsDocs {
 
     static List<Section> sections() {
         return List.of(
-                new Section("README.md", "api", SettingsTable.markdown(concat(ApiSettings.SETTINGS, ImageLimits.SETTINGS))),
+                new Section("README.md", "api", SettingsTable.markdown(concat(ApiSettings.SETTINGS, ImageLimits.SETTINGS, TryItSettings.SETTINGS))),
                 new Section("README.md", "fleet", SettingsTable.markdown(concat(FleetSettings.SETTINGS, Logging.SETTINGS))),
                 new Section("README.md", "worker", SettingsTable.markdown(
                         concat(WorkerSettings.SETTINGS, RenderSettings.SETTINGS, ImageLimits.SETTINGS))),

@@ -38,6 +38,17 @@ public final class WorkerMetrics {
     private final Timer firstFrame;
     private final Counter failovers;
     private volatile Function<String, Optional<Instant>> createdAt = id -> Optional.empty();
+    private volatile Supplier<RenderStatus> render = () -> RenderStatus.NONE;
+
+    /**
+     * What the render side says of itself on the worker's {@code /health} (and the dashboard's fleet view).
+     *
+     * @param load   the render loop's recent tick cost over its 40 ms budget (1.0 = no time left)
+     * @param device where the model runs ({@code CPU}, {@code GPU: ...}), or null before it is loaded
+     */
+    public record RenderStatus(double load, String device) {
+        static final RenderStatus NONE = new RenderStatus(0, null);
+    }
 
     WorkerMetrics(NodeMetrics node, Clock clock, LongSupplier nanoTime) {
         this.node = node;
@@ -88,6 +99,16 @@ public final class WorkerMetrics {
                 .description("1 when the model is loaded and the worker takes launches").strongReference(true).register(registry);
         Gauge.builder("avatarfleet.worker.draining", state, s -> s.get().draining() ? 1 : 0)
                 .description("1 while SIGTERM's drain runs").strongReference(true).register(registry);
+    }
+
+    /** Where {@link #renderStatus()} reads the render loop's load and device (set once the model is loaded). */
+    public void renderStatusFrom(Supplier<RenderStatus> status) {
+        this.render = status;
+    }
+
+    /** The render loop's load and device now. */
+    public RenderStatus renderStatus() {
+        return render.get();
     }
 
     /** Where a session's time to first frame starts: the task's {@code created_at}, looked up by task id. */

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.common.store.WorkerState;
+import dev.avatarfleet.worker.metrics.WorkerMetrics;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -15,7 +16,7 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * This worker's own {@code GET /health} and {@code GET /ready}, in the seed container's shapes.
  * <pre>
- * curl http://127.0.0.1:8090/health   # {"status":"healthy","active_sessions":2,"max_sessions":8}
+ * curl http://127.0.0.1:8090/health   # {"status":"healthy","active_sessions":2,"max_sessions":8,"worker_id":"w1","draining":false,"render_load":0.31,"device":"CPU"}
  * curl http://127.0.0.1:8090/ready    # {"status":"ready","model_ready":true,"active_sessions":2,"available_sessions":6,"max_sessions":8}
  * </pre>
  * {@code /ready} answers 503 with {@code not_ready} (model loading, or draining) or {@code at_capacity}.
@@ -23,9 +24,11 @@ import io.helidon.webserver.http.ServerResponse;
 final class WorkerHealthService implements HttpService {
 
     private final Supplier<WorkerState> state;
+    private final Supplier<WorkerMetrics.RenderStatus> render;
 
-    WorkerHealthService(Supplier<WorkerState> state) {
+    WorkerHealthService(Supplier<WorkerState> state, Supplier<WorkerMetrics.RenderStatus> render) {
         this.state = state;
+        this.render = render;
     }
 
     @Override
@@ -41,6 +44,10 @@ final class WorkerHealthService implements HttpService {
         body.put("max_sessions", s.maxSessions());
         body.put("worker_id", s.id());
         body.put("draining", s.draining());
+        // why: the dashboard's fleet view shows each worker's render load and device beside its slots
+        WorkerMetrics.RenderStatus r = render.get();
+        body.put("render_load", Math.round(r.load() * 1000) / 1000.0);
+        body.put("device", r.device());
         JsonReply.send(res, Status.OK_200, body);
     }
 

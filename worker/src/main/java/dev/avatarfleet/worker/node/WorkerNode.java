@@ -83,7 +83,7 @@ public final class WorkerNode implements AutoCloseable {
                         DependencyCheck.of("kafka", () -> Map.of("brokers", kafkaProbe.brokers())),
                         DependencyCheck.of("model", this::modelCheck))))
                 .routing(r -> {
-                    r.register(new WorkerHealthService(this::state));
+                    r.register(new WorkerHealthService(this::state, metrics::renderStatus));
                     r.register(new MetricsService(metrics.node()));
                     for (HttpService s : components.httpServices()) {
                         r.register(s);
