@@ -55,7 +55,7 @@ public final class EventsService implements HttpService {
         MethodGuard.only(rules, "/events", "GET");
     }
 
-    private void stream(ServerRequest req, ServerResponse res) throws InterruptedException {
+    private void stream(ServerRequest req, ServerResponse res) {
         Parameters query = req.query();
         // why: a bad filter is a 400 before the stream starts, as on GET /tasks
         tasks.listing(query);
@@ -93,6 +93,9 @@ public final class EventsService implements HttpService {
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             // why: the browser closed the stream (a tab closed, a reload): nothing to answer
             LOG.debug("event stream closed: {}", e.toString());
+        } catch (InterruptedException e) {
+            // why: the node is stopping; the stream's bytes are already out, so there is no error to answer with
+            Thread.currentThread().interrupt();
         } finally {
             streams.release();
         }
