@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.avatarfleet.api.ApiNode;
 import dev.avatarfleet.api.ApiSettings;
+import dev.avatarfleet.api.dashboard.TryItSettings;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
@@ -98,14 +99,17 @@ class LaunchToRoomMediaTest {
         net = MediaNetwork.fromEnvironment();
         page = LiveKitClientPage.serve(net.client(), NodeScript.sdkTestsDirectory());
         origin = page.origin();
-        room = DevRoomServer.start(DevRoomConfig.defaults(net.server()).withPort(0).withAllowedOrigins(Set.of(origin)));
+        // why: the API node's own pages (the dashboard's try-it page) open the room's signalling too, from its origin
+        int apiPort = freePort();
+        room = DevRoomServer.start(DevRoomConfig.defaults(net.server()).withPort(0)
+                .withAllowedOrigins(Set.of(origin, "http://127.0.0.1:" + apiPort)));
 
         String prefix = TestServers.uniquePrefix("launch-e2e");
         workerId = prefix + "worker";
         Map<String, String> env = TestServers.fleetEnvironment(prefix);
         env.put("HEARTBEAT_INTERVAL_MS", "500");
         env.put("API_HOST", "127.0.0.1");
-        env.put("API_PORT", "0");
+        env.put("API_PORT", String.valueOf(apiPort));
         env.put("API_KEYS", BITHUMAN_SECRET);
         env.put("WORKER_HOST", "127.0.0.1");
         env.put("WORKER_PORT", "0");
@@ -123,7 +127,8 @@ class LaunchToRoomMediaTest {
         workerPlane = ControlPlane.connect(fleet, Clock.systemUTC());
         worker = WorkerNode.start(WorkerSettings.fromEnvironment(new Env(env)), workerPlane, runtime.components(), Clock.systemUTC());
         apiPlane = ControlPlane.connect(fleet, Clock.systemUTC());
-        api = ApiNode.start(ApiSettings.from(env), apiPlane, Clock.systemUTC());
+        api = ApiNode.start(ApiSettings.from(env), new TryItSettings(URI.create(room.wsUrl()), room.config().apiKey(),
+                room.config().apiSecret()), apiPlane, Clock.systemUTC());
 
         avatarJpeg = tmp.resolve("avatar.jpg");
         writeJpeg(avatarJpeg);
@@ -237,6 +242,40 @@ class LaunchToRoomMediaTest {
             assertTrue(m.value("avatarfleet_render_batch_seconds_count", Map.of()).orElse(0) > 100, "render batches measured");
             assertTrue(m.value("avatarfleet_encode_seconds_count", Map.of()).orElse(0) > 0, "encoded frames measured");
             assertTrue(m.value("avatarfleet_sessions_ended_total", Map.of("reason", "agent_left")).orElse(0) >= 1, "the end counted");
+        }
+    }
+
+    /**
+     * The dashboard's try-it page in Chromium: it mints a room (POST /try/session), joins it as the agent with the
+     * API jar's livekit-client, launches the avatar, shows its video and sends a clip as the agent's speech; the
+     * video is not black and its mouth region changes more while the clip plays than at rest. The page's frame rate
+     * is printed, not asserted: the dev room server forwards at about 20 fps (ops/devroom/README.md).
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void theTryItPageShowsTheAvatarTalking(@TempDir Path profile) throws Exception {
+        Path screenshot = Path.of("target", "try-it.png").toAbsolutePath();
+        Map<String, String> env = Map.of("TRY_URL", "http://127.0.0.1:" + api.port() + "/try", "API_KEY", BITHUMAN_SECRET,
+                "PROFILE_DIR", profile.toString(), "SCREENSHOT", screenshot.toString());
+        NodeScript.Result run;
+        try (NodeScript browser = NodeScript.start(NodeScript.sdkTestsDirectory(), "try-page.mjs", List.of(), env)) {
+            run = browser.await(Duration.ofSeconds(80));
+        }
+        assertEquals(0, run.exitCode(), run.describe());
+        String line = run.stdout().lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no RESULT line\n" + run.describe()));
+        System.out.println("try-it page " + line);
+        JsonNode result = JSON.readTree(line.substring(7));
+        assertEquals(SIZE, result.path("width").asInt(), line);
+        assertTrue(result.path("nonBlack").asDouble() >= 0.5, "the avatar's picture is not black: " + line);
+        assertTrue(result.path("mouthChange").asDouble() > result.path("idleChange").asDouble() + 1.0,
+                "the mouth region changes more while the clip plays than at rest: " + line);
+        assertTrue(result.path("playbackFinished").asInt() >= 1, "the avatar answered lk.playback_finished: " + line);
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
