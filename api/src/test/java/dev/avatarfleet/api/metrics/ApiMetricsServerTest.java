@@ -33,10 +33,11 @@ class ApiMetricsServerTest {
             fleet.readyWorker("worker-1", 2, "http://127.0.0.1:1");
             ApiNode node = fleet.node();
             String nodeId = node.observability().nodeId();
-            // why: Micrometer registers the GC pause timer at the first pause; the node runs in this JVM
+            // why: Micrometer registers the GC pause timer when the first pause's notification arrives (on the JMX
+            // notification thread, after System.gc() returns); the node runs in this JVM
             System.gc();
-
-            PrometheusScrape first = scrape(fleet, node);
+            PrometheusScrape first = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> scrape(fleet, node), s -> s.type("jvm_gc_pause_seconds") != null);
             MetricsContract.load().assertServedBy("api", first, nodeId);
             assertCapacityMatchesReady(fleet, node, 2, 2);
             assertEquals(0.0, counter(first, "avatarfleet_launches_total", "outcome", "accepted"), "the warm-up launch is not counted");

@@ -36,8 +36,11 @@ class WorkerMetricsNodeTest {
             HoldingSessionFactory sessions = new HoldingSessionFactory();
             WorkerNode w = fleet.worker("wm1", 2, sessions);
             fleet.awaitReady(1);
-            System.gc(); // why: Micrometer registers the GC pause timer at the first pause; the worker runs in this JVM
-            MetricsContract.load().assertServedBy("worker", scrape(w), "wm1");
+            // why: Micrometer registers the GC pause timer when the first pause's notification arrives (on the JMX
+            // notification thread, after System.gc() returns); the worker runs in this JVM
+            System.gc();
+            MetricsContract.load().assertServedBy("worker", await().atMost(WAIT)
+                    .until(() -> scrape(w), s -> s.type("jvm_gc_pause_seconds") != null), "wm1");
             assertSlots(w, 0, 2, 1.0);
 
             TaskRecord a = admitted(fleet.launch("room-a", "avatar"));
