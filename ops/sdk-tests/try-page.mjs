@@ -24,21 +24,22 @@ try {
   const sample = async (n) => {
     const out = [];
     for (let i = 0; i < n; i++) {
-      await page.waitForTimeout(250);
+      await page.waitForTimeout(150);
       out.push(await page.evaluate(() => window.tryProbe()));
     }
     return out;
   };
   // why: the idle avatar moves a little too (breathing, blinks); the mouth must change more while it speaks
-  const idle = await sample(8);
+  const idle = await sample(20);
   await page.click('#speak');
-  // sampled while the 4 s clip plays (it starts within the avatar's buffering, well under a second)
-  const samples = await sample(12);
+  // sampled while the 4 s clip plays (3 s of it, from 0.3 s on: the avatar's buffering is well under that)
+  await page.waitForTimeout(300);
+  const samples = await sample(20);
   await page.waitForFunction(() => window.tryState.playbackFinished > 0, null, WAIT);
   const state = await page.evaluate(() => window.tryState);
   if (env.SCREENSHOT) await page.screenshot({ path: env.SCREENSHOT, fullPage: true });
 
-  // the mean per-pixel luma change of the mouth region between samples a quarter second apart
+  // the mean per-pixel luma change of the mouth region between samples 150 ms apart
   const diff = (a, b) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
   const change = (list) => {
     let total = 0;

@@ -271,6 +271,9 @@ class LaunchToRoomMediaTest {
         assertTrue(result.path("mouthChange").asDouble() > result.path("idleChange").asDouble() + 1.0,
                 "the mouth region changes more while the clip plays than at rest: " + line);
         assertTrue(result.path("playbackFinished").asInt() >= 1, "the avatar answered lk.playback_finished: " + line);
+        // the page closed, so its agent left: the session ends and frees its slot before the next test launches
+        JsonNode ended = awaitStatus(result.path("taskId").asText(), "completed", new ArrayList<>());
+        assertEquals("agent_left", ended.path("end_reason").asText(), ended.toString());
     }
 
     private static int freePort() throws IOException {

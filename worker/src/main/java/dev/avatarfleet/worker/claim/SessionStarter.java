@@ -63,6 +63,9 @@ public final class SessionStarter {
 
             @Override
             public void ended(SessionEnd end) {
+                // why: an operator reading one session's lines sees how it ended (task_id etc. are in the MDC); logged
+                // before the end is recorded, so whoever sees the task ended finds the line
+                LOG.info("session ended: {} ({})", end.outcome().name().toLowerCase(java.util.Locale.ROOT), end.reason());
                 events.ended(end);
                 metrics.sessionEnded(reasonLabel(end));
             }
