@@ -41,6 +41,17 @@ public final class ModelSignature {
     /** Floats of face geometry. */
     public static final int FACE_SIZE = 6;
 
+    /** The v2 signature key: the model renders the head region ("patch") only; {@link FaceMotion} decides the motion. */
+    public static final String V2_KEY = "animate_v2";
+    /** Floats of per-session state in v2 (mouth shape, blink, smoothing memory). */
+    public static final int V2_STATE_SIZE = 8;
+    /** Floats of face geometry in v2 ({@link FaceVector}). */
+    public static final int V2_FACE_SIZE = FaceVector.SIZE;
+    /** v2 input: uint8 [B,P,P,3], each session's head region, RGB. */
+    public static final String PATCH = "patch";
+    /** v2 output: uint8 [B,P*P*3/2], the rendered head region as I420 (Y, U, V planes, BT.601 limited range). */
+    public static final String PATCH_I420 = "patch_i420";
+
     static final String IMAGE = "image";
     static final String AUDIO = "audio";
     static final String T = "t";
