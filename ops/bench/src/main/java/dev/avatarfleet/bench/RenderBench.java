@@ -44,7 +44,8 @@ public final class RenderBench {
             System.exit(2);
         }
         int size = Integer.parseInt(args[1]);
-        int n = Integer.parseInt(args[2]);
+        int[] counts = java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray();
+        int n = counts[counts.length - 1];
         int amount = Integer.parseInt(args[3]);
         Path dir = Files.createTempDirectory("bench-model");
         int threads = Env.system().get(RenderSettings.TF_INTRA_OP_THREADS);
@@ -56,6 +57,9 @@ public final class RenderBench {
                 case "sustain" -> sustain(model, avatar, size, n, amount);
                 case "ratio" -> ratio(model, avatar, n, amount);
                 case "soak" -> soak(model, avatar, size, n, amount);
+                case "stages" -> StageBench.run(model, avatar, size, counts, amount, args.length > 4 ? args[4] : "default",
+                        args.length > 5 ? Integer.valueOf(args[5]) : null);
+                case "profile" -> StageBench.profile(model, avatar, n, amount);
                 case "strip" -> strip(model, avatar, n, Path.of(args.length > 4 ? args[4] : "docs/test-frame-strip.png"));
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }

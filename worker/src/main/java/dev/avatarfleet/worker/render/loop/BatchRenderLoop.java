@@ -45,6 +45,7 @@ public final class BatchRenderLoop implements Renderer {
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong modelNanos = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final StageTimes stages = new StageTimes();
     private AbsoluteSchedule schedule;
     private List<Slot> batchKey = List.of();
     private TUint8 batchImages;
@@ -104,6 +105,11 @@ public final class BatchRenderLoop implements Renderer {
         long t = ticks.get();
         return new RenderStats(t, skipped.get(), frames.get(), failures.get(), slots.size(), load.meanMs(),
                 t == 0 ? 0 : modelNanos.get() / 1e6 / t, load.saturated());
+    }
+
+    /** Where the loop's time went, per stage, summed over its ticks. */
+    public StageTimes stageTimes() {
+        return stages;
     }
 
     /**
@@ -177,6 +183,7 @@ public final class BatchRenderLoop implements Renderer {
 
     private void renderTick(List<Slot> batch) {
         int b = batch.size();
+        long a0 = timer.nanoTime();
         BatchInput input = BatchInput.allocate(b);
         short[][] pcm = new short[b][];
         boolean[] speaking = new boolean[b];
@@ -197,6 +204,7 @@ public final class BatchRenderLoop implements Renderer {
         }
         TUint8 imgs = images(batch);
         long m0 = timer.nanoTime();
+        stages.add(StageTimes.Stage.AUDIO, m0 - a0);
         BatchOutput out;
         try {
             out = model.run(imgs, input, false);
@@ -210,8 +218,12 @@ public final class BatchRenderLoop implements Renderer {
             }
             return;
         } finally {
-            modelNanos.addAndGet(timer.nanoTime() - m0);
+            long m = timer.nanoTime() - m0;
+            modelNanos.addAndGet(m);
+            stages.add(StageTimes.Stage.MODEL, m);
         }
+        long pushNanos = 0;
+        long f0 = timer.nanoTime();
         for (int i = 0; i < b; i++) {
             Slot s = batch.get(i);
             System.arraycopy(out.nextState(), i * ModelSignature.STATE_SIZE, s.state, 0, ModelSignature.STATE_SIZE);
@@ -227,13 +239,17 @@ public final class BatchRenderLoop implements Renderer {
             if (s.closed) {
                 continue;
             }
+            long p0 = timer.nanoTime();
             try {
                 s.sink.accept(frame);
                 frames.incrementAndGet();
             } catch (RuntimeException e) {
                 LOG.warn("tick sink of session " + s.id + " failed", e);
             }
+            pushNanos += timer.nanoTime() - p0;
         }
+        stages.add(StageTimes.Stage.FRAME, timer.nanoTime() - f0 - pushNanos);
+        stages.add(StageTimes.Stage.PUSH, pushNanos);
     }
 
     /** The [B,H,W,3] avatar tensor for this batch, rebuilt only when the batch's members change. */

@@ -35,6 +35,7 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
     private final Map<String, String> fetches;
     private final ComputeDevice device;
     private final boolean builtIn;
+    private final ModelTimings timings = new ModelTimings();
 
     private AvatarModel(SavedModelBundle bundle, Signature sig, ComputeDevice device, boolean builtIn) {
         this.bundle = bundle;
@@ -129,6 +130,7 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
     @Override
     public BatchOutput run(TUint8 images, BatchInput input, boolean withRgb) {
         int b = input.size();
+        long t0 = System.nanoTime();
         try (TFloat32 audio = TFloat32.tensorOf(Shape.of(b, ModelSignature.AUDIO_SAMPLES));
              TFloat32 t = TFloat32.tensorOf(Shape.of(b));
              TFloat32 state = TFloat32.tensorOf(Shape.of(b, ModelSignature.STATE_SIZE));
@@ -148,10 +150,64 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
             if (withRgb) {
                 runner.fetch(fetches.get(ModelSignature.FRAMES));
             }
+            long t1 = System.nanoTime();
             try (Result r = runner.run()) {
-                return BatchOutput.copyOf(r.get(0), r.get(1), withRgb ? r.get(2) : null, b);
+                long t2 = System.nanoTime();
+                BatchOutput out = BatchOutput.copyOf(r.get(0), r.get(1), withRgb ? r.get(2) : null, b);
+                timings.add(b, t1 - t0, t2 - t1, System.nanoTime() - t2);
+                return out;
             }
         }
+    }
+
+    /**
+     * One op's time in a traced call.
+     *
+     * @param node   the node's name (its name scope says which part of the model it belongs to)
+     * @param op     the op type, e.g. GatherV2
+     * @param micros its wall time on its device
+     */
+    public record OpTime(String node, String op, long micros) {
+    }
+
+    /**
+     * Runs one batch with TensorFlow's full trace and returns each op's time: where a call's time goes inside the
+     * graph (for the benchmark; tracing itself slows the call, so time it elsewhere).
+     */
+    public List<OpTime> profile(TUint8 images, BatchInput input) {
+        int b = input.size();
+        try (TFloat32 audio = TFloat32.tensorOf(Shape.of(b, ModelSignature.AUDIO_SAMPLES));
+             TFloat32 t = TFloat32.tensorOf(Shape.of(b));
+             TFloat32 state = TFloat32.tensorOf(Shape.of(b, ModelSignature.STATE_SIZE));
+             TFloat32 face = TFloat32.tensorOf(Shape.of(b, ModelSignature.FACE_SIZE))) {
+            audio.asRawTensor().data().asFloats().write(input.audio());
+            t.asRawTensor().data().asFloats().write(input.clock());
+            state.asRawTensor().data().asFloats().write(input.state());
+            face.asRawTensor().data().asFloats().write(input.face());
+            Session.Runner runner = bundle.session().runner()
+                    .feed(feeds.get(ModelSignature.IMAGE), images)
+                    .feed(feeds.get(ModelSignature.AUDIO), audio)
+                    .feed(feeds.get(ModelSignature.T), t)
+                    .feed(feeds.get(ModelSignature.STATE), state)
+                    .feed(feeds.get(ModelSignature.FACE), face)
+                    .fetch(fetches.get(ModelSignature.I420))
+                    .fetch(fetches.get(ModelSignature.NEXT_STATE))
+                    .setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+                            .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
+            try (Result r = runner.runAndFetchMetadata()) {
+                List<OpTime> out = new java.util.ArrayList<>();
+                r.getMetadata().ifPresent(md -> md.getStepStats().getDevStatsList().forEach(dev -> dev.getNodeStatsList().forEach(n ->
+                        out.add(new OpTime(n.getNodeName(), n.getTimelineLabel().contains("= ")
+                                ? n.getTimelineLabel().replaceAll("^.*= ([A-Za-z0-9_]+)\\(.*$", "$1") : n.getNodeName(),
+                                n.getOpEndRelMicros() - n.getOpStartRelMicros())))));
+                return out;
+            }
+        }
+    }
+
+    /** Where this model's calls spent their time so far (inputs written, graph run, outputs read). */
+    public ModelTimings timings() {
+        return timings;
     }
 
     @Override
