@@ -5,8 +5,7 @@ import dev.avatarfleet.worker.render.avatar.PreparedImage;
 import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
 import dev.avatarfleet.worker.render.loop.StageTimes;
 import dev.avatarfleet.worker.render.model.AvatarModel;
-import dev.avatarfleet.worker.render.model.BatchInput;
-import dev.avatarfleet.worker.render.model.ImageBatch;
+import dev.avatarfleet.worker.render.model.ModelBatch;
 import dev.avatarfleet.worker.render.model.ModelTimings;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.tensorflow.types.TUint8;
 
 /**
  * Where a tick's time goes, end to end inside one process: the real render loop with N speaking sessions, each
@@ -44,7 +42,7 @@ final class StageBench {
 
     private static void row(AvatarModel model, PreparedImage avatar, int size, int n, int seconds, String codec, Integer bitrate)
             throws Exception {
-        try (LocalPeers peers = new LocalPeers(); BatchRenderLoop loop = BatchRenderLoop.start(model, size, size)) {
+        try (LocalPeers peers = new LocalPeers(); BatchRenderLoop loop = BatchRenderLoop.start(model, size, size, n)) {
             List<LocalPeers.Pair> pairs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 LocalPeers.Pair p = peers.add(size, size, codec, bitrate);
@@ -107,34 +105,40 @@ final class StageBench {
 
     /** One traced model call of {@code n} sessions, op time summed by op type and by name scope, largest first. */
     static void profile(AvatarModel model, PreparedImage avatar, int n, int reps) {
-        BatchInput in = BatchInput.allocate(n);
         short[] pcm = new short[1920];
         float[] a16 = new float[640];
-        for (int i = 0; i < n; i++) {
-            SyntheticSpeech.fill(i * 3L + 7, pcm);
-            for (int k = 0; k < 640; k++) {
-                a16[k] = (pcm[3 * k] + pcm[3 * k + 1] + pcm[3 * k + 2]) / (3f * 32768f);
-            }
-            in.set(i, a16, i * 0.37f, new float[4], avatar.face().toArray());
-        }
         Map<String, Long> byOp = new TreeMap<>();
         Map<String, Long> byScope = new TreeMap<>();
         long total = 0;
-        try (TUint8 images = ImageBatch.of(avatar.width(), avatar.height(), java.util.Collections.nCopies(n, avatar.rgb()))) {
-            model.run(images, in, false);
-            for (int r = 0; r < reps; r++) {
-                for (AvatarModel.OpTime op : model.profile(images, in)) {
-                    byOp.merge(op.op(), op.micros(), Long::sum);
-                    String scope = op.node().contains("/") ? op.node().substring(0, op.node().indexOf('/')) : "(top)";
-                    byScope.merge(scope, op.micros(), Long::sum);
-                    total += op.micros();
+        for (boolean i420 : new boolean[] {false, true}) {
+            byOp.clear();
+            byScope.clear();
+            total = 0;
+            try (ModelBatch in = new ModelBatch(model.patchSize(), n)) {
+                in.wantI420(i420);
+                for (int i = 0; i < n; i++) {
+                    SyntheticSpeech.fill(i * 3L + 7, pcm);
+                    for (int k = 0; k < 640; k++) {
+                        a16[k] = (pcm[3 * k] + pcm[3 * k + 1] + pcm[3 * k + 2]) / (3f * 32768f);
+                    }
+                    in.add(avatar.patchRgb(), a16, 0, i * 0.37f, new float[8], avatar.faceVector());
+                }
+                model.run(in);
+                for (int r = 0; r < reps; r++) {
+                    for (AvatarModel.OpTime op : model.profile(in)) {
+                        byOp.merge(op.op(), op.micros(), Long::sum);
+                        String scope = op.node().contains("/") ? op.node().substring(0, op.node().indexOf('/')) : "(top)";
+                        byScope.merge(scope, op.micros(), Long::sum);
+                        total += op.micros();
+                    }
                 }
             }
+            System.out.printf(Locale.ROOT, "# op time of one call fetching %s, %d sessions of %dx%d (patch %d), mean of %d traced calls:"
+                            + " %.2f ms summed over ops, load %.2f%n", i420 ? "patch_i420 (graph synthesis)" : "the motion (native synthesis)",
+                    n, avatar.width(), avatar.height(), model.patchSize(), reps, total / 1e3 / reps, loadAverage());
+            print("op", byOp, total, reps);
+            print("scope", byScope, total, reps);
         }
-        System.out.printf(Locale.ROOT, "# op time of one call, %d sessions of %dx%d, mean of %d traced calls: %.2f ms summed over ops, load %.2f%n",
-                n, avatar.width(), avatar.height(), reps, total / 1e3 / reps, loadAverage());
-        print("op", byOp, total, reps);
-        print("scope", byScope, total, reps);
     }
 
     private static void print(String what, Map<String, Long> m, long total, int reps) {

@@ -44,7 +44,7 @@ public final class RenderEngine implements AutoCloseable {
      * @throws ModelSignatureException when MODEL_DIR holds an unusable model (the worker must not start)
      */
     public static RenderEngine start(RenderSettings settings) {
-        AvatarModel model = AvatarModel.open(settings.modelDir(), settings.intraOpThreads());
+        AvatarModel model = AvatarModel.open(settings.modelDir(), settings.patchSize(), settings.intraOpThreads());
         try {
             FaceDetector detector = null;
             if (settings.faceDetection()) {
@@ -55,8 +55,9 @@ public final class RenderEngine implements AutoCloseable {
                     LOG.warn("the OpenCV face detector is unavailable; avatars get a centred crop", e);
                 }
             }
+            // why: the patch side is the model's (a foreign model may fix its own)
             FaceCropPreparer preparer = new FaceCropPreparer(new ImageDecoder(settings.imageLimits()), detector,
-                    settings.width(), settings.height(), settings.avatarCache());
+                    settings.width(), settings.height(), model.patchSize(), settings.avatarCache());
             // why: the first call per input shape costs up to ~200 ms; pay it for every batch size the loop can
             // see (1..MAX_SESSIONS) before a session joins, or each join would cost a late tick
             PreparedImage avatar = preparer.prepare(null);
@@ -68,7 +69,7 @@ public final class RenderEngine implements AutoCloseable {
             ModelBenchmark.Result warm = ModelBenchmark.run(model, avatar, settings.batchSize(), 3);
             LOG.atInfo().log(() -> "avatar model warm on " + warm.device() + ": " + warm.framesPerGenerate() + " frames of "
                     + settings.width() + "x" + settings.height() + " per call in " + warm.avgMs() + " ms");
-            BatchRenderLoop loop = BatchRenderLoop.start(model, settings.width(), settings.height());
+            BatchRenderLoop loop = BatchRenderLoop.start(model, settings.width(), settings.height(), settings.batchSize());
             return new RenderEngine(settings, model, preparer, loop);
         } catch (RuntimeException | Error e) {
             model.close();

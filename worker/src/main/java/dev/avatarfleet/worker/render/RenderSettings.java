@@ -5,6 +5,7 @@ import dev.avatarfleet.common.config.Node;
 import dev.avatarfleet.common.config.Setting;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.image.ImageLimits;
+import dev.avatarfleet.worker.render.avatar.PatchRegion;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -52,6 +53,11 @@ public record RenderSettings(Path modelDir, int width, int height, int batchSize
             throw new IllegalArgumentException("VIDEO_WIDTH and VIDEO_HEIGHT must be even (I420 halves them), got "
                     + width + "x" + height);
         }
+    }
+
+    /** P for the default model: the side of the head region it renders ({@link PatchRegion#defaultSize}). */
+    public int patchSize() {
+        return PatchRegion.defaultSize(width, height);
     }
 
     /** The same settings rendering batches of {@code size} sessions. */
