@@ -55,6 +55,7 @@ public final class BatchRenderLoop implements Renderer {
     private final AtomicLong modelNanos = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final StageTimes stages = new StageTimes();
+    private final CostMeter costs = new CostMeter();
     private ModelBatch rows;
     private AbsoluteSchedule schedule;
     private volatile boolean running = true;
@@ -129,6 +130,11 @@ public final class BatchRenderLoop implements Renderer {
         long t = ticks.get();
         return new RenderStats(t, skipped.get(), frames.get(), idleFrames.get(), failures.get(), slots.size(), load.meanMs(),
                 t == 0 ? 0 : modelNanos.get() / 1e6 / t, load.saturated());
+    }
+
+    /** What a session costs the loop, smoothed (for {@link CostCapacity}). */
+    CostMeter costs() {
+        return costs;
     }
 
     /** Where the loop's time went, per stage, summed over its ticks. */
@@ -247,9 +253,15 @@ public final class BatchRenderLoop implements Renderer {
         modelNanos.addAndGet(m);
         stages.add(StageTimes.Stage.MODEL, m);
         long pushNanos = 0;
+        long liveNanos = m;
+        long idleNanos = 0;
+        int live = 0;
+        int idle = 0;
+        int pushed = 0;
         long f0 = timer.nanoTime();
         for (Slot s : batch) {
             boolean show = true;
+            long r0 = timer.nanoTime();
             if (s.row < 0) {
                 s.loop.frame(s.tick, s.patchI420);
                 idleFrames.incrementAndGet();
@@ -276,9 +288,17 @@ public final class BatchRenderLoop implements Renderer {
             }
             PatchComposer.compose(s.patchI420, s.avatar.patch(), s.frame, width, height);
             long p0 = timer.nanoTime();
+            if (s.row < 0) {
+                idle++;
+                idleNanos += p0 - r0;
+            } else {
+                live++;
+                liveNanos += p0 - r0;
+            }
             try {
                 s.sink.accept(new RenderedFrame(tick, width, height, s.frame, s.pcm, s.speaking));
                 frames.incrementAndGet();
+                pushed++;
             } catch (RuntimeException e) {
                 LOG.warn("tick sink of session " + s.id + " failed", e);
             }
@@ -286,6 +306,9 @@ public final class BatchRenderLoop implements Renderer {
         }
         stages.add(StageTimes.Stage.FRAME, timer.nanoTime() - f0 - pushNanos);
         stages.add(StageTimes.Stage.PUSH, pushNanos);
+        if (!modelFailed) {
+            costs.record(live, liveNanos, idle, idleNanos, pushed, pushNanos);
+        }
     }
 
     private void release() {
