@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
 public final class BatchRenderLoop implements Renderer {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchRenderLoop.class);
+    /** A session's row when it shows its idle loop's frame this tick. */
+    private static final int IDLE = -1;
+    /** A session's row when nobody receives its video: no frame rendered. */
+    private static final int DORMANT = -2;
 
     private final BatchModel model;
     private final int width;
@@ -228,8 +232,11 @@ public final class BatchRenderLoop implements Renderer {
                 Arrays.fill(s.pcm, (short) 0);
                 s.speaking = false;
             }
-            if (s.showsIdleLoop()) {
-                s.row = -1;
+            if (!s.sink.wantsVideo()) {
+                // why: nobody receives this session's video: nothing to render, the tick carries its audio only
+                s.row = DORMANT;
+            } else if (s.showsIdleLoop()) {
+                s.row = IDLE;
             } else {
                 Downsampler.to16k(s.pcm, s.audio16k, 0);
                 s.row = rows.add(s.avatar.patchRgb(), s.audio16k, 0, RenderClock.seconds(s.tick), s.state, s.avatar.faceVector());
@@ -258,11 +265,14 @@ public final class BatchRenderLoop implements Renderer {
         int live = 0;
         int idle = 0;
         int pushed = 0;
+        int dormant = 0;
         long f0 = timer.nanoTime();
         for (Slot s : batch) {
             boolean show = true;
             long r0 = timer.nanoTime();
-            if (s.row < 0) {
+            if (s.row == DORMANT) {
+                dormant++;
+            } else if (s.row == IDLE) {
                 s.loop.frame(s.tick, s.patchI420);
                 idleFrames.incrementAndGet();
             } else if (modelFailed) {
@@ -286,12 +296,14 @@ public final class BatchRenderLoop implements Renderer {
             if (!show || s.closed) {
                 continue;
             }
-            PatchComposer.compose(s.patchI420, s.avatar.patch(), s.frame, width, height);
+            if (s.row != DORMANT) {
+                PatchComposer.compose(s.patchI420, s.avatar.patch(), s.frame, width, height);
+            }
             long p0 = timer.nanoTime();
-            if (s.row < 0) {
+            if (s.row == IDLE) {
                 idle++;
                 idleNanos += p0 - r0;
-            } else {
+            } else if (s.row >= 0) {
                 live++;
                 liveNanos += p0 - r0;
             }
@@ -307,7 +319,7 @@ public final class BatchRenderLoop implements Renderer {
         stages.add(StageTimes.Stage.FRAME, timer.nanoTime() - f0 - pushNanos);
         stages.add(StageTimes.Stage.PUSH, pushNanos);
         if (!modelFailed) {
-            costs.record(live, liveNanos, idle, idleNanos, pushed, pushNanos);
+            costs.record(live, liveNanos, idle, idleNanos, pushed - dormant, pushNanos);
         }
     }
 

@@ -243,6 +243,33 @@ class BatchRenderLoopTest {
     }
 
     @Test
+    void aSessionWhoseVideoNobodyReceivesGetsItsAudioButNoRenderedFrame() throws Exception {
+        List<RenderedFrame> frames = new ArrayList<>();
+        boolean[] wanted = {false};
+        loop.attach("unwatched", avatar, TestAudio.feed(TestAudio::vowel), new dev.avatarfleet.worker.media.TickSink() {
+            @Override
+            public void accept(RenderedFrame f) {
+                frames.add(f.copy());
+            }
+
+            @Override
+            public boolean wantsVideo() {
+                return wanted[0];
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            loop.step();
+        }
+        assertTrue(batchSizes.isEmpty(), "no model call for a video nobody receives: " + batchSizes);
+        assertEquals(3, frames.size(), "the audio still goes out every tick");
+        assertArrayEquals(TestAudio.vowel(2), frames.get(2).audio());
+        assertArrayEquals(avatar.i420(), frames.get(2).i420(), "no frame rendered: the prepared picture");
+        wanted[0] = true;
+        loop.step();
+        assertEquals(List.of(1), batchSizes, "rendered again once someone receives it");
+    }
+
+    @Test
     void refusesAnAvatarOfAnotherSize() {
         PreparedImage big = ModelFixture.defaultAvatar(128, 128);
         assertThrows(IllegalArgumentException.class, () -> loop.attach("x", big, TestAudio.feed(k -> TestAudio.silence()), f -> { }));
