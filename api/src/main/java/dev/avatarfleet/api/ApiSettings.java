@@ -28,6 +28,7 @@ import dev.avatarfleet.common.image.ImageLimits;
  * @param proxyTimeout             {@link #WORKER_PROXY_TIMEOUT_SECONDS}
  * @param proxyMaxBytes            {@link #WORKER_PROXY_MAX_BYTES}
  * @param bithumanApiSecret        {@link #BITHUMAN_API_SECRET} (only its fingerprint is ever stored or logged)
+ * @param shutdownGrace            {@link #API_SHUTDOWN_GRACE_SECONDS}
  */
 public record ApiSettings(
         String host,
@@ -42,7 +43,8 @@ public record ApiSettings(
         Duration syncLaunchTimeout,
         Duration proxyTimeout,
         long proxyMaxBytes,
-        String bithumanApiSecret) {
+        String bithumanApiSecret,
+        Duration shutdownGrace) {
 
     public static final int DEFAULT_PORT = 8089;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 12L * 1024 * 1024;
@@ -78,10 +80,14 @@ public record ApiSettings(
     public static final Setting<Long> WORKER_PROXY_MAX_BYTES = Setting.whole("WORKER_PROXY_MAX_BYTES", 16L * 1024 * 1024, 1024, 1L << 30)
             .readBy(Node.API).means("largest worker answer passed on");
 
+    public static final Setting<Duration> API_SHUTDOWN_GRACE_SECONDS = Setting.seconds("API_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)
+            .readBy(Node.API).means("on SIGTERM the node stops accepting connections and gives the requests in flight this long "
+                    + "to finish");
+
     /** Every setting of this record, in the README's order (the image limits are {@link ImageLimits#SETTINGS}). */
     public static final List<Setting<?>> SETTINGS = List.of(API_HOST, API_PORT, API_KEYS, BITHUMAN_API_SECRET, MAX_UPLOAD_BYTES,
             IMAGE_FETCH_CONNECT_TIMEOUT_MS, IMAGE_FETCH_TIMEOUT_MS, IMAGE_FETCH_MAX_REDIRECTS, IMAGE_FETCH_ALLOW_PRIVATE,
-            LAUNCH_SYNC_TIMEOUT_SECONDS, WORKER_PROXY_TIMEOUT_SECONDS, WORKER_PROXY_MAX_BYTES);
+            LAUNCH_SYNC_TIMEOUT_SECONDS, WORKER_PROXY_TIMEOUT_SECONDS, WORKER_PROXY_MAX_BYTES, API_SHUTDOWN_GRACE_SECONDS);
 
     public ApiSettings {
         if (imageLimits.maxBytes() > maxUploadBytes) {
@@ -105,7 +111,8 @@ public record ApiSettings(
                 env.get(LAUNCH_SYNC_TIMEOUT_SECONDS),
                 env.get(WORKER_PROXY_TIMEOUT_SECONDS),
                 env.get(WORKER_PROXY_MAX_BYTES),
-                env.get(BITHUMAN_API_SECRET));
+                env.get(BITHUMAN_API_SECRET),
+                env.get(API_SHUTDOWN_GRACE_SECONDS));
     }
 
     /** Settings from a map shaped like the environment (tests pass their own). */
@@ -130,6 +137,6 @@ public record ApiSettings(
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(host, newPort, apiKeys, maxUploadBytes, imageLimits, imageFetchConnectTimeout,
                 imageFetchTimeout, imageFetchMaxRedirects, imageFetchAllowPrivate, syncLaunchTimeout, proxyTimeout, proxyMaxBytes,
-                bithumanApiSecret);
+                bithumanApiSecret, shutdownGrace);
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy on a free port of 127.0.0.1 in front of one server (a redis-server, a broker's listener), that a
  * test can cut: {@link #cut()} drops every byte in both directions while the connections stay open (a network
  * partition: calls time out, nothing is refused), {@link #dropReplies()} forwards requests but drops what the
- * server answers (the server acts, the client never hears it), {@link #heal()} forwards again. Plain
+ * server answers (the server acts, the client never hears it), {@link #dropReplyOnce(String)} does that on the one
+ * connection whose request first names a marker (one lost reply), {@link #heal()} forwards again. Plain
  * {@code java.net} sockets, two virtual threads per connection.
  *
  * <pre>{@code
@@ -43,6 +44,8 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile Mode mode = Mode.FORWARD;
     private volatile boolean closed;
+    private volatile String replyDropMarker;
+    private final java.util.concurrent.atomic.AtomicBoolean replyDropped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private TcpProxy(ServerSocket listener, int targetPort) {
         this.listener = listener;
@@ -74,6 +77,21 @@ public final class TcpProxy implements AutoCloseable {
         mode = Mode.DROP_REPLIES;
     }
 
+    /**
+     * From now on, the first connection whose request contains {@code marker} (e.g. a room name in a claim) gets none
+     * of the server's answers any more: that one request is run, its reply is lost, the client times out and drops
+     * the connection. Every other connection, and every later request naming the marker, is forwarded.
+     */
+    public void dropReplyOnce(String marker) {
+        replyDropped.set(false);
+        replyDropMarker = marker;
+    }
+
+    /** Whether {@link #dropReplyOnce(String)} has dropped its reply. */
+    public boolean replyDropped() {
+        return replyDropped.get() && replyDropMarker == null;
+    }
+
     /** Forwards both ways again (bytes dropped meanwhile stay lost). */
     public void heal() {
         mode = Mode.FORWARD;
@@ -101,17 +119,27 @@ public final class TcpProxy implements AutoCloseable {
             }
             sockets.add(client);
             sockets.add(server);
-            Thread.ofVirtual().start(() -> pump(client, server, true));
-            Thread.ofVirtual().start(() -> pump(server, client, false));
+            java.util.concurrent.atomic.AtomicBoolean deaf = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread.ofVirtual().start(() -> pump(client, server, true, deaf));
+            Thread.ofVirtual().start(() -> pump(server, client, false, deaf));
         }
     }
 
-    private void pump(Socket from, Socket to, boolean request) {
+    private void pump(Socket from, Socket to, boolean request, java.util.concurrent.atomic.AtomicBoolean deaf) {
         byte[] buf = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
+                String marker = replyDropMarker;
+                if (request && marker != null && new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains(marker)
+                        && replyDropped.compareAndSet(false, true)) {
+                    replyDropMarker = null;
+                    deaf.set(true);
+                }
                 Mode m = mode;
+                if (!request && deaf.get()) {
+                    continue;
+                }
                 if (m == Mode.FORWARD || (m == Mode.DROP_REPLIES && request)) {
                     out.write(buf, 0, n);
                     out.flush();
