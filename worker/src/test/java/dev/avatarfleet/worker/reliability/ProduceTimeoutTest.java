@@ -41,7 +41,7 @@ class ProduceTimeoutTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
-    @Timeout(240)
+    @Timeout(300)
     void aLaunchWhoseProduceTimedOutAfterTheBrokerWroteItIsAnsweredWithTheClaimedTask(@TempDir Path data) throws Exception {
         int proxiedPort = FreePorts.next();
         try (TcpProxy front = TcpProxy.to(proxiedPort)) {

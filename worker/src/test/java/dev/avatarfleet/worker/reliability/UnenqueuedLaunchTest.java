@@ -40,7 +40,7 @@ class UnenqueuedLaunchTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
-    @Timeout(180)
+    @Timeout(300)
     void aLaunchWhoseApiNodeWasKilledBeforeItsProduceStillRuns() throws Exception {
         try (Fleet fleet = new Fleet("unenqueued"); TcpProxy deadBroker = TcpProxy.to(TestServers.kafka().port())) {
             HoldingSessionFactory sessions = new HoldingSessionFactory();
