@@ -22,8 +22,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 // failover distribution (ops/chaos/README.md)
 const PROFILES = {
   short: {
-    sessions: 3, seconds: 420, workerKills: 1, burst: 3, outageLaunches: 2, cutMs: 20000, brokerDownMs: 4000,
-    settleMs: 12000, faultTimeoutMs: 45000, steadyTimeoutMs: 75000, drainWaitMs: 45000,
+    sessions: 3, seconds: 420, workerKills: 1, burst: 3, outageLaunches: 2, cutMs: 16000, brokerDownMs: 4000,
+    settleMs: 10000, faultTimeoutMs: 45000, steadyTimeoutMs: 75000, drainWaitMs: 45000,
   },
   full: {
     sessions: 4, seconds: 1800, workerKills: 10, burst: 6, outageLaunches: 2, cutMs: 30000, brokerDownMs: 6000,
@@ -76,8 +76,13 @@ let watcher = null;
 let speaker = null;
 
 const ctx = {
-  stack, clock, log, profile, cuts, hits: new Map(), agents,
+  stack, clock, log, profile, cuts, hits: new Map(), agents, down: new Set(),
   get watcher() { return watcher; },
+  /** A pause that a Ctrl-C ends early. */
+  async sleep(ms) {
+    const until = clock() + ms;
+    while (clock() < until && !aborted) await sleep(Math.min(250, until - clock()));
+  },
   apis: [],
   livekitUrl: null,
   image: readFileSync(opts.image),
@@ -120,7 +125,7 @@ const ctx = {
     let missing = [];
     while (clock() - from < profile.steadyTimeoutMs && !aborted) {
       missing = [];
-      for (const w of stack.workers()) {
+      for (const w of stack.workers().filter((x) => !ctx.down.has(x))) {
         const r = await getJson(`${stack.url(w)}/ready`);
         if (!(r.body?.model_ready === true && (r.status === 200 || r.body?.status === 'at_capacity'))) missing.push(`${w} not ready`);
       }
@@ -181,6 +186,9 @@ function shownFor(agent, ms) {
     && p.frames.at(-1) - p.frames[0] >= ms);
 }
 
+const notReady = (w) => (aborted ? `interrupted (${aborted}) while ${w} started`
+  : `${w} did not become ready within ${profile.steadyTimeoutMs / 1000} s (its log: logs/${w}.log)`);
+
 async function startWorkers() {
   const host = opts.host;
   const redisPort = Number(new URL(JSON.parse(await stack.must(['status'])).redis.url).port);
@@ -191,10 +199,10 @@ async function startWorkers() {
     const out = await stack.must(['add-worker', '--max-sessions', String(profile.sessions + profile.burst), '--redis-url', cut.url]);
     log(`started ${out.split('\n').at(-1)} (Redis through ${cut.url})`);
     // why: the first worker writes the model into the empty MODEL_DIR; the others must find it complete
-    if (k === 1 && !(await ctx.workerReady('worker-1'))) throw new Error('worker-1 did not become ready');
+    if (k === 1 && !(await ctx.workerReady('worker-1'))) throw new Error(notReady('worker-1'));
   }
   for (const w of ['worker-2', 'worker-3']) {
-    if (!(await ctx.workerReady(w))) throw new Error(`${w} did not become ready`);
+    if (!(await ctx.workerReady(w))) throw new Error(notReady(w));
   }
 }
 
@@ -222,7 +230,7 @@ async function finalCheck() {
   // every accepted task must end once its agent has left
   const accepted = agents.filter((a) => a.launch.accepted);
   let open = [];
-  while (clock() - leftAt < 30000) {
+  while (clock() - leftAt < 30000 && !aborted) {
     open = [];
     for (const a of accepted) {
       const r = await getJson(`${ctx.apis[0]}/tasks/${a.launch.taskId}`);
@@ -258,8 +266,8 @@ async function main() {
     await Promise.all(base.map((a) => a.launchAvatar()));
     speaker = startSpeaking();
     for (const [i, name] of faultPlan().entries()) {
-      if (aborted) break;
       const s = await ctx.steady(`before fault ${i + 1}`);
+      if (aborted) break;
       // why: a fault needs about its timeout; past the run's bound the rest is skipped and the run is incomplete
       if (clock() + profile.faultTimeoutMs + 30000 > deadline) {
         run.skipped.push(...faultPlan().slice(i));

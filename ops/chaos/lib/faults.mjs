@@ -17,6 +17,7 @@ function busiestWorker(ctx) {
 /** Starts PART again (ops/stack restart), as a supervisor would; the last fault of a run leaves it down. */
 async function restart(ctx, f, part) {
   if (ctx.lastFault) {
+    ctx.down.add(part);
     f.actions.push({ at: ctx.clock(), what: `${part} not started again (the last fault of the run)` });
     return;
   }
@@ -85,7 +86,7 @@ export async function restartBroker(ctx) {
   const agents = await ctx.newAgents('outage', ctx.profile.outageLaunches);
   f.launches = agents.map((a) => a.o.name);
   const launches = agents.map((a) => a.launchAvatar());
-  await sleep(ctx.profile.brokerDownMs);
+  await ctx.sleep(ctx.profile.brokerDownMs);
   f.actions.push({ at: ctx.clock(), what: 'ops/stack restart kafka' });
   const r = await ctx.stack.cmd(['restart', 'kafka']);
   f.actions.push({ at: ctx.clock(), what: r.code === 0 ? 'kafka answers again'
@@ -103,7 +104,7 @@ export async function cutWorkerFromRedis(ctx) {
   f.t0 = ctx.clock();
   cut.blackhole();
   f.actions.push({ at: f.t0, what: `blackhole ${target}'s Redis link (${cut.url}) for ${ctx.profile.cutMs / 1000} s, running ${rooms.length} session(s): ${rooms.join(' ') || '-'}` });
-  await sleep(ctx.profile.cutMs);
+  await ctx.sleep(ctx.profile.cutMs);
   cut.heal();
   f.actions.push({ at: ctx.clock(), what: `${target}'s Redis link healed` });
   await ctx.observe(f, { minMs: ctx.profile.cutMs + ctx.profile.settleMs });
