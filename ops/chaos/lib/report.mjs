@@ -17,7 +17,7 @@ export function buildReport({ run, agents, watcher, thresholds }) {
     const said = seen ? `task ${a.launch.taskId} ${seen.status}${seen.worker ? ` on ${seen.worker}` : ''}`
       + `${seen.attempts ? `, attempt ${seen.attempts}` : ''}${seen.error ? `: ${seen.error}` : ''}` : `task ${a.launch.taskId} never seen in /tasks`;
     const shown = a.publishers.some((p) => p.frames.some((f) => f >= (a.launch.acceptedAt ?? 0) - 5000));
-    if (a.base && a.finalLive === false) reasons.push(`no frames at the end of the run (${said})`);
+    if (a.base && a.finalLive === false) reasons.push(`no frame in the last ${thresholds.goneMs / 1000} s of the run (${said})`);
     if (!a.base && !shown) reasons.push(`never live after /launch accepted it (${said})`);
     if (a.finalTask === null || !TERMINAL.has(a.finalTask?.status)) {
       reasons.push(`task ${a.launch.taskId} not terminal 30 s after the agent left (${a.finalTask?.status ?? 'unknown'})`);
