@@ -173,11 +173,13 @@ const ctx = {
     }
   },
 
-  /** Fault launches (bursts) leave once they have been live for STABLE_MS, or now when they never were. */
+  /** Fault launches (bursts) leave once they have been live for STABLE_MS; those that never showed their avatar
+   *  (the fault's observation already waited for them) leave now. */
   async leaveWhenShown(list) {
     const until = clock() + profile.faultTimeoutMs;
+    const showing = list.filter((a) => a.launch.accepted && a.lastFrameAt !== null);
     while (clock() < until && !aborted) {
-      if (list.every((a) => !a.launch.accepted || shownFor(a, STABLE_MS))) break;
+      if (showing.every((a) => shownFor(a, STABLE_MS))) break;
       await sleep(250);
     }
     await Promise.all(list.map((a) => a.leave()));
