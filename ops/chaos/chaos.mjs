@@ -6,6 +6,7 @@
 // stuck), 2 the run itself could not be completed (stack, time bound).
 //   node ops/chaos/chaos.mjs --data DIR --host ADDR --image JPEG --report FILE [--profile short|full]
 //                            [--seconds N] [--sessions N]
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +70,7 @@ const opts = options(process.argv.slice(2));
 const started = Date.now();
 const clock = () => Date.now() - started;
 const log = (msg) => process.stderr.write(`chaos [${(clock() / 1000).toFixed(1)}s] ${msg}\n`);
-const stack = new Stack({ root: ROOT, data: opts.data, log });
+const stack = new Stack({ root: ROOT, data: opts.data });
 const profile = opts.profile;
 const deadline = profile.seconds * 1000;
 const agents = []; // every agent of the run: the base sessions first, then the bursts
@@ -113,8 +114,7 @@ const ctx = {
   async workerReady(worker) {
     const until = clock() + profile.steadyTimeoutMs;
     while (clock() < until && !aborted) {
-      const r = await getJson(`${stack.url(worker)}/ready`);
-      if (r.body?.model_ready === true && (r.status === 200 || r.body?.status === 'at_capacity')) return true;
+      if (await isReady(worker)) return true;
       await sleep(500);
     }
     return false;
@@ -129,8 +129,7 @@ const ctx = {
     while (clock() - from < profile.steadyTimeoutMs && !aborted) {
       missing = [];
       for (const w of stack.workers().filter((x) => !ctx.down.has(x))) {
-        const r = await getJson(`${stack.url(w)}/ready`);
-        if (!(r.body?.model_ready === true && (r.status === 200 || r.body?.status === 'at_capacity'))) missing.push(`${w} not ready`);
+        if (!(await isReady(w))) missing.push(`${w} not ready`);
       }
       for (const api of ctx.apis) {
         if ((await getJson(`${api}/health`)).status !== 200) missing.push(`${api} down`);
@@ -185,6 +184,22 @@ const ctx = {
     await Promise.all(list.map((a) => a.leave()));
   },
 };
+
+/** A worker that can take sessions: model loaded, not draining (a full one answers 503 at_capacity). */
+async function isReady(worker) {
+  const r = await getJson(`${stack.url(worker)}/ready`);
+  return r.body?.model_ready === true && (r.status === 200 || r.body?.status === 'at_capacity');
+}
+
+function codeUnderTest() {
+  try {
+    const head = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['-C', ROOT, 'status', '--porcelain'], { encoding: 'utf8' }).trim() !== '';
+    return `${head}${dirty ? ' + uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
 
 function shownFor(agent, ms) {
   return agent.publishers.size > 0 && [...agent.publishers.values()].some((p) => p.frames.length > 0
@@ -257,7 +272,8 @@ async function main() {
   ctx.secret = status.livekit_api_secret;
   ctx.apis = status.apis.map((a) => a.url);
   if (ctx.apis.length !== 2) throw new Error(`expected two API nodes, the stack has ${ctx.apis.length}`);
-  const run = { profile: opts.profileName, settings: profile, faults: [], skipped: [], startedAt: new Date(started).toISOString() };
+  const run = { profile: opts.profileName, settings: profile, faults: [], skipped: [], code: codeUnderTest(),
+    startedAt: new Date(started).toISOString() };
   const loads = [];
   const sampleLoad = () => loads.push({ at: clock(), load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') });
   sampleLoad();

@@ -44,7 +44,7 @@ export function buildReport({ run, agents, watcher, thresholds }) {
   const incomplete = Boolean(run.error || run.aborted || run.skipped.length > 0);
   const exitCode = lost.length > 0 || twiceRooms.size > 0 || stuck.length > 0 ? 1 : incomplete ? 2 : 0;
   return {
-    profile: run.profile, settings: run.settings, started_at: run.startedAt, duration_s: round(run.durationMs / 1000),
+    profile: run.profile, settings: run.settings, code: run.code, started_at: run.startedAt, duration_s: round(run.durationMs / 1000),
     load_average: run.loads, thresholds,
     sessions: {
       accepted: accepted.length, refused: refused.length,
@@ -124,7 +124,7 @@ const dist = (d) => (d.n === 0 ? 'no failover' : `n=${d.n}  p50 ${secs(d.p50)}  
 export function renderText(r) {
   const L = [];
   const loads = r.load_average.map((l) => l.load.split(' ')[0]);
-  L.push(`ops/chaos report: profile ${r.profile}, ${r.settings.sessions} sessions, 3 workers, 2 API nodes; `
+  L.push(`ops/chaos report: profile ${r.profile}, ${r.settings.sessions} sessions, 3 workers, 2 API nodes; code ${r.code}; `
     + `${r.started_at}, ${r.duration_s.toFixed(0)} s; 1-min load average ${Math.min(...loads)}..${Math.max(...loads)} on this host`);
   L.push('');
   L.push(`sessions accepted (2xx from /launch): ${r.sessions.accepted} (${r.sessions.at_start} at start, ${r.sessions.in_faults} launched during faults); refused after 3 attempts: ${r.sessions.refused}`);

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 
 export class Stack {
-  /** @param {{root: string, data: string, log: (msg: string) => void}} o */
+  /** @param {{root: string, data: string}} o */
   constructor(o) {
     this.o = o;
   }

@@ -2,8 +2,9 @@
 // GET /health (its active_sessions). It keeps every task's history (status, worker, attempts) for the timelines and
 // finds, from this view alone, a session live twice:
 //   - two tasks of one room running at the same poll (a second avatar for one agent), and
-//   - a zombie: a worker that runs more sessions than /tasks gives it while a task it ran is now running on another
-//     worker, on two polls in a row (the task moved, the old session did not stop).
+//   - a zombie: a worker that runs more sessions than /tasks gives it while a task it ran (with no restart of that
+//     worker since) is now running on another worker, on two polls in a row (the task moved, the old session did
+//     not stop).
 import { getJson } from './stack.mjs';
 
 const ACTIVE = new Set(['pending', 'running']);
@@ -14,6 +15,7 @@ export class FleetWatcher {
     this.o = o;
     this.tasks = new Map(); // task_id -> {room, history: [{at, status, worker, attempts, error, end_reason}]}
     this.health = new Map(); // worker id -> last {at, up, active, draining}
+    this.lastDown = new Map(); // worker id -> last poll its /health did not answer (killed, restarting)
     this.twice = []; // {at, kind, room, tasks, worker}
     this.unreachable = []; // {at, api}: polls no API node answered
     this.suspects = new Map(); // `${worker}|${task}` -> consecutive polls
@@ -57,6 +59,7 @@ export class FleetWatcher {
     workers.forEach((w, i) => {
       const h = healths[i];
       this.health.set(w, { at, up: h.status === 200, active: h.body?.active_sessions ?? null, draining: h.body?.draining ?? null });
+      if (h.status !== 200) this.lastDown.set(w, at);
     });
     if (list === null) {
       this.unreachable.push({ at });
@@ -108,8 +111,10 @@ export class FleetWatcher {
       // tasks this worker ran that now run on another worker
       for (const t of list) {
         if (t.status !== 'running' || !t.worker_id || t.worker_id === w) continue;
-        const ranHere = this.tasks.get(t.task_id)?.history.some((s) => s.worker === w && s.status === 'running');
-        if (!ranHere) continue;
+        // why: only a session of this worker's present process can be a zombie; one it ran before it was killed
+        // or restarted is gone with that process
+        const ranHere = this.tasks.get(t.task_id)?.history.findLast((s) => s.worker === w && s.status === 'running');
+        if (!ranHere || ranHere.at <= (this.lastDown.get(w) ?? -1)) continue;
         const key = `${w}|${t.task_id}`;
         seen.add(key);
         const n = (this.suspects.get(key) ?? 0) + 1;

@@ -10,6 +10,7 @@ async function fleet() {
     res.setHeader('Content-Type', 'application/json');
     const w = /^\/(worker-\d)\/health$/.exec(req.url)?.[1];
     if (req.url === '/tasks') res.end(JSON.stringify({ tasks: state.tasks }));
+    else if (w && state.down === w) req.socket.destroy();
     else if (w) res.end(JSON.stringify({ status: 'healthy', active_sessions: state.active[w], worker_id: w }));
     else { res.statusCode = 404; res.end('{}'); }
   });
@@ -55,6 +56,30 @@ test('a task that moved after its old worker stopped the session is not twice', 
     for (let i = 0; i < 3; i++) await watcher.poll();
     assert.deepEqual(watcher.twice, []);
     assert.deepEqual(watcher.tasks.get('t1').history.map((h) => h.worker), ['worker-1', 'worker-2']);
+  } finally {
+    await close();
+  }
+});
+
+test('a task that left a worker before that worker was restarted is not that worker\'s zombie', async () => {
+  const { state, watcher, close } = await fleet();
+  try {
+    state.tasks = [task('t1', 'r1', 'running', 'worker-1')];
+    state.active['worker-1'] = 1;
+    await watcher.poll();
+    // worker-1 killed: t1 moves to worker-2; worker-1 comes back and later runs another session, t2
+    state.down = 'worker-1';
+    state.tasks = [task('t1', 'r1', 'running', 'worker-2')];
+    state.active = { 'worker-1': 0, 'worker-2': 1 };
+    await watcher.poll();
+    state.down = null;
+    state.tasks = [task('t1', 'r1', 'running', 'worker-2'), task('t2', 'r2', 'running', 'worker-1')];
+    state.active = { 'worker-1': 1, 'worker-2': 1 };
+    await watcher.poll();
+    // worker-1 is cut: t2 is pending again while its session plays on; t1 has nothing to do with it
+    state.tasks = [task('t1', 'r1', 'running', 'worker-2'), task('t2', 'r2', 'pending', null)];
+    for (let i = 0; i < 3; i++) await watcher.poll();
+    assert.deepEqual(watcher.twice, []);
   } finally {
     await close();
   }
