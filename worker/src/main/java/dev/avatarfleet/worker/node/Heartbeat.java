@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -77,10 +78,30 @@ public final class Heartbeat implements AutoCloseable {
     }
 
     public void start(Duration interval) {
-        timer.scheduleWithFixedDelay(this::beatOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.execute(() -> beatAndScheduleNext(interval.toNanos()));
         // why: on its own thread, since a beat blocked on an unanswering Redis must not delay the fence
         long check = Math.max(10, interval.toMillis() / 4);
         watchdog.scheduleWithFixedDelay(this::fenceIfCutOff, check, check, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One beat, then the next one interval after this one STARTED (at once when this one took longer). why: the fence
+     * counts from the start of the last good beat; with a fixed delay after the end, a beat slowed by Redis (a pause,
+     * a failover) and then a whole interval of waiting fenced a worker that had just reached Redis again, and the
+     * fence handed over the session it had just claimed.
+     */
+    private void beatAndScheduleNext(long intervalNanos) {
+        long started = nanoTime.getAsLong();
+        try {
+            beatOnce();
+        } finally {
+            long wait = Math.max(0, started + intervalNanos - nanoTime.getAsLong());
+            try {
+                timer.schedule(() -> beatAndScheduleNext(intervalNanos), wait, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closed) {
+                // why: close() shut the timer down; no further beat
+            }
+        }
     }
 
     /** True while this worker has not beaten for too long: it holds no sessions and claims nothing. */
