@@ -177,6 +177,22 @@ public final class SlotTable {
         return slots.size();
     }
 
+    /**
+     * Held slots whose session was asked to stop (a stop, a hand-over, the fencing of a worker cut off from Redis):
+     * the session is leaving or gone, the slot stays held until its end is written.
+     */
+    public int stopping() {
+        int n = 0;
+        for (Slot slot : slots.values()) {
+            synchronized (slot) {
+                if (slot.stopReason != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     public int free() {
         return capacity - slots.size();
     }

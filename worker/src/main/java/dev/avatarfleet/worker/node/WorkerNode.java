@@ -71,7 +71,7 @@ public final class WorkerNode implements AutoCloseable {
                 .shutdownHook(false)
                 .directHandlers(ErrorMapping.directHandlers())
                 .routing(r -> {
-                    r.register(new WorkerHealthService(this::state));
+                    r.register(new WorkerHealthService(this::state, slots::stopping));
                     for (HttpService s : components.httpServices()) {
                         r.register(s);
                     }
