@@ -52,6 +52,11 @@ try {
   await page.waitForSelector(`#task-rows tr[data-task="${newTask}"] .state.cancelled`, WAIT);
   console.log('stopped ' + newTask);
 
+  // replay: the ended task's row offers replay (the node's /openapi documents it); the task is pending again
+  await page.click(`#task-rows tr[data-task="${newTask}"] button[data-action="replay"]`, WAIT);
+  await page.waitForSelector(`#task-rows tr[data-task="${newTask}"] .state.pending`, WAIT);
+  console.log('replayed ' + newTask);
+
   if (screenshot) {
     await page.fill('#f-room', '');
     await page.dispatchEvent('#f-room', 'change');

@@ -23,9 +23,14 @@ import dev.avatarfleet.api.launch.LaunchService;
 import dev.avatarfleet.api.launch.LaunchValidator;
 import dev.avatarfleet.api.metrics.ApiObservability;
 import dev.avatarfleet.api.proxy.WorkerProxyService;
+import dev.avatarfleet.api.tasks.TaskReplayer;
 import dev.avatarfleet.api.tasks.TaskService;
 import dev.avatarfleet.common.ControlPlane;
+import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.fault.Retries;
+import dev.avatarfleet.common.fleet.PendingSweeper;
 import dev.avatarfleet.common.http.ErrorMapping;
+import io.github.resilience4j.retry.Retry;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -40,6 +45,7 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +64,10 @@ public final class ApiNode implements AutoCloseable {
     private final ApiObservability observability;
     private final FleetView fleet;
     private final List<HttpService> services;
+    private final PendingSweeper sweeper;
 
     private ApiNode(WebServer server, ImageDownloader downloader, RequestReadDeadline readDeadline, Thread topicSetup,
-                    ApiObservability observability, FleetView fleet, List<HttpService> services) {
+                    ApiObservability observability, FleetView fleet, List<HttpService> services, PendingSweeper sweeper) {
         this.fleet = fleet;
         this.services = services;
         this.server = server;
@@ -68,6 +75,7 @@ public final class ApiNode implements AutoCloseable {
         this.readDeadline = readDeadline;
         this.topicSetup = topicSetup;
         this.observability = observability;
+        this.sweeper = sweeper;
     }
 
     /** Builds the services over {@code controlPlane} and starts listening, with try-it off. */
@@ -86,7 +94,10 @@ public final class ApiNode implements AutoCloseable {
         ImageResolver images = new ImageResolver(downloader, imageCheck);
         ApiObservability observability = ApiObservability.start(nodeId(settings), controlPlane, clock);
         ApiKeys apiKeys = new ApiKeys(settings.apiKeys());
-        TaskService tasks = new TaskService(controlPlane.store());
+        // why: a replay by hand (POST /tasks/{id}/replay) is counted beside the workers' dead_worker and hand_back replays
+        TaskService tasks = new TaskService(controlPlane.store(),
+                new TaskReplayer(controlPlane.store(), controlPlane.taskLog(), controlPlane.images()),
+                () -> observability.metrics().replayed("manual"));
         FleetView fleet = new FleetView(controlPlane.registry(), clock);
         List<HttpService> services = List.of(
                 new LaunchService(apiKeys,
@@ -111,6 +122,8 @@ public final class ApiNode implements AutoCloseable {
                 .port(settings.port())
                 // why: a Content-Length over the limit is refused before reading; chunked bodies are bounded while read
                 .maxPayloadSize(settings.maxUploadBytes())
+                // why: SIGTERM closes the listener at once and lets the requests in flight finish (a launch mid-produce)
+                .shutdownGracePeriod(settings.shutdownGrace())
                 // why: a keep-alive connection, or one trickling its request line, is closed once idle this long
                 .idleConnectionTimeout(limits.readTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(limits.readTimeout()))
@@ -134,7 +147,12 @@ public final class ApiNode implements AutoCloseable {
         warmHttpPath(settings.host(), server.port(), tls);
         observability.launchFilter().startCounting();
         Thread topicSetup = Thread.ofVirtual().name("ensure-launch-topic").start(() -> ensureTopic(controlPlane));
-        return new ApiNode(server, downloader, readDeadline, topicSetup, observability, fleet, services);
+        FleetSettings fleetSettings = controlPlane.settings();
+        // why: any node finds a task an API node admitted and then died before producing; one lease holder at a time
+        PendingSweeper sweeper = new PendingSweeper(controlPlane.store(), controlPlane.registry(), controlPlane.requeue(),
+                controlPlane.lease("pending-sweeper", "api-" + UUID.randomUUID(), PendingSweeper.leaseTime(fleetSettings.recovery())),
+                fleetSettings.recovery()).start();
+        return new ApiNode(server, downloader, readDeadline, topicSetup, observability, fleet, services, sweeper);
     }
 
     /**
@@ -194,21 +212,14 @@ public final class ApiNode implements AutoCloseable {
 
     private static void ensureTopic(ControlPlane controlPlane) {
         // why: the node serves /health at once; the topic is created (idempotently) as soon as Kafka answers
-        Duration wait = Duration.ofSeconds(1);
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
+        Retry untilCreated = Retries.forever("creating the launch topic", controlPlane.settings().backoff());
+        try {
+            untilCreated.executeRunnable(() -> {
                 controlPlane.taskLog().ensureTopic();
                 warmUp(controlPlane);
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("launch topic not ready yet ({}); retrying in {} s", e.getMessage(), wait.toSeconds());
-            }
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                return;
-            }
-            wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("launch topic not ensured: {}", e.getMessage());
         }
     }
 
@@ -271,6 +282,7 @@ public final class ApiNode implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.close();
         topicSetup.interrupt();
         server.stop();
         readDeadline.close();

@@ -1,10 +1,13 @@
 package dev.avatarfleet.common;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.fleet.LaunchRequeue;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
+import dev.avatarfleet.common.store.FleetLease;
 import dev.avatarfleet.common.store.FleetRegistry;
 import dev.avatarfleet.common.store.ImageStore;
 import dev.avatarfleet.common.store.RedisState;
@@ -18,7 +21,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * <pre>{@code
  * try (ControlPlane cp = ControlPlane.connect(FleetSettings.fromEnvironment(Env.system()), Clock.systemUTC())) {
  *     cp.taskLog().ensureTopic();
- *     Admission a = cp.store().admit(new NewTask(room, identity, avatarId, imageHash, List.of()));
+ *     Admission a = cp.store().admit(newTask);
  * }
  * }</pre>
  */
@@ -27,11 +30,13 @@ public final class ControlPlane implements AutoCloseable {
     private final FleetSettings settings;
     private final RedisState redis;
     private final KafkaTaskLog taskLog;
+    private final LaunchRequeue requeue;
 
     private ControlPlane(FleetSettings settings, RedisState redis) {
         this.settings = settings;
         this.redis = redis;
         this.taskLog = new KafkaTaskLog(settings);
+        this.requeue = new LaunchRequeue(redis.store(), taskLog, redis.images());
     }
 
     /** Connects lazily: no call reaches Redis or Kafka until the first operation. */
@@ -65,6 +70,16 @@ public final class ControlPlane implements AutoCloseable {
      */
     public Map<String, CircuitBreaker> breakers() {
         return Map.of("redis", redis.breaker(), "kafka", taskLog.breaker());
+    }
+
+    /** Enqueues a task that is pending again as its next attempt (from its Kafka record or its kept launch). */
+    public LaunchRequeue requeue() {
+        return requeue;
+    }
+
+    /** The lease {@code name} as {@code holder} (this node's id) asks for it, held {@code ttl} without renewal. */
+    public FleetLease lease(String name, String holder, Duration ttl) {
+        return redis.lease(name, holder, ttl);
     }
 
     @Override

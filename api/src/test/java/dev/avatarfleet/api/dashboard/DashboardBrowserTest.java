@@ -4,6 +4,7 @@ import dev.avatarfleet.api.ApiNode;
 import dev.avatarfleet.api.FleetFixture;
 import dev.avatarfleet.api.TestTokens;
 import dev.avatarfleet.common.http.JsonReply;
+import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.NodeScript;
 import java.net.http.HttpRequest;
@@ -25,13 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The dashboard ({@code GET /}) in headless Debian Chromium (playwright-core, ops/sdk-tests/dashboard.mjs) against a
  * real API node on the real broker and redis-server: the fleet and the tasks render; a worker and a task added
  * after the page loaded appear without a reload (server-sent events); the room filter narrows the list; the stop
- * button cancels the task, in the store as on the page. The page's screenshot is left at
+ * button cancels the task, in the store as on the page, and the replay button then runs it again (pending, attempt 2). The page's screenshot is left at
  * api/target/dashboard.png (docs/dashboard.png is one of them).
  */
 class DashboardBrowserTest {
 
     @Test
-    void theDashboardShowsTheFleetLiveAndStopsATask() throws Exception {
+    void theDashboardShowsTheFleetLiveStopsATaskAndReplaysIt() throws Exception {
         try (FleetFixture fleet = new FleetFixture()) {
             fleet.readyWorker("worker-1", 4, "http://127.0.0.1:1");
             ApiNode node = fleet.node();
@@ -57,7 +58,13 @@ class DashboardBrowserTest {
                 Matcher stopped = Pattern.compile("stopped (\\S+)").matcher(result.stdout());
                 assertTrue(stopped.find(), result.describe());
                 assertEquals(live, stopped.group(1), "the page stopped the task launched after it loaded");
-                assertEquals(TaskStatus.CANCELLED, fleet.controlPlane.store().get(live).orElseThrow().status());
+                Matcher replayed = Pattern.compile("replayed (\\S+)").matcher(result.stdout());
+                assertTrue(replayed.find(), result.describe());
+                assertEquals(live, replayed.group(1), "the page replayed the task it stopped");
+                // why: stopped (cancelled), then replayed by the button: pending again as its second attempt
+                TaskRecord again = fleet.controlPlane.store().get(live).orElseThrow();
+                assertEquals(TaskStatus.PENDING, again.status());
+                assertEquals(2, again.attempts());
                 assertEquals(TaskStatus.PENDING, fleet.controlPlane.store().get(first).orElseThrow().status());
                 assertTrue(Files.size(screenshot) > 10_000, "screenshot written");
             }

@@ -1,6 +1,7 @@
 package dev.avatarfleet.worker.claim;
 
 
+import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.logging.LogContext;
 import dev.avatarfleet.common.store.ImageStore;
@@ -19,26 +20,34 @@ public final class SessionStarter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionStarter.class);
 
+    /** The end reason label of a session stopped so that its task continues on another worker. */
+    static final String HANDED_OVER = "handed_over";
+
     private final SessionFactory factory;
     private final RedisTaskStore store;
     private final ImageStore images;
     private final SlotTable slots;
     private final String workerId;
+    private final Handover handover;
+    private final FleetSettings.Backoff backoff;
     private final WorkerMetrics metrics;
 
-    public SessionStarter(SessionFactory factory, RedisTaskStore store, ImageStore images, SlotTable slots, String workerId) {
-        this(factory, store, images, slots, workerId, WorkerMetrics.create(workerId));
+    public SessionStarter(SessionFactory factory, RedisTaskStore store, ImageStore images, SlotTable slots, String workerId,
+                          Handover handover, FleetSettings.Backoff backoff) {
+        this(factory, store, images, slots, workerId, handover, backoff, WorkerMetrics.create(workerId));
     }
 
     /** @param metrics counts failovers (attempts after the first) and every session's end by reason */
     public SessionStarter(SessionFactory factory, RedisTaskStore store, ImageStore images, SlotTable slots, String workerId,
-                          WorkerMetrics metrics) {
+                          Handover handover, FleetSettings.Backoff backoff, WorkerMetrics metrics) {
         this.metrics = metrics;
         this.factory = factory;
         this.store = store;
         this.images = images;
         this.slots = slots;
         this.workerId = workerId;
+        this.handover = handover;
+        this.backoff = backoff;
     }
 
     /** Starts it on a virtual thread; every failure ends the task as failed with the reason. */
@@ -48,8 +57,11 @@ public final class SessionStarter {
         Thread.ofVirtual().name("session-start-" + spec.taskId()).start(context.wrap(() -> startNow(spec)));
     }
 
-    /** {@code events}, with the session's end counted by reason. */
-    private SessionEvents counted(SessionEvents events) {
+    /**
+     * {@code events}, with the session's end counted by reason; a session stopped to hand its task over (drain, a
+     * worker fenced off from Redis, a task Redis no longer records here) counts as {@code handed_over}.
+     */
+    private SessionEvents counted(String taskId, SessionEvents events) {
         return new SessionEvents() {
             @Override
             public void running() {
@@ -65,9 +77,12 @@ public final class SessionStarter {
             public void ended(SessionEnd end) {
                 // why: an operator reading one session's lines sees how it ended (task_id etc. are in the MDC); logged
                 // before the end is recorded, so whoever sees the task ended finds the line
-                LOG.info("session ended: {} ({})", end.outcome().name().toLowerCase(java.util.Locale.ROOT), end.reason());
+                // why: read before the end is recorded: the hand-back releases the slot, and with it this mark
+                boolean handedOver = slots.handingOver(taskId);
+                LOG.info("session ended: {} ({})", handedOver ? HANDED_OVER
+                        : end.outcome().name().toLowerCase(java.util.Locale.ROOT), end.reason());
                 events.ended(end);
-                metrics.sessionEnded(reasonLabel(end));
+                metrics.sessionEnded(handedOver ? HANDED_OVER : reasonLabel(end));
             }
         };
     }
@@ -85,9 +100,10 @@ public final class SessionStarter {
     }
 
     private void startNow(LaunchSpec spec) {
-        SessionEvents events = counted(new TaskEvents(spec.taskId(), workerId, store, slots));
+        SessionEvents events = counted(spec.taskId(), new TaskEvents(spec, workerId, store, slots, handover, backoff));
         if (spec.attempt() > 1) {
-            // why: an attempt after the first is a task an earlier worker (dead, or this id's killed process) ran
+            // why: an attempt after the first is a task another worker (dead, fenced, draining) or an earlier process
+            // with this id ran, or one replayed by hand
             metrics.failover();
         }
         byte[] image = null;

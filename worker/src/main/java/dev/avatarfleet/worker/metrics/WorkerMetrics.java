@@ -37,6 +37,7 @@ public final class WorkerMetrics {
     private final Timer encode;
     private final Timer firstFrame;
     private final Counter failovers;
+    private final Counter fences;
     private volatile Function<String, Optional<Instant>> createdAt = id -> Optional.empty();
     private volatile Supplier<RenderStatus> render = () -> RenderStatus.NONE;
 
@@ -63,11 +64,15 @@ public final class WorkerMetrics {
         this.firstFrame = timer("avatarfleet.time.to.first.frame", "from the launch's acceptance (the task's created_at) to the"
                 + " session's first frame", FIRST_FRAME_BUCKETS);
         this.failovers = Counter.builder("avatarfleet.failovers")
-                .description("sessions this worker took over from a dead worker").register(registry);
+                .description("sessions this worker started as a later attempt (a task another worker or process ran before, or replayed)").register(registry);
+        this.fences = Counter.builder("avatarfleet.worker.fenced")
+                .description("times this worker was cut off from Redis long enough to fence itself (its sessions handed over,"
+                        + " no claims until Redis answers)").register(registry);
         replays("dead_worker");
-        replays("restart");
+        replays("hand_back");
         // why: present at 0 from the start, so rate() and the dashboard see the series before the first end
-        for (String reason : java.util.List.of("agent_left", "participant_removed", "idle_timeout", "completed", "cancelled", "failed")) {
+        for (String reason : java.util.List.of("agent_left", "participant_removed", "idle_timeout", "completed", "cancelled",
+                "failed", "handed_over")) {
             ended(reason);
         }
     }
@@ -155,7 +160,15 @@ public final class WorkerMetrics {
         failovers.increment();
     }
 
-    /** A launch record this worker's recovery duty replayed, by cause. */
+    /** This worker fenced itself: cut off from Redis, it handed its sessions over and stopped claiming. */
+    public void fenced() {
+        fences.increment();
+    }
+
+    /**
+     * A launch record enqueued again by this worker, by cause: {@code dead_worker} (its reaper recovered another
+     * worker's task), {@code hand_back} (it handed a task of its own back: drain, fenced, reconciliation).
+     */
     public void replayed(String cause) {
         replays(cause).increment();
     }

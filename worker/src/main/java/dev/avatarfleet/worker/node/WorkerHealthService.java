@@ -2,6 +2,7 @@ package dev.avatarfleet.worker.node;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import dev.avatarfleet.common.http.JsonReply;
@@ -16,7 +17,7 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * This worker's own {@code GET /health} and {@code GET /ready}, in the seed container's shapes.
  * <pre>
- * curl http://127.0.0.1:8090/health   # {"status":"healthy","active_sessions":2,"max_sessions":8,"worker_id":"w1","draining":false,"render_load":0.31,"device":"CPU"}
+ * curl http://127.0.0.1:8090/health   # {"status":"healthy","active_sessions":2,"stopping_sessions":0,"max_sessions":8,"worker_id":"w1","draining":false,"render_load":0.31,"device":"CPU"}
  * curl http://127.0.0.1:8090/ready    # {"status":"ready","model_ready":true,"active_sessions":2,"available_sessions":6,"max_sessions":8}
  * </pre>
  * {@code /ready} answers 503 with {@code not_ready} (model loading, or draining) or {@code at_capacity}.
@@ -24,10 +25,18 @@ import io.helidon.webserver.http.ServerResponse;
 final class WorkerHealthService implements HttpService {
 
     private final Supplier<WorkerState> state;
+    private final IntSupplier stopping;
     private final Supplier<WorkerMetrics.RenderStatus> render;
 
-    WorkerHealthService(Supplier<WorkerState> state, Supplier<WorkerMetrics.RenderStatus> render) {
+    /**
+     * @param stopping held slots whose session was asked to stop: {@code /health} counts them apart, so a worker cut
+     *                 off from Redis, whose sessions have left their rooms but whose hand-backs are not written yet,
+     *                 does not say it still runs them; {@code /ready} keeps counting them (the slots are not free)
+     * @param render   the render loop's load and device, shown beside the slots (the dashboard's fleet view)
+     */
+    WorkerHealthService(Supplier<WorkerState> state, IntSupplier stopping, Supplier<WorkerMetrics.RenderStatus> render) {
         this.state = state;
+        this.stopping = stopping;
         this.render = render;
     }
 
@@ -40,7 +49,9 @@ final class WorkerHealthService implements HttpService {
         WorkerState s = state.get();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "healthy");
-        body.put("active_sessions", s.activeSessions());
+        int leaving = Math.min(stopping.getAsInt(), s.activeSessions());
+        body.put("active_sessions", s.activeSessions() - leaving);
+        body.put("stopping_sessions", leaving);
         body.put("max_sessions", s.maxSessions());
         body.put("worker_id", s.id());
         body.put("draining", s.draining());
