@@ -43,7 +43,7 @@ public final class LiveAvatarSession implements AvatarSession {
     private final LiveSessionFactory.Shared shared;
     private final CompletableFuture<SessionEnd> endSignal = new CompletableFuture<>();
     private final AtomicBoolean endedReported = new AtomicBoolean();
-    private final SpeechQueue queue = new SpeechQueue(this::onSegmentPlayed);
+    private final SpeechQueue queue = new SpeechQueue(this::onSegmentPlayed, this::onSegmentStarted);
     private final IdleWatch idle;
     private final Clock clock;
     private final PlaybackReporter reporter;
@@ -170,10 +170,6 @@ public final class LiveAvatarSession implements AvatarSession {
         this.rpc = endpoint;
         RoomConnection connection = RoomConnection.join(url, spec.livekitToken(), shared.http(), shared.peerFactory(),
                 shared.timers(), shared.settings().clock(), new RoomEvents());
-        JoinResponse join = connection.joinResponse();
-        AgentIdentity identity = new AgentIdentity(join.getParticipant(), join.getOtherParticipantsList());
-        this.agent = identity;
-        this.intake = new AudioStreamIntake(queue, identity::isAgent, idle::activity);
         this.room = connection;
         if (endSignal.isDone()) {
             throw new LiveKitException("session ended while joining");
@@ -264,6 +260,11 @@ public final class LiveAvatarSession implements AvatarSession {
         return "ok";
     }
 
+    /** Called by the queue on the render thread when a segment's first audio leaves with this tick's frame. */
+    private void onSegmentStarted(String segmentId) {
+        reporter.started(segmentId);
+    }
+
     /** Called by the queue: on the render thread for played segments, on the clearing thread for cut ones. */
     private void onSegmentPlayed(SegmentPlayed played) {
         if (played.interrupted()) {
@@ -299,6 +300,25 @@ public final class LiveAvatarSession implements AvatarSession {
     }
 
     private final class RoomEvents implements RoomConnection.Events {
+        /**
+         * why: the speech intake and the RPC sender are live from the JoinResponse on, before the join returns and
+         * long before our video is published: the bitHuman plugin (livekit-plugins-bithuman avatar.py, 1.5.6 and
+         * later) waits only for our participant, not our video, before it speaks. What arrives early stays queued
+         * (bounded by the SpeechQueue) and is played in order once the render loop attaches.
+         */
+        @Override
+        public void joined(RoomConnection connection, JoinResponse join) {
+            AgentIdentity identity = agent;
+            if (identity == null) {
+                identity = new AgentIdentity(join.getParticipant(), join.getOtherParticipantsList());
+                agent = identity;
+                intake = new AudioStreamIntake(queue, identity::isAgent, idle::activity);
+            } else {
+                identity.update(join.getOtherParticipantsList());
+            }
+            room = connection;
+        }
+
         @Override
         public void dataPacket(DataPacket packet) {
             RpcEndpoint endpoint = rpc;
