@@ -54,6 +54,7 @@ public final class LiveAvatarSession implements AvatarSession {
     private volatile AgentIdentity agent;
     private volatile AudioStreamIntake intake;
     private volatile boolean running;
+    private volatile boolean published;
     private volatile long preparedAfter;
 
     LiveAvatarSession(LaunchSpec spec, byte[] image, SessionEvents events, LiveSessionFactory.Shared shared) {
@@ -115,9 +116,10 @@ public final class LiveAvatarSession implements AvatarSession {
             connect(url, tracks);
             long joinedAfter = clock.millis() - t0;
             PreparedAvatar avatar = awaitAvatar(prepared);
-            slot = shared.renderer().attach(spec.taskId(), avatar, queue, tracks);
+            slot = shared.renderer().attach(spec.taskId(), avatar, this::nextAudio, tracks);
             long attachedAfter = clock.millis() - t0;
             publish(tracks);
+            published = true;
             running = true;
             // why: where a session's start goes (join, avatar preparation, publish) is what time to first frame is made of
             LOG.info(String.format("session %s running after %d ms: joined +%d ms, avatar prepared +%d ms, attached +%d ms",
@@ -258,6 +260,19 @@ public final class LiveAvatarSession implements AvatarSession {
         reporter.cut(queue.clear());
         idle.activity();
         return "ok";
+    }
+
+    /**
+     * The render loop's audio: silence, without taking any speech, until both tracks are published. why: the loop
+     * renders from attach on (so the first frame is ready at publication), but speech that came before our video
+     * (issue 11) must not be played into a track nobody can receive yet; it waits in the queue instead.
+     */
+    private boolean nextAudio(short[] out) {
+        if (!published) {
+            java.util.Arrays.fill(out, (short) 0);
+            return false;
+        }
+        return queue.next(out);
     }
 
     /** Called by the queue on the render thread when a segment's first audio leaves with this tick's frame. */
