@@ -140,16 +140,16 @@ class AvatarProtocolMediaTest {
     }
 
     /**
-     * The tone as the agent received it: its pitch within 2 % (a wrong rate is off by 9 % at least: 44.1 vs 48 kHz),
-     * its length only roughly (the receiver's jitter buffer stretches and conceals under load; a rate taken for
-     * another would halve or double it); the exact duration is the avatar's playback_position.
+     * The tone as the agent received it: its pitch within 2 % (a rate taken for another is off by 9 % at least:
+     * 44.1 vs 48 kHz), and not much of it missing. why: no upper bound on its length: the receiver's jitter buffer
+     * stretches and conceals under load (1.44 s for 1 s was seen at load 20); the exact duration is the avatar's
+     * playback_position.
      */
     static void assertTone(JsonNode run, double seconds, String what) {
         double hz = run.path("frequency_hz").asDouble();
         assertTrue(Math.abs(hz - 1000) <= 20, what + ": the avatar's audio has a " + hz + " Hz tone, sent 1000 Hz");
         double length = run.path("seconds").asDouble();
-        assertTrue(length > seconds * 0.75 && length < seconds * 1.4,
-                what + ": the avatar's audio holds " + length + " s of tone, sent " + seconds);
+        assertTrue(length > seconds * 0.75, what + ": the avatar's audio holds only " + length + " s of tone, sent " + seconds);
     }
 
     @Test
