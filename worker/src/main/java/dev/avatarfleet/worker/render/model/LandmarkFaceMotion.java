@@ -25,6 +25,7 @@ import static dev.avatarfleet.worker.render.model.FaceVector.UPPER_LIP;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -85,8 +86,13 @@ public final class LandmarkFaceMotion implements FaceMotion {
     /** Where the lid's travel turns back to nothing, below the eye's centre, in eye half-heights. */
     static final double LID_TURN = 0.4;
     /** The cavity's soft edge, in pixels inside the inner lips. */
-    static final double CAVITY_EDGE = 1.5;
+    static final double CAVITY_EDGE = 1.0;
     static final double CAVITY_DEPTH = 0.95;
+    /**
+     * How far inside the inner lips the cavity's soft edge begins: the reach of the half-resolution upsampling (a full
+     * pixel interpolates samples at most 1.5 pixels away on each axis), so the upsampled cavity stays between the lips.
+     */
+    static final double CAVITY_INSET = 1.5;
 
     @Override
     public Motion build(Ops tf, Operand<TFloat32> face, Operand<TFloat32> audio, Operand<TFloat32> t, Operand<TFloat32> state,
@@ -109,14 +115,27 @@ public final class LandmarkFaceMotion implements FaceMotion {
             this.cell = (patchSize - 1) / (double) (GRID - 1);
         }
 
-        /** A face column in patch pixels (index coordinates: pixel centres at integers). */
+        /** The face vector's columns, each [B, 1], split once. */
+        private List<org.tensorflow.Output<TFloat32>> columns;
+        private final java.util.Map<Integer, Operand<TFloat32>> lengths = new java.util.HashMap<>();
+        private final java.util.Map<Integer, Operand<TFloat32>> positions = new java.util.HashMap<>();
+
+        private Operand<TFloat32> column(Operand<TFloat32> face, int i) {
+            if (columns == null) {
+                // why: one split instead of a slice per use: at one session per call, op count is most of the cost
+                columns = tf.split(tf.constant(1), face, (long) FaceVector.SIZE).output();
+            }
+            return columns.get(i);
+        }
+
+        /** A face column as a position in patch pixels (index coordinates: pixel centres at integers). */
         private Operand<TFloat32> px(Operand<TFloat32> face, int i) {
-            return m.add(m.mul(m.col(face, i), p), -0.5);
+            return positions.computeIfAbsent(i, k -> m.add(len(face, k), -0.5));
         }
 
         /** A face column as a length in patch pixels. */
         private Operand<TFloat32> len(Operand<TFloat32> face, int i) {
-            return m.mul(m.col(face, i), p);
+            return lengths.computeIfAbsent(i, k -> m.mul(column(face, k), p));
         }
 
         Motion build(Operand<TFloat32> face, Operand<TFloat32> audio, Operand<TFloat32> t, Operand<TFloat32> state) {
@@ -216,8 +235,8 @@ public final class LandmarkFaceMotion implements FaceMotion {
                 this.face = face;
                 mx = px(face, MOUTH_X);
                 my = px(face, MOUTH_Y);
-                ux = m.col(face, ROLL_COS);
-                uy = m.col(face, ROLL_SIN);
+                ux = column(face, ROLL_COS);
+                uy = column(face, ROLL_SIN);
                 a = m.max(len(face, MOUTH_HALF_WIDTH), 1);
                 tu = m.max(len(face, UPPER_LIP), 1);
                 tl = m.max(len(face, LOWER_LIP), 1);
@@ -259,20 +278,21 @@ public final class LandmarkFaceMotion implements FaceMotion {
                 Operand<TFloat32> au = m.abs(u);
                 Operand<TFloat32> inner = m.mul(a, m.mul(k, INNER_WIDTH));
                 // lower lip and jaw: the lens on the lower lip, the jaw's breadth below it, nothing past the chin
-                Operand<TFloat32> lipBand = m.sub(1, m.smoothstep(m.add(halfRest, m.mul(tl, 0.6)), m.add(halfRest, m.mul(tl, 1.6)), v));
+                Operand<TFloat32> lipBand = m.fall(m.add(halfRest, m.mul(tl, 0.6)), m.add(halfRest, m.mul(tl, 1.6)), v);
                 // why: the jaw's edge is often hair or background; only its middle carries the chin down
-                Operand<TFloat32> jawU = m.sub(1, m.smoothstep(m.mul(jaw, 0.4), m.mul(jaw, 0.85), au));
-                Operand<TFloat32> lowAmp = m.add(m.mul(lipBand, lens(u, inner)), m.mul(m.sub(1, lipBand), m.mul(jawU, CHIN_SHARE)));
+                Operand<TFloat32> jawU = m.fall(m.mul(jaw, 0.4), m.mul(jaw, 0.85), au);
+                Operand<TFloat32> lipLens = lens(u, inner);
+                Operand<TFloat32> lowAmp = m.add(m.mul(lipBand, lipLens), m.mul(m.sub(1, lipBand), m.mul(jawU, CHIN_SHARE)));
                 // why: the neck and what is worn below it stay put: the motion ends just past the chin
-                Operand<TFloat32> chinFade = m.sub(1, m.smoothstep(m.sub(chinV, m.mul(size, 0.05)), m.add(chinV, m.mul(size, 0.12)), v));
+                Operand<TFloat32> chinFade = m.fall(m.sub(chinV, m.mul(size, 0.05)), m.add(chinV, m.mul(size, 0.12)), v);
                 Operand<TFloat32> dvLow = m.neg(m.mul(drop, m.mul(lowAmp, chinFade)));
                 // upper lip: lifts as a lens, fading toward the nose
-                Operand<TFloat32> upBand = m.sub(1, m.smoothstep(m.add(halfRest, tu), m.add(halfRest, m.mul(tu, 2.2)), m.neg(v)));
-                Operand<TFloat32> dvUp = m.mul(lift, m.mul(lens(u, inner), upBand));
+                Operand<TFloat32> upBand = m.fall(m.add(halfRest, tu), m.add(halfRest, m.mul(tu, 2.2)), m.neg(v));
+                Operand<TFloat32> dvUp = m.mul(lift, m.mul(lipLens, upBand));
                 Operand<TFloat32> below = m.sigmoid(m.mul(v, 4));
                 Operand<TFloat32> dv = m.add(m.mul(below, dvLow), m.mul(m.sub(1, below), dvUp));
                 // lip corners: spread or pulled in about the mouth centre, across the face
-                Operand<TFloat32> around = m.mul(m.sub(1, m.smoothstep(a, m.mul(a, 1.8), au)),
+                Operand<TFloat32> around = m.mul(m.fall(a, m.mul(a, 1.8), au),
                         m.gauss(v, m.add(m.add(m.mul(m.add(tu, tl), 0.75), halfRest), 1)));
                 Operand<TFloat32> du = m.mul(u, m.mul(m.sub(m.div(m.c(1), k), m.c(1)), around));
                 // eyelids
@@ -296,19 +316,23 @@ public final class LandmarkFaceMotion implements FaceMotion {
                 Operand<TFloat32> ew = m.max(len(face, EYE_HALF_WIDTH), 1);
                 Operand<TFloat32> u = m.abs(across(x, y, ex, ey));
                 Operand<TFloat32> v = along(x, y, ex, ey);
-                Operand<TFloat32> acrossEye = m.sub(1, m.smoothstep(m.mul(ew, 0.9), m.mul(ew, 1.6), u));
+                Operand<TFloat32> acrossEye = m.fall(m.mul(ew, 0.9), m.mul(ew, 1.6), u);
                 // why: the lid's skin is drawn from below the brow, never the brow itself (about 0.15 face sizes up)
                 Operand<TFloat32> reach = m.min(m.mul(eh, LID_REACH), m.mul(size, BROW_CLEARANCE));
-                Operand<TFloat32> down = m.smoothstep(m.neg(reach), m.mul(eh, LID_TURN), v);
+                Operand<TFloat32> down = m.rise(m.neg(reach), m.mul(eh, LID_TURN), v);
                 // why: the return takes at least a grid cell (the synthesis interpolates the grid bilinearly); the eye's
                 // content is squeezed into it, so the shorter the return, the thinner what is left of the eye
-                Operand<TFloat32> back = m.sub(1, m.smoothstep(m.mul(eh, LID_TURN), m.add(m.mul(eh, LID_TURN), m.max(m.mul(eh, 1.2), cell)), v));
+                Operand<TFloat32> back = m.fall(m.mul(eh, LID_TURN), m.add(m.mul(eh, LID_TURN), m.max(m.mul(eh, 1.2), cell)), v);
                 // why: the skin above may stretch, never fold: the lid travels at most 0.8 of the ramp it is drawn over
                 Operand<TFloat32> travel = m.mul(blink, m.min(m.mul(eh, LID_TRAVEL), m.mul(m.add(reach, m.mul(eh, LID_TURN)), 0.8)));
                 return m.neg(m.mul(travel, m.mul(acrossEye, m.mul(down, back))));
             }
 
-            /** The mouth interior, [B, P, P, 1] in output coordinates: the lens between the moved inner lips. */
+            /**
+             * The mouth interior, [B, P, P, 1] in output coordinates: the lens between the moved inner lips, computed at
+             * half resolution and upsampled bilinearly (a quarter of the work; the interpolation reaches one half-resolution
+             * pixel, so the lens is inset by that much and the cavity never crosses the inner lips).
+             */
             Operand<TFloat32> cavity(Head head) {
                 // why: around the mouth the head motion is at full strength, so output -> head-moved position is the
                 // affine map Head.back; its across/along coordinates are affine in (x, y): three [B,1,1] coefficients each
@@ -323,29 +347,29 @@ public final class LandmarkFaceMotion implements FaceMotion {
                 Operand<TFloat32> uy1 = m.sub(across(ey[0], ey[1], mx, my), across(o[0], o[1], mx, my));
                 Operand<TFloat32> vx1 = m.sub(along(ex[0], ex[1], mx, my), along(o[0], o[1], mx, my));
                 Operand<TFloat32> vy1 = m.sub(along(ey[0], ey[1], mx, my), along(o[0], o[1], mx, my));
-                Operand<TFloat32> cols = tf.constant(pixelAxis(true));
-                Operand<TFloat32> rows = tf.constant(pixelAxis(false));
-                Operand<TFloat32> u = m.add(m.add(m.mul(cube(ux1), cols), m.mul(cube(uy1), rows)), cube(u0));
-                Operand<TFloat32> v = m.add(m.add(m.mul(cube(vx1), cols), m.mul(cube(vy1), rows)), cube(v0));
-                Operand<TFloat32> lensC = lensCube(u, cube(m.mul(a, m.mul(k, INNER_WIDTH))));
-                Operand<TFloat32> bottom = m.mul(cube(m.add(halfRest, drop)), lensC);
-                Operand<TFloat32> top = m.mul(cube(m.add(halfRest, lift)), lensC);
-                Operand<TFloat32> inside = m.mul(m.clip01(m.mul(m.sub(bottom, v), 1 / CAVITY_EDGE)),
-                        m.clip01(m.mul(m.add(v, top), 1 / CAVITY_EDGE)));
+                // why: each plane is one matmul of per-session coefficients [B, 3] with the constant basis (x, y, 1) of
+                // the half-resolution samples: the scalings and the inset folded in, one pass over the plane each
+                Operand<TFloat32> toLens = m.div(m.c(1), m.mul(a, m.mul(k, INNER_WIDTH)));
+                double toEdge = 1 / CAVITY_EDGE;
+                double inset = CAVITY_INSET / CAVITY_EDGE;
+                Operand<TFloat32> basis = tf.constant(halfBasis());
+                Operand<TFloat32> u = plane(m.mul(ux1, toLens), m.mul(uy1, toLens), m.mul(u0, toLens), basis);
+                Operand<TFloat32> vIn = plane(m.mul(vx1, toEdge), m.mul(vy1, toEdge), m.add(m.mul(v0, toEdge), inset), basis);
+                Operand<TFloat32> vOut = plane(m.mul(vx1, toEdge), m.mul(vy1, toEdge), m.add(m.mul(v0, toEdge), -inset), basis);
+                Operand<TFloat32> lens = tf.nn.relu(m.sub(1, m.square(u)));
+                Operand<TFloat32> below = m.sub(m.mul(m.mul(m.add(halfRest, drop), toEdge), lens), vIn);
+                Operand<TFloat32> above = m.add(m.mul(m.mul(m.add(halfRest, lift), toEdge), lens), vOut);
+                Operand<TFloat32> inside = m.clip01(m.min(below, above));
                 // why: lips apart in the photo (teeth showing) are not darkened until the mouth actually opens
                 Operand<TFloat32> parted = m.mul(m.clip01(m.div(m.sub(gap, m.mul(a, 0.02)), m.mul(a, 0.1))), CAVITY_DEPTH);
-                return tf.expandDims(m.mul(inside, cube(parted)), tf.constant(3));
+                int h = p / 2;
+                Operand<TFloat32> half = tf.reshape(m.mul(inside, parted), tf.constant(new int[] {-1, h, h, 1}));
+                return tf.image.resizeBilinear(half, tf.constant(new int[] {p, p}), ResizeBilinear.halfPixelCenters(true));
             }
 
-            private Operand<TFloat32> lensCube(Operand<TFloat32> u, Operand<TFloat32> half) {
-                Operand<TFloat32> l = m.clip01(m.sub(1, m.square(m.div(u, half))));
-                Operand<TFloat32> r = cube(m.mul(round, 0.5));
-                return m.add(m.mul(l, m.sub(1, r)), m.mul(tf.math.sqrt(m.add(l, 1e-6)), r));
-            }
-
-            /** [B, 1] to [B, 1, 1], to broadcast over [B, P, P]. */
-            private Operand<TFloat32> cube(Operand<TFloat32> col) {
-                return tf.expandDims(col, tf.constant(2));
+            /** cx * x + cy * y + c0 at every half-resolution sample: [B, (P/2)^2], the coefficients [B, 1]. */
+            private Operand<TFloat32> plane(Operand<TFloat32> cx, Operand<TFloat32> cy, Operand<TFloat32> c0, Operand<TFloat32> basis) {
+                return tf.linalg.matMul(tf.concat(List.of(cx, cy, c0), tf.constant(1)), basis);
             }
         }
 
@@ -385,15 +409,21 @@ public final class LandmarkFaceMotion implements FaceMotion {
             return s * s * (3 - 2 * s);
         }
 
-        /** [1, P, P] of column (x) or row (y) indexes. */
-        private float[][][] pixelAxis(boolean x) {
-            float[][][] a = new float[1][p][p];
-            for (int r = 0; r < p; r++) {
-                for (int c = 0; c < p; c++) {
-                    a[0][r][c] = x ? c : r;
+        /**
+         * [3, (P/2)^2]: the patch's x and y at each half-resolution sample (the centre of its 2 x 2 block, 2 i + 0.5,
+         * where a bilinear resize with half-pixel centres puts it), row-major, and a row of ones.
+         */
+        private float[][] halfBasis() {
+            int h = p / 2;
+            float[][] b = new float[3][h * h];
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < h; c++) {
+                    b[0][r * h + c] = 2 * c + 0.5f;
+                    b[1][r * h + c] = 2 * r + 0.5f;
+                    b[2][r * h + c] = 1;
                 }
             }
-            return a;
+            return b;
         }
     }
 }

@@ -86,14 +86,17 @@ final class MotionOps {
         return sigmoid(mul(add(a, -centre), 1 / width));
     }
 
-    /** 0 below {@code lo}, 1 above {@code hi}, a smooth cubic between (lo < hi, both tensors or broadcastable). */
-    Operand<TFloat32> smoothstep(Operand<TFloat32> lo, Operand<TFloat32> hi, Operand<TFloat32> x) {
-        Operand<TFloat32> s = clip01(div(sub(x, lo), max(sub(hi, lo), 1e-6)));
-        return mul(square(s), sub(3, mul(s, 2)));
+    /**
+     * 0 below {@code lo}, 1 above {@code hi}, linear between ({@code lo < hi}). Linear, not a smooth cubic: on the warp's
+     * grid the synthesis interpolates linearly anyway, and at one session per call each op is a cost of its own.
+     */
+    Operand<TFloat32> rise(Operand<TFloat32> lo, Operand<TFloat32> hi, Operand<TFloat32> x) {
+        return clip01(div(sub(x, lo), sub(hi, lo)));
     }
 
-    Operand<TFloat32> smoothstep(double lo, double hi, Operand<TFloat32> x) {
-        return smoothstep(c(lo), c(hi), x);
+    /** 1 below {@code lo}, 0 above {@code hi}, linear between: 1 - rise, one op fewer. */
+    Operand<TFloat32> fall(Operand<TFloat32> lo, Operand<TFloat32> hi, Operand<TFloat32> x) {
+        return clip01(div(sub(hi, x), sub(hi, lo)));
     }
 
     /** exp(-(a / width)^2). */
