@@ -23,6 +23,8 @@ public final class ApiMain {
             Logging.start(env);
             settings = ApiSettings.fromEnvironment(env);
             fleet = FleetSettings.fromEnvironment(env);
+            // why: a certificate or key that cannot be read stops the start here, with the variable's name
+            settings.tls().serverTls();
         } catch (IllegalArgumentException e) {
             System.err.println("avatar-fleet api: bad setting: " + e.getMessage());
             System.exit(2);
@@ -40,7 +42,7 @@ public final class ApiMain {
             controlPlane.close();
             stopped.countDown();
         }, "api-shutdown"));
-        System.out.println("avatar-fleet api listening on http://" + settings.host() + ":" + node.port()
+        System.out.println("avatar-fleet api listening on " + (settings.tls().enabled() ? "https" : "http") + "://" + settings.host() + ":" + node.port()
                 + " (kafka " + fleet.kafkaBootstrapServers() + ", redis " + fleet.redisUrl() + ")");
         System.out.flush();
         stopped.await();

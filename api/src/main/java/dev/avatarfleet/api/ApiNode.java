@@ -4,6 +4,8 @@ import dev.avatarfleet.api.fleet.FleetLaunchIntake;
 import dev.avatarfleet.api.fleet.RegistryWorkerDirectory;
 import dev.avatarfleet.api.fleet.TaskEndWaiter;
 import dev.avatarfleet.api.health.HealthService;
+import dev.avatarfleet.api.http.HeaderLimits;
+import dev.avatarfleet.api.http.RequestReadDeadline;
 import dev.avatarfleet.api.image.AvatarImageCheck;
 import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;
@@ -16,11 +18,21 @@ import dev.avatarfleet.api.proxy.WorkerProxyService;
 import dev.avatarfleet.api.tasks.TaskService;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.http.ErrorMapping;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +45,13 @@ public final class ApiNode implements AutoCloseable {
 
     private final WebServer server;
     private final ImageDownloader downloader;
+    private final RequestReadDeadline readDeadline;
     private final Thread topicSetup;
 
-    private ApiNode(WebServer server, ImageDownloader downloader, Thread topicSetup) {
+    private ApiNode(WebServer server, ImageDownloader downloader, RequestReadDeadline readDeadline, Thread topicSetup) {
         this.server = server;
         this.downloader = downloader;
+        this.readDeadline = readDeadline;
         this.topicSetup = topicSetup;
     }
 
@@ -60,18 +74,61 @@ public final class ApiNode implements AutoCloseable {
                 new TaskService(controlPlane.store()),
                 new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),
                         settings.proxyMaxBytes()));
-        WebServer server = WebServer.builder()
+        RequestLimits limits = settings.requestLimits();
+        RequestReadDeadline readDeadline = new RequestReadDeadline(limits.readTimeout());
+        var builder = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
                 // why: a Content-Length over the limit is refused before reading; chunked bodies are bounded while read
                 .maxPayloadSize(settings.maxUploadBytes())
+                // why: a keep-alive connection, or one trickling its request line, is closed once idle this long
+                .idleConnectionTimeout(limits.readTimeout())
+                .idleConnectionPeriod(idleCheckPeriod(limits.readTimeout()))
+                .connectionOptions(socket -> socket.readTimeout(limits.readTimeout()))
+                // why: otherwise the service loader adds a default HTTP/1 configuration beside ours, and it is used
+                .protocolsDiscoverServices(false)
+                .addProtocol(Http1Config.builder()
+                        .maxPrologueLength(limits.maxRequestLineBytes())
+                        .maxHeadersSize(HeaderLimits.parserBound(limits.maxHeaderBytes()))
+                        .addReceiveListener(both(readDeadline, new HeaderLimits(limits.maxHeaderBytes(), limits.maxHeaderCount())))
+                        .build())
                 .directHandlers(ErrorMapping.directHandlers())
-                .routing(routing -> ApiRouting.routing(routing, services))
-                .build()
-                .start();
-        warmHttpPath(settings.host(), server.port());
+                .routing(routing -> {
+                    routing.addFilter(readDeadline::filter);
+                    ApiRouting.routing(routing, services);
+                });
+        Optional<Tls> tls = settings.tls().serverTls();
+        tls.ifPresent(builder::tls);
+        WebServer server = builder.build().start();
+        warmHttpPath(settings.host(), server.port(), tls);
         Thread topicSetup = Thread.ofVirtual().name("ensure-launch-topic").start(() -> ensureTopic(controlPlane));
-        return new ApiNode(server, downloader, topicSetup);
+        return new ApiNode(server, downloader, readDeadline, topicSetup);
+    }
+
+    /**
+     * One receive listener that calls two. why: Helidon 4.5.0 combines two or more listeners into one whose
+     * {@code prologue} and {@code headers} do nothing; a single listener is called directly.
+     */
+    private static Http1ConnectionListener both(Http1ConnectionListener first, Http1ConnectionListener second) {
+        return new Http1ConnectionListener() {
+            @Override
+            public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+                first.prologue(ctx, prologue);
+                second.prologue(ctx, prologue);
+            }
+
+            @Override
+            public void headers(ConnectionContext ctx, Headers headers) {
+                first.headers(ctx, headers);
+                second.headers(ctx, headers);
+            }
+        };
+    }
+
+    /** How often idle connections are looked for: a tenth of the timeout, 1 to 30 s. */
+    private static Duration idleCheckPeriod(Duration timeout) {
+        long millis = Math.max(1000, Math.min(30_000, timeout.toMillis() / 10));
+        return Duration.ofMillis(millis);
     }
 
     /** The port the node listens on (the real one when started with port 0). */
@@ -103,10 +160,14 @@ public final class ApiNode implements AutoCloseable {
      * One {@code POST /launch} to this node itself, refused by validation (its token is no token), so the
      * first real launch meets a warm HTTP pipeline, JSON body reader and error path. Creates no task.
      */
-    private static void warmHttpPath(String host, int port) {
+    private static void warmHttpPath(String host, int port, Optional<Tls> serverTls) {
         String target = host.equals("0.0.0.0") || host.equals("::") || host.isBlank() ? "127.0.0.1" : host;
         String body = "{\"livekit_url\":\"ws://127.0.0.1:7880\",\"livekit_token\":\"warmup\",\"room_name\":\"warmup\","
                 + "\"image\":\"" + java.util.Base64.getEncoder().encodeToString(new byte[1024]) + "\"}";
+        if (serverTls.isPresent()) {
+            warmHttpsPath(target, port, serverTls.get(), body);
+            return;
+        }
         try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create("http://" + (target.contains(":") ? "[" + target + "]" : target) + ":" + port + "/launch"))
@@ -119,6 +180,23 @@ public final class ApiNode implements AutoCloseable {
             LOG.warn("launch path warm-up request failed: {}", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The same warm-up over TLS: the handshake and the TLS record path are warm too. */
+    private static void warmHttpsPath(String target, int port, Tls serverTls, String body) {
+        Tls ownCertificateOnly = Tls.builder()
+                .trust(serverTls.prototype().privateKeyCertChain())
+                // why: a request to this node itself, on an address its certificate need not name; it trusts nothing else
+                .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_NONE)
+                .build();
+        String uri = "https://" + (target.contains(":") ? "[" + target + "]" : target) + ":" + port + "/launch";
+        try (HttpClientResponse r = WebClient.builder().tls(ownCertificateOnly).connectTimeout(Duration.ofSeconds(2))
+                .readTimeout(Duration.ofSeconds(5)).shareConnectionCache(false).build()
+                .post(uri).header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
+            LOG.debug("launch path warm-up over TLS answered {}", r.status().code());
+        } catch (RuntimeException e) {
+            LOG.warn("launch path warm-up request over TLS failed: {}", e.getMessage());
         }
     }
 
@@ -139,6 +217,7 @@ public final class ApiNode implements AutoCloseable {
     public void close() {
         topicSetup.interrupt();
         server.stop();
+        readDeadline.close();
         downloader.close();
     }
 }

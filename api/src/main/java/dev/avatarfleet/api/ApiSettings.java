@@ -1,5 +1,6 @@
 package dev.avatarfleet.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,10 @@ import dev.avatarfleet.common.image.ImageLimits;
  * @param proxyTimeout             {@link #WORKER_PROXY_TIMEOUT_SECONDS}
  * @param proxyMaxBytes            {@link #WORKER_PROXY_MAX_BYTES}
  * @param bithumanApiSecret        {@link #BITHUMAN_API_SECRET} (only its fingerprint is ever stored or logged)
+ * @param requestLimits            {@link #API_MAX_REQUEST_LINE_BYTES}, {@link #API_MAX_HEADER_BYTES}, {@link #API_MAX_HEADER_COUNT},
+ *                                 {@link #API_REQUEST_READ_TIMEOUT_SECONDS}
+ * @param tls                      {@link #API_TLS_CERT}, {@link #API_TLS_KEY}, {@link #API_TLS_KEYSTORE},
+ *                                 {@link #API_TLS_KEYSTORE_PASSWORD} (the password is never logged)
  */
 public record ApiSettings(
         String host,
@@ -42,7 +47,9 @@ public record ApiSettings(
         Duration syncLaunchTimeout,
         Duration proxyTimeout,
         long proxyMaxBytes,
-        String bithumanApiSecret) {
+        String bithumanApiSecret,
+        RequestLimits requestLimits,
+        TlsSettings tls) {
 
     public static final int DEFAULT_PORT = 8089;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 12L * 1024 * 1024;
@@ -69,8 +76,9 @@ public record ApiSettings(
             .readBy(Node.API).means("redirects followed (each must be http/https)");
     public static final Setting<Boolean> IMAGE_FETCH_ALLOW_PRIVATE = Setting.bool("IMAGE_FETCH_ALLOW_PRIVATE", false)
             .readBy(Node.API)
-            .means("let `avatar_image_url` (and its redirects) reach loopback, link-local (cloud metadata), private and"
-                    + " unique-local addresses; refused by default with a 400 `image download failed: ...`");
+            .means("let `avatar_image_url` (and its redirects) reach loopback, link-local (cloud metadata), private, CGNAT and"
+                    + " unique-local addresses in any of their forms (see POST /launch); refused by default with a 400"
+                    + " `image download failed: ...`");
     public static final Setting<Duration> LAUNCH_SYNC_TIMEOUT_SECONDS = Setting.seconds("LAUNCH_SYNC_TIMEOUT_SECONDS", 600, 1, 86_400)
             .readBy(Node.API).means("longest `async_mode=false` wait");
     public static final Setting<Duration> WORKER_PROXY_TIMEOUT_SECONDS = Setting.seconds("WORKER_PROXY_TIMEOUT_SECONDS", 60, 1, 3600)
@@ -78,10 +86,35 @@ public record ApiSettings(
     public static final Setting<Long> WORKER_PROXY_MAX_BYTES = Setting.whole("WORKER_PROXY_MAX_BYTES", 16L * 1024 * 1024, 1024, 1L << 30)
             .readBy(Node.API).means("largest worker answer passed on");
 
+    public static final Setting<Integer> API_MAX_REQUEST_LINE_BYTES = Setting.integer("API_MAX_REQUEST_LINE_BYTES", 4096, 256, 65_536)
+            .readBy(Node.API).means("longest request line (method, path, query); over it: 414 JSON");
+    public static final Setting<Integer> API_MAX_HEADER_BYTES = Setting.integer("API_MAX_HEADER_BYTES", 16_384, 1024, 1 << 20)
+            .readBy(Node.API).means("all request headers together; over it: 431 JSON");
+    public static final Setting<Integer> API_MAX_HEADER_COUNT = Setting.integer("API_MAX_HEADER_COUNT", 100, 8, 1000)
+            .readBy(Node.API).means("most request headers; over it: 431 JSON");
+    public static final Setting<Duration> API_REQUEST_READ_TIMEOUT_SECONDS = Setting.seconds("API_REQUEST_READ_TIMEOUT_SECONDS", 30, 1, 3600)
+            .readBy(Node.API)
+            .means("a request's headers and body must arrive within this after its request line, or the connection is closed"
+                    + " (a client trickling a byte at a time holds nothing longer); a connection sending no request line for this"
+                    + " long (idle keep-alive, or a trickled request line) is closed too. Not the reply: an `async_mode=false`"
+                    + " launch still waits up to `LAUNCH_SYNC_TIMEOUT_SECONDS`. It bounds uploads too: 30 s carries a 10 MiB"
+                    + " image at about 3 Mbit/s; raise it for large images over slow links");
+    public static final Setting<Path> API_TLS_CERT = Setting.path("API_TLS_CERT")
+            .readBy(Node.API).means("PEM certificate chain (server certificate first); with `API_TLS_KEY` the node serves HTTPS");
+    public static final Setting<Path> API_TLS_KEY = Setting.path("API_TLS_KEY")
+            .readBy(Node.API).means("the unencrypted PKCS#8 PEM private key of `API_TLS_CERT`");
+    public static final Setting<Path> API_TLS_KEYSTORE = Setting.path("API_TLS_KEYSTORE")
+            .readBy(Node.API).means("instead of the two above: a PKCS#12 keystore holding one private key and its chain. Neither"
+                    + " given: plain HTTP (the default). A half-given, unreadable or wrong TLS setting stops the start with its name");
+    public static final Setting<String> API_TLS_KEYSTORE_PASSWORD = Setting.text("API_TLS_KEYSTORE_PASSWORD", null)
+            .readBy(Node.API).documentedDefault("(unset)").means("the keystore's password (never logged)");
+
     /** Every setting of this record, in the README's order (the image limits are {@link ImageLimits#SETTINGS}). */
     public static final List<Setting<?>> SETTINGS = List.of(API_HOST, API_PORT, API_KEYS, BITHUMAN_API_SECRET, MAX_UPLOAD_BYTES,
             IMAGE_FETCH_CONNECT_TIMEOUT_MS, IMAGE_FETCH_TIMEOUT_MS, IMAGE_FETCH_MAX_REDIRECTS, IMAGE_FETCH_ALLOW_PRIVATE,
-            LAUNCH_SYNC_TIMEOUT_SECONDS, WORKER_PROXY_TIMEOUT_SECONDS, WORKER_PROXY_MAX_BYTES);
+            LAUNCH_SYNC_TIMEOUT_SECONDS, WORKER_PROXY_TIMEOUT_SECONDS, WORKER_PROXY_MAX_BYTES, API_MAX_REQUEST_LINE_BYTES,
+            API_MAX_HEADER_BYTES, API_MAX_HEADER_COUNT, API_REQUEST_READ_TIMEOUT_SECONDS, API_TLS_CERT, API_TLS_KEY,
+            API_TLS_KEYSTORE, API_TLS_KEYSTORE_PASSWORD);
 
     public ApiSettings {
         if (imageLimits.maxBytes() > maxUploadBytes) {
@@ -105,7 +138,9 @@ public record ApiSettings(
                 env.get(LAUNCH_SYNC_TIMEOUT_SECONDS),
                 env.get(WORKER_PROXY_TIMEOUT_SECONDS),
                 env.get(WORKER_PROXY_MAX_BYTES),
-                env.get(BITHUMAN_API_SECRET));
+                env.get(BITHUMAN_API_SECRET),
+                RequestLimits.from(env),
+                TlsSettings.from(env));
     }
 
     /** Settings from a map shaped like the environment (tests pass their own). */
@@ -123,13 +158,13 @@ public record ApiSettings(
     public String toString() {
         return "ApiSettings[host=" + host + ", port=" + port + ", apiKeys=" + apiKeys.size() + " configured"
                 + ", maxUploadBytes=" + maxUploadBytes + ", imageLimits=" + imageLimits
-                + ", bithumanApiSecret=" + (bithumanApiSecret == null ? "unset" : "set") + "]";
+                + ", bithumanApiSecret=" + (bithumanApiSecret == null ? "unset" : "set") + ", " + requestLimits + ", " + tls + "]";
     }
 
     /** The same settings with another port (tests bind port 0). */
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(host, newPort, apiKeys, maxUploadBytes, imageLimits, imageFetchConnectTimeout,
                 imageFetchTimeout, imageFetchMaxRedirects, imageFetchAllowPrivate, syncLaunchTimeout, proxyTimeout, proxyMaxBytes,
-                bithumanApiSecret);
+                bithumanApiSecret, requestLimits, tls);
     }
 }

@@ -21,6 +21,21 @@ class ApiSettingsTest {
         assertEquals(10L * 1024 * 1024, s.maxImageBytes());
         assertEquals(Duration.ofSeconds(600), s.syncLaunchTimeout());
         assertEquals(3, s.imageFetchMaxRedirects());
+        assertEquals(new RequestLimits(4096, 16_384, 100, Duration.ofSeconds(30)), s.requestLimits());
+        assertTrue(!s.tls().enabled());
+    }
+
+    @Test
+    void requestLimitsAreBounded() {
+        for (Map.Entry<String, String> wrong : List.of(Map.entry("API_MAX_REQUEST_LINE_BYTES", "100"),
+                Map.entry("API_MAX_HEADER_BYTES", "2000000"), Map.entry("API_MAX_HEADER_COUNT", "0"),
+                Map.entry("API_REQUEST_READ_TIMEOUT_SECONDS", "0"), Map.entry("API_REQUEST_READ_TIMEOUT_SECONDS", "soon"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ApiSettings.from(Map.ofEntries(wrong)));
+            assertTrue(e.getMessage().startsWith(wrong.getKey()), e.getMessage());
+        }
+        assertEquals(new RequestLimits(8192, 4096, 20, Duration.ofSeconds(5)), ApiSettings.from(Map.of(
+                "API_MAX_REQUEST_LINE_BYTES", "8192", "API_MAX_HEADER_BYTES", "4096", "API_MAX_HEADER_COUNT", "20",
+                "API_REQUEST_READ_TIMEOUT_SECONDS", "5")).requestLimits());
     }
 
     @Test

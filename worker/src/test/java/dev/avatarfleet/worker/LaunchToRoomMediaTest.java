@@ -186,8 +186,10 @@ class LaunchToRoomMediaTest {
 
             JsonNode video = agent.await("video", WAIT);
             System.out.println("agent video " + video);
-            assertTrue(video.path("fps").asDouble() >= 24.0, "avatar_video fps over 10 s (the issue's window): " + video
-                    + " (load " + loadAverage() + ")");
+            // why: the cadence, not the throughput: 25 FPS paced frames arrive at 20..26.5 fps whatever the CI host's
+            // load does to a few ticks, while a wrong pace (12.5, 30, 50) fails; the figure itself is a benchmark's
+            assertTrue(FrameRate.isTwentyFiveFps(video.path("fps").asDouble()), "avatar_video fps over 10 s (the issue's window): "
+                    + video + " (load " + loadAverage() + ")");
             assertEquals(SIZE, video.path("width").asInt(), video.toString());
             assertEquals(SIZE, video.path("height").asInt(), video.toString());
             assertTrue(video.path("audio_track").asBoolean(), "avatar_audio subscribed: " + video);

@@ -1,65 +1,150 @@
 package dev.avatarfleet.api.image;
 
-import java.net.Inet6Address;
+import dev.avatarfleet.common.http.ApiException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Decides whether an {@code avatar_image_url} (or a redirect it leads to) may be fetched.
+ * Decides whether an {@code avatar_image_url} (or a redirect it leads to) may be fetched, and
+ * which address the fetch connects to.
  *
- * why: the URL comes from whoever calls {@code /launch}; fetched from inside the fleet it could read
+ * <p>why: the URL comes from whoever calls {@code /launch}; fetched from inside the fleet it could read
  * the API node's own loopback services, a cloud metadata endpoint (169.254.169.254) or hosts on the
- * private network. Those are refused unless the operator says the fleet fetches from them
- * ({@code IMAGE_FETCH_ALLOW_PRIVATE=true}). Every address the name resolves to is checked; a name
- * that re-resolves between this check and the connection (DNS rebinding) is not covered.
+ * private network. Those ({@link InternalAddresses}) are refused unless the operator says the fleet
+ * fetches from them ({@code IMAGE_FETCH_ALLOW_PRIVATE=true}). The host is resolved once, every address
+ * it resolves to is checked, and the {@link CheckedTarget} carries the address to connect to: a name
+ * that re-resolves between the check and the connection (DNS rebinding) reaches nothing new.
  */
 public final class DownloadTargetGuard {
+    /** Name resolution, replaceable in tests (a resolver that answers differently each time). */
+    @FunctionalInterface
+    interface HostResolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /**
+     * A URL that passed the check: {@code uri} is what to request (canonical host, no userinfo, no
+     * fragment) and {@code address} what to connect to (named as the host, for TLS and SNI).
+     */
+    public record CheckedTarget(URI uri, InetAddress address) {
+    }
+
+    private static final String ALLOW_HINT = "set IMAGE_FETCH_ALLOW_PRIVATE=true to allow";
 
     private final boolean allowPrivate;
+    private final HostResolver resolver;
+    private final Set<InetSocketAddress> exempt;
 
     public DownloadTargetGuard(boolean allowPrivate) {
+        this(allowPrivate, InetAddress::getAllByName, Set.of());
+    }
+
+    DownloadTargetGuard(boolean allowPrivate, HostResolver resolver, Set<InetSocketAddress> exempt) {
         this.allowPrivate = allowPrivate;
+        this.resolver = resolver;
+        this.exempt = Set.copyOf(exempt);
+    }
+
+    /**
+     * Test seam: refuses like the default guard, except the exact address and port {@code exempt}
+     * (a test's own server on 127.0.0.1, the first hop of a redirect to a refused target).
+     */
+    static DownloadTargetGuard exemptingForTests(InetSocketAddress exempt, HostResolver resolver) {
+        return new DownloadTargetGuard(false, resolver, Set.of(exempt));
+    }
+
+    /**
+     * Checks {@code url} and resolves its host once.
+     *
+     * @throws ApiException 400 {@code image download failed: ...} naming why it is refused
+     */
+    public CheckedTarget check(URI url) {
+        try {
+            return checked(url);
+        } catch (TargetHost.Refused e) {
+            throw ImageDownloader.failed(e.getMessage());
+        }
     }
 
     /** The reason {@code url} must not be fetched, or empty when it may be. */
     public Optional<String> refusal(URI url) {
-        if (allowPrivate) {
-            return Optional.empty();
-        }
-        String host = url.getHost();
-        if (host == null || host.isBlank()) {
-            return Optional.of("URL has no host");
-        }
-        InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            return Optional.of("unknown host");
+            checked(url);
+            return Optional.empty();
+        } catch (TargetHost.Refused e) {
+            return Optional.of(e.getMessage());
         }
-        for (InetAddress a : addresses) {
-            if (isInternal(a)) {
-                return Optional.of(host + " is a loopback, link-local or private address"
-                        + " (set IMAGE_FETCH_ALLOW_PRIVATE=true to allow)");
+    }
+
+    private CheckedTarget checked(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new TargetHost.Refused("not an http(s) URL");
+        }
+        TargetHost host = TargetHost.of(url);
+        InetAddress[] addresses;
+        if (host.literal() != null) {
+            addresses = new InetAddress[] {host.literal()};
+        } else if (!allowPrivate && (host.name().equals("localhost") || host.name().endsWith(".localhost"))) {
+            throw new TargetHost.Refused(shown(host.written()) + " is a loopback name (" + ALLOW_HINT + ")");
+        } else {
+            try {
+                addresses = resolver.resolve(host.name());
+            } catch (UnknownHostException e) {
+                throw new TargetHost.Refused("unknown host");
+            }
+            if (addresses == null || addresses.length == 0) {
+                throw new TargetHost.Refused("unknown host");
             }
         }
-        return Optional.empty();
+        if (!allowPrivate) {
+            for (InetAddress a : addresses) {
+                if (exempt.contains(new InetSocketAddress(a, host.port()))) {
+                    continue;
+                }
+                Optional<String> kind = InternalAddresses.kind(a);
+                if (kind.isPresent()) {
+                    String verb = host.literal() != null ? " is" : " resolves to";
+                    throw new TargetHost.Refused(shown(host.written()) + verb + " an internal address (" + a.getHostAddress()
+                            + ", " + kind.get() + "); " + ALLOW_HINT);
+                }
+            }
+        }
+        if (host.userInfo()) {
+            // why: credentials in an image URL are either a mistake that leaks them or a trick on URL parsers
+            throw new TargetHost.Refused("URLs with credentials (user@host) are not fetched");
+        }
+        InetAddress pinned;
+        try {
+            pinned = InetAddress.getByAddress(host.name(), addresses[0].getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a resolved address has 4 or 16 bytes", e);
+        }
+        return new CheckedTarget(request(url, host), pinned);
     }
 
-    static boolean isInternal(InetAddress a) {
-        return a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isAnyLocalAddress()
-                || a.isMulticastAddress() || isUniqueLocal(a) || isCarrierGradeNat(a);
+    private static URI request(URI url, TargetHost host) {
+        StringBuilder s = new StringBuilder(url.getScheme().toLowerCase(Locale.ROOT)).append("://").append(host.urlHost());
+        s.append(':').append(host.port());
+        s.append(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath());
+        if (url.getRawQuery() != null) {
+            s.append('?').append(url.getRawQuery());
+        }
+        try {
+            return new URI(s.toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new TargetHost.Refused("URL not usable");
+        }
     }
 
-    /** fc00::/7, IPv6's private range (Java's isSiteLocal covers only the deprecated fec0::/10). */
-    private static boolean isUniqueLocal(InetAddress a) {
-        return a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc;
-    }
-
-    /** 100.64.0.0/10, shared address space that is private in practice. */
-    private static boolean isCarrierGradeNat(InetAddress a) {
-        byte[] b = a.getAddress();
-        return b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
+    /** why: the host comes from the client; it goes back into a reason, so no control characters and no novel. */
+    private static String shown(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() <= 80 ? clean : clean.substring(0, 77) + "...";
     }
 }

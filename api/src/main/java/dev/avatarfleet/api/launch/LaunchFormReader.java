@@ -1,9 +1,9 @@
 package dev.avatarfleet.api.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.avatarfleet.api.http.UntrustedJson;
 import dev.avatarfleet.api.http.LimitedInputStream;
 import dev.avatarfleet.common.http.ApiException;
-import dev.avatarfleet.common.http.JsonReply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +30,12 @@ public final class LaunchFormReader {
 
     private final long maxUploadBytes;
     private final long maxImageBytes;
+    private final UntrustedJson json;
 
     public LaunchFormReader(long maxUploadBytes, long maxImageBytes) {
         this.maxUploadBytes = maxUploadBytes;
         this.maxImageBytes = maxImageBytes;
+        this.json = new UntrustedJson(maxUploadBytes, "request body");
     }
 
     /**
@@ -91,12 +93,7 @@ public final class LaunchFormReader {
     }
 
     private LaunchForm readJson(InputStream body) throws IOException {
-        JsonNode root;
-        try {
-            root = JsonReply.MAPPER.readTree(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiException.badRequest("request body is not valid JSON");
-        }
+        JsonNode root = json.read(body);
         if (root == null || !root.isObject()) {
             throw ApiException.badRequest("request body must be a JSON object");
         }
@@ -110,6 +107,10 @@ public final class LaunchFormReader {
             if (field.getKey().equals("async_mode") && value.isBoolean()) {
                 fields.put("async_mode", Boolean.toString(value.booleanValue()));
             } else if (value.isTextual()) {
+                // why: as in multipart, every text field but the image is bounded (api_secret, avatar_id, ...)
+                if (!field.getKey().equals("image") && value.textValue().length() > MAX_TEXT_FIELD_BYTES) {
+                    throw ApiException.tooLarge(field.getKey() + " is over " + MAX_TEXT_FIELD_BYTES + " bytes");
+                }
                 fields.put(field.getKey(), value.textValue());
             } else {
                 throw ApiException.badRequest(field.getKey() + " must be a string");

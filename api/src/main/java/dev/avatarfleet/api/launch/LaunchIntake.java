@@ -16,7 +16,7 @@ public interface LaunchIntake {
     /**
      * Admits and enqueues the launch.
      *
-     * @throws dev.avatarfleet.api.http.ApiException 503 when the fleet cannot take it
+     * @throws dev.avatarfleet.common.http.ApiException 503 when the fleet cannot take it
      */
     Admitted admit(ValidLaunch launch, ResolvedImage image);
 }

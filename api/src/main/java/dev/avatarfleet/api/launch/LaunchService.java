@@ -1,6 +1,7 @@
 package dev.avatarfleet.api.launch;
 
 import dev.avatarfleet.api.http.MethodGuard;
+import dev.avatarfleet.api.http.RequestReadDeadline;
 import dev.avatarfleet.api.image.ImageResolver;
 import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.http.JsonReply;
@@ -72,7 +73,12 @@ public final class LaunchService implements HttpService {
         LaunchForm form;
         try (InputStream body = req.content().inputStream()) {
             form = formReader.read(contentType, body);
+        } catch (IOException | RuntimeException e) {
+            // why: a read cut off by the read deadline is a 408, not the I/O error the closed socket caused
+            RequestReadDeadline.bodyRead(req);
+            throw e;
         }
+        RequestReadDeadline.bodyRead(req);
         if (form.asyncMode() == null) {
             // why: the plugin takes async from its api_url's query (?async=false) and sends the field only in
             // multipart; in its JSON mode the query string is the only place the choice arrives

@@ -122,7 +122,9 @@ public final class LaunchValidator {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw ApiException.badRequest(field + " must be an http or https URL, was \"" + shorten(value) + "\"");
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        // why: the authority, not getHost(): URI has no host for 0x7f.1 or 127.1, which curl and browsers read as
+        // 127.0.0.1; the download guard reads such hosts itself and refuses them as image download failures
+        if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
             throw ApiException.badRequest(field + " has no host: \"" + shorten(value) + "\"");
         }
         return uri;

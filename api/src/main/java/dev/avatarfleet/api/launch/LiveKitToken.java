@@ -1,10 +1,11 @@
 package dev.avatarfleet.api.launch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.avatarfleet.api.http.UntrustedJson;
 import dev.avatarfleet.common.http.ApiException;
-import dev.avatarfleet.common.http.JsonReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -24,6 +25,8 @@ public record LiveKitToken(String identity, String room, long expiresAtEpochSeco
     public static final int MAX_TOKEN_CHARS = 16 * 1024;
     /** Clock skew tolerated on {@code nbf}. */
     public static final long NBF_LEEWAY_SECONDS = 60;
+    // why: a payload is at most MAX_TOKEN_CHARS of base64url, so 3/4 of that decoded
+    private static final UntrustedJson JSON = new UntrustedJson(MAX_TOKEN_CHARS, "it");
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
     // why: LiveKit signs with HMAC; an "alg":"none" or RS token cannot be a LiveKit room token
     private static final Set<String> HMAC_ALGS = Set.of("HS256", "HS384", "HS512");
@@ -76,15 +79,26 @@ public record LiveKitToken(String identity, String room, long expiresAtEpochSeco
             }
             exp = expNode.asLong();
             if (exp <= clock.instant().getEpochSecond()) {
-                throw ApiException.badRequest("token_expired", "livekit_token expired at " + java.time.Instant.ofEpochSecond(exp));
+                throw ApiException.badRequest("token_expired", "livekit_token expired at " + claimTime(exp));
             }
         }
         JsonNode nbf = payload.get("nbf");
         // why: the avatar joins within seconds; a token that only becomes valid later would be refused by the room server
         if (nbf != null && nbf.isNumber() && nbf.asLong() > clock.instant().getEpochSecond() + NBF_LEEWAY_SECONDS) {
-            throw invalid("livekit_token is not valid before " + java.time.Instant.ofEpochSecond(nbf.asLong()));
+            throw invalid("livekit_token is not valid before " + claimTime(nbf.asLong()));
         }
         return new LiveKitToken(sub.asText(), room.asText(), exp);
+    }
+
+    /**
+     * A claim's epoch second as an instant, or as the bare number when it lies outside the range an
+     * {@link Instant} holds (a hostile token's {@code exp} of -1e300 reads as {@link Long#MIN_VALUE}).
+     */
+    static String claimTime(long epochSecond) {
+        if (epochSecond < Instant.MIN.getEpochSecond() || epochSecond > Instant.MAX.getEpochSecond()) {
+            return "epoch second " + epochSecond;
+        }
+        return Instant.ofEpochSecond(epochSecond).toString();
     }
 
     private static JsonNode decodeJson(String part, String what) {
@@ -94,15 +108,16 @@ public record LiveKitToken(String identity, String room, long expiresAtEpochSeco
         } catch (IllegalArgumentException e) {
             throw invalid("livekit_token " + what + " is not base64url");
         }
+        JsonNode node;
         try {
-            JsonNode node = JsonReply.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
-            if (node == null || !node.isObject()) {
-                throw invalid("livekit_token " + what + " is not a JSON object");
-            }
-            return node;
-        } catch (java.io.IOException e) {
-            throw invalid("livekit_token " + what + " is not JSON");
+            node = JSON.read(new String(bytes, StandardCharsets.UTF_8));
+        } catch (ApiException e) {
+            throw invalid("livekit_token " + what + " is not JSON (" + e.reason() + ")");
         }
+        if (node == null || !node.isObject()) {
+            throw invalid("livekit_token " + what + " is not a JSON object");
+        }
+        return node;
     }
 
     private static ApiException invalid(String reason) {

@@ -103,7 +103,7 @@ class LaunchValidationRoutingTest {
         });
         images.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         images.start();
-        ImageDownloader downloader = new ImageDownloader(Duration.ofSeconds(1), Duration.ofMillis(1500), 2, MAX_IMAGE,
+        ImageDownloader downloader = new ImageDownloader(Duration.ofSeconds(1), Duration.ofMillis(3000), 2, MAX_IMAGE,
                 // why: the test's image server is on 127.0.0.1; the guard itself has its own test
                 new DownloadTargetGuard(true));
         ImageResolver resolver = new ImageResolver(downloader,
@@ -288,13 +288,58 @@ class LaunchValidationRoutingTest {
                         case "/missing" -> "image download failed: HTTP 404";
                         case "/loop" -> "image download failed: more than 2 redirects";
                         case "/ftp" -> "image download failed: redirect to a non-http(s) URL";
-                        default -> "image download failed: timed out after 1500 ms";
+                        default -> "image download failed: timed out after 3000 ms";
                     });
             assertFalse(body.get("reason").asText().contains("Exception"), body.toString());
         }
         int closed = dev.avatarfleet.testkit.FreePorts.next();
         refused(multipart(pluginMultipart("r", token).field("avatar_image_url", "http://127.0.0.1:" + closed + "/a.jpg"),
                 "Bearer " + KEY), 400, "image download failed: connection refused");
+    }
+
+    @Test
+    void jsonBoundsAreClearRefusals() {
+        String token = TestTokens.avatar("r", "a");
+        String deep = "[".repeat(20) + "]".repeat(20);
+        refused(json("{\"livekit_url\":" + deep + "}"), 400, "JSON limit");
+        refused(json("{\"" + "n".repeat(300) + "\":1}"), 400, "JSON limit");
+        refused(json("{\"x\":" + "9".repeat(100) + "}"), 400, "JSON limit");
+        refused(json("{\"room_name\":\"a\",\"room_name\":\"b\"}"), 400, "Duplicate field");
+        StringBuilder manyFields = new StringBuilder("{");
+        for (int i = 0; i < 6000; i++) {
+            manyFields.append("\"f").append(i).append("\":1,");
+        }
+        refused(json(manyFields.append("\"z\":1}").toString()), 400, "JSON limit");
+        String oversizedSecret = pluginJson("r", token, null).replace("}", ",\"api_secret\":\"" + "s".repeat(70_000) + "\"}");
+        refused(json(oversizedSecret), 413, "api_secret is over 65536 bytes");
+    }
+
+    @Test
+    void aJsonBodyInAnOddUtf32ByteOrderIs400() {
+        // found by JsonLaunchFuzzTest: Jackson's encoding guess threw an I/O error, answered as a 500
+        byte[] body = {0x00, 0x10, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00};
+        HttpClientResponse res = client.method(Method.POST).path("/launch")
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.create("api-secret"), KEY)
+                .submit(body);
+        refused(res, 400, "not valid JSON");
+    }
+
+    @Test
+    void fieldAndPartBoundsAreClearRefusals() {
+        String token = TestTokens.avatar("r", "a");
+        refused(multipart(pluginMultipart("r", token).field("prompt", "p".repeat(70_000)), "Bearer " + KEY), 413,
+                "prompt is over 65536 bytes");
+        MultipartBody many = pluginMultipart("r", token);
+        for (int i = 0; i < 40; i++) {
+            many.field("extra" + i, "x");
+        }
+        refused(multipart(many, "Bearer " + KEY), 400, "more than 32 parts");
+        String longRoom = "r".repeat(257);
+        refused(multipart(pluginMultipart(longRoom, TestTokens.avatar(longRoom, "a")), "Bearer " + KEY), 400,
+                "room_name must be 1 to 256 characters");
+        refused(multipart(pluginMultipart("r", "a".repeat(LiveKitToken.MAX_TOKEN_CHARS + 1)), "Bearer " + KEY), 400,
+                "livekit_token is longer than");
     }
 
     // ---- 401

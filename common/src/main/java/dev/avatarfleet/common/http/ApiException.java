@@ -44,6 +44,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.METHOD_NOT_ALLOWED_405, "method_not_allowed", reason, null);
     }
 
+    /** 408: the client did not send its request within the read timeout. */
+    public static ApiException requestTimeout(String reason) {
+        return new ApiException(Status.REQUEST_TIMEOUT_408, "request_timeout", reason, null);
+    }
+
     /** 413: the body (or the image in it) is over its size limit. */
     public static ApiException tooLarge(String reason) {
         return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "too_large", reason, null);

@@ -54,10 +54,27 @@ public final class ErrorMapping {
     }
 
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
+        if (e.status() == Status.REQUEST_TIMEOUT_408) {
+            requestTimeout(req, res, e);
+            return;
+        }
         if (e.getCause() != null) {
             LOG.warn("{} {}: {}", req.prologue().method().text(), req.path().path(), e.reason(), e.getCause());
         }
         JsonReply.send(res, e);
+    }
+
+    /**
+     * A client cut off by the read deadline: its socket is closed already, so the 408 is tried once and a
+     * failure is not worth more than a DEBUG line. why: a slow-client attack must not become a log flood.
+     */
+    private static void requestTimeout(ServerRequest req, ServerResponse res, ApiException e) {
+        try {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            JsonReply.send(res, e);
+        } catch (RuntimeException closed) {
+            LOG.debug("{} {}: {} (connection closed)", req.prologue().method().text(), req.path().path(), e.reason());
+        }
     }
 
     private static void dependencyDown(ServerRequest req, ServerResponse res, DependencyUnavailableException e) {
@@ -102,15 +119,24 @@ public final class ErrorMapping {
                                                           Status status,
                                                           io.helidon.http.ServerResponseHeaders headers,
                                                           String message) {
-        String reason = switch (eventType) {
-            case PAYLOAD_TOO_LARGE -> "request body is over the size limit";
-            case BAD_REQUEST -> "malformed request";
-            case HTTP_VERSION_NOT_SUPPORTED -> "HTTP version not supported";
-            case FORBIDDEN -> "forbidden";
-            default -> status.code() >= 500 ? "internal error" : "request refused";
+        String reason = switch (status.code()) {
+            case 413 -> "request body is over the size limit";
+            // why: shared by API nodes and workers; the API's settings for these bounds are named in its README
+            case 414 -> "request line is too long";
+            case 431 -> "request headers are too large or too many";
+            case 408 -> "request not received in time";
+            default -> switch (eventType) {
+                case BAD_REQUEST -> "malformed request";
+                case HTTP_VERSION_NOT_SUPPORTED -> "HTTP version not supported";
+                case FORBIDDEN -> "forbidden";
+                default -> status.code() >= 500 ? "internal error" : "request refused";
+            };
         };
         String code = switch (status.code()) {
             case 413 -> "too_large";
+            case 414 -> "request_line_too_long";
+            case 431 -> "headers_too_large";
+            case 408 -> "request_timeout";
             case 400 -> "bad_request";
             default -> status.code() == 503 ? "unavailable" : status.code() >= 500 ? "internal" : "refused";
         };

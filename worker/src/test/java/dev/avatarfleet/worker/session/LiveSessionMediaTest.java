@@ -12,6 +12,7 @@ import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import dev.avatarfleet.devroom.DevRoomServer;
+import dev.avatarfleet.worker.FrameRate;
 import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.devroom.DevRoomTokens;
 import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
@@ -127,7 +128,8 @@ class LiveSessionMediaTest {
             JsonNode video = agent.await("video", Duration.ofSeconds(40));
             BenchFigures.record("agent_fps_x100", Math.round(video.path("fps").asDouble() * 100));
             BenchFigures.record("render_ticks_skipped", renderer.stats().skipped());
-            assertTrue(video.path("fps").asDouble() >= 24.0, "fps over 10 s: " + video
+            // why: the cadence, not the throughput (FrameRate); the figure itself is recorded above for the benchmark
+            assertTrue(FrameRate.isTwentyFiveFps(video.path("fps").asDouble()), "fps over 10 s: " + video
                     + " (render ticks skipped so far: " + renderer.stats().skipped() + ", load " + loadAverage() + ")");
             assertEquals(SIZE, video.path("width").asInt());
             assertEquals(SIZE, video.path("height").asInt());
