@@ -22,8 +22,11 @@ import static dev.avatarfleet.worker.render.model.FaceVector.ROLL_COS;
 import static dev.avatarfleet.worker.render.model.FaceVector.ROLL_SIN;
 import static dev.avatarfleet.worker.render.model.FaceVector.UPPER_LIP;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
@@ -116,9 +119,9 @@ public final class LandmarkFaceMotion implements FaceMotion {
         }
 
         /** The face vector's columns, each [B, 1], split once. */
-        private List<org.tensorflow.Output<TFloat32>> columns;
-        private final java.util.Map<Integer, Operand<TFloat32>> lengths = new java.util.HashMap<>();
-        private final java.util.Map<Integer, Operand<TFloat32>> positions = new java.util.HashMap<>();
+        private List<Output<TFloat32>> columns;
+        private final Map<Integer, Operand<TFloat32>> lengths = new HashMap<>();
+        private final Map<Integer, Operand<TFloat32>> positions = new HashMap<>();
 
         private Operand<TFloat32> column(Operand<TFloat32> face, int i) {
             if (columns == null) {
