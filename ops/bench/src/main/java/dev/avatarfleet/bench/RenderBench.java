@@ -215,16 +215,21 @@ public final class RenderBench {
         }
         long before = rssKb();
         long t0 = System.nanoTime();
+        // why: the loop runs on this thread here, so this thread's allocations are the loop's (Java heap garbage per tick)
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocated0 = threads.getCurrentThreadAllocatedBytes();
         for (int i = 1; i <= ticks; i++) {
             loop.step();
             if (i % 2000 == 0) {
                 System.out.printf(Locale.ROOT, "tick %d RSS %d MB%n", i, rssKb() >> 10);
             }
         }
+        long perTick = (threads.getCurrentThreadAllocatedBytes() - allocated0) / ticks;
         long after = rssKb();
         loop.close();
-        System.out.printf(Locale.ROOT, "RESULT soak %dx%d N=%d: %d ticks in %.0f s, RSS %d MB -> %d MB%n", size, size, n, ticks,
-                (System.nanoTime() - t0) / 1e9, before >> 10, after >> 10);
+        System.out.printf(Locale.ROOT, "RESULT soak %dx%d N=%d: %d ticks in %.0f s, RSS %d MB -> %d MB, Java heap allocated by the loop"
+                + " %d bytes per tick (%d per frame)%n", size, size, n, ticks, (System.nanoTime() - t0) / 1e9, before >> 10, after >> 10,
+                perTick, perTick / n);
     }
 
     private static void strip(AvatarModel model, PreparedImage avatar, int frames, Path out) throws java.io.IOException {
