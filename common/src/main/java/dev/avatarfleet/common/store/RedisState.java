@@ -13,9 +13,11 @@ public final class RedisState implements AutoCloseable {
     private final RedisTaskStore store;
     private final FleetRegistry registry;
     private final ImageStore images;
+    private final String prefix;
 
     private RedisState(RedisGateway redis, FleetSettings settings, Clock clock) {
         this.redis = redis;
+        this.prefix = settings.keyPrefix();
         this.store = new RedisTaskStore(redis, settings, clock);
         this.registry = new FleetRegistry(redis, settings, clock);
         this.images = new ImageStore(redis, settings);
@@ -41,6 +43,11 @@ public final class RedisState implements AutoCloseable {
 
     public ImageStore images() {
         return images;
+    }
+
+    /** The lease {@code name}, asked for by {@code holder} (a node's own id), held {@code ttl} without renewal. */
+    public FleetLease lease(String name, String holder, java.time.Duration ttl) {
+        return new FleetLease(redis, prefix, name, holder, ttl);
     }
 
     @Override
