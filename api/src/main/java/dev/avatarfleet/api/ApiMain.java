@@ -1,9 +1,12 @@
 package dev.avatarfleet.api;
 
+import dev.avatarfleet.api.access.AccessSettings;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.config.Redact;
 import dev.avatarfleet.common.logging.Logging;
+import dev.avatarfleet.common.secret.LaunchRecordKeys;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,12 +20,15 @@ public final class ApiMain {
 
     public static void main(String[] args) throws InterruptedException {
         ApiSettings settings;
+        AccessSettings access;
         FleetSettings fleet;
         try {
             Env env = Env.system();
             Logging.start(env);
             settings = ApiSettings.fromEnvironment(env);
+            access = AccessSettings.fromEnvironment(env);
             fleet = FleetSettings.fromEnvironment(env);
+            LaunchRecordKeys.configureFrom(env, "api");
             // why: a certificate or key that cannot be read stops the start here, with the variable's name
             settings.tls().serverTls();
         } catch (IllegalArgumentException e) {
@@ -35,7 +41,7 @@ public final class ApiMain {
                     + " its own api_secret is accounted to no billing secret (billing_key_id stays null)");
         }
         ControlPlane controlPlane = ControlPlane.connect(fleet, Clock.systemUTC());
-        ApiNode node = ApiNode.start(settings, controlPlane, Clock.systemUTC());
+        ApiNode node = ApiNode.start(settings, access, controlPlane, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -43,7 +49,14 @@ public final class ApiMain {
             stopped.countDown();
         }, "api-shutdown"));
         System.out.println("avatar-fleet api listening on " + (settings.tls().enabled() ? "https" : "http") + "://" + settings.host() + ":" + node.port()
-                + " (kafka " + fleet.kafkaBootstrapServers() + ", redis " + fleet.redisUrl() + ")");
+                + " (kafka " + fleet.kafkaBootstrapServers() + ", redis " + Redact.url(fleet.redisUrl()) + ")");
+        // why: a node anyone can use must say so where its operator looks first
+        System.out.println(switch (node.authMode()) {
+            case OPEN -> "avatar-fleet api: OPEN: no API key is configured (API_KEYS, API_KEYS_FILE, Redis), every route answers"
+                    + " anyone; /health says \"auth\":\"open\"";
+            case KEYS -> "avatar-fleet api: API keys required on every route but /health, /ready, /metrics";
+            case UNKNOWN -> "avatar-fleet api: the API keys in Redis are not readable yet: guarded routes answer 503 until they are";
+        });
         System.out.flush();
         stopped.await();
     }

@@ -1,5 +1,12 @@
 package dev.avatarfleet.api;
 
+import dev.avatarfleet.api.access.AccessFilter;
+import dev.avatarfleet.api.access.AccessSettings;
+import dev.avatarfleet.api.access.Fingerprints;
+import dev.avatarfleet.api.access.KeyDirectory;
+import dev.avatarfleet.api.access.KeyFile;
+import dev.avatarfleet.api.access.LaunchGate;
+import dev.avatarfleet.api.access.LaunchLimiter;
 import dev.avatarfleet.api.fleet.FleetLaunchIntake;
 import dev.avatarfleet.api.fleet.RegistryWorkerDirectory;
 import dev.avatarfleet.api.fleet.TaskEndWaiter;
@@ -10,7 +17,6 @@ import dev.avatarfleet.api.image.AvatarImageCheck;
 import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;
 import dev.avatarfleet.api.image.ImageResolver;
-import dev.avatarfleet.api.launch.ApiKeys;
 import dev.avatarfleet.api.launch.LaunchFormReader;
 import dev.avatarfleet.api.launch.LaunchService;
 import dev.avatarfleet.api.launch.LaunchValidator;
@@ -47,16 +53,33 @@ public final class ApiNode implements AutoCloseable {
     private final ImageDownloader downloader;
     private final RequestReadDeadline readDeadline;
     private final Thread topicSetup;
+    private final KeyDirectory keys;
+    private final List<HttpService> services;
 
-    private ApiNode(WebServer server, ImageDownloader downloader, RequestReadDeadline readDeadline, Thread topicSetup) {
+    private ApiNode(WebServer server, ImageDownloader downloader, RequestReadDeadline readDeadline, Thread topicSetup,
+                    KeyDirectory keys, List<HttpService> services) {
         this.server = server;
         this.downloader = downloader;
         this.readDeadline = readDeadline;
         this.topicSetup = topicSetup;
+        this.keys = keys;
+        this.services = services;
+    }
+
+    /** As {@link #start(ApiSettings, AccessSettings, ControlPlane, Clock)} with the access settings' defaults. */
+    public static ApiNode start(ApiSettings settings, ControlPlane controlPlane, Clock clock) {
+        return start(settings, AccessSettings.from(java.util.Map.of()), controlPlane, clock);
     }
 
     /** Builds the services over {@code controlPlane} and starts listening. */
-    public static ApiNode start(ApiSettings settings, ControlPlane controlPlane, Clock clock) {
+    public static ApiNode start(ApiSettings settings, AccessSettings accessSettings, ControlPlane controlPlane, Clock clock) {
+        byte[] configuredSalt = accessSettings.fingerprintSalt();
+        Fingerprints fingerprints = new Fingerprints(configuredSalt != null ? () -> configuredSalt
+                : () -> controlPlane.secrets().getOrCreate("fingerprint-salt", 32));
+        KeyDirectory keys = new KeyDirectory(settings.apiKeys(), accessSettings.keysFile() == null ? null : new KeyFile(accessSettings.keysFile()),
+                controlPlane.apiKeys(), fingerprints, clock).start(accessSettings.keysRefresh());
+        AccessFilter access = new AccessFilter(keys, accessSettings.trustedProxies(), controlPlane.store()::tenantOf);
+        LaunchLimiter limiter = new LaunchLimiter(controlPlane.rateLimits(), accessSettings.launchRate(), accessSettings.tenantMaxSessions());
         ImageDownloader downloader = new ImageDownloader(settings.imageFetchConnectTimeout(), settings.imageFetchTimeout(),
                 settings.imageFetchMaxRedirects(), settings.maxImageBytes(),
                 new DownloadTargetGuard(settings.imageFetchAllowPrivate()));
@@ -65,12 +88,12 @@ public final class ApiNode implements AutoCloseable {
         imageCheck.warmUp();
         ImageResolver images = new ImageResolver(downloader, imageCheck);
         List<HttpService> services = List.of(
-                new LaunchService(new ApiKeys(settings.apiKeys()),
+                new LaunchService(new LaunchGate(access, limiter), fingerprints,
                         new LaunchFormReader(settings.maxUploadBytes(), settings.maxImageBytes()),
                         new LaunchValidator(clock, settings.maxImageBytes()), images,
                         new FleetLaunchIntake(controlPlane.store(), controlPlane.images(), controlPlane.taskLog()),
                         new TaskEndWaiter(controlPlane.store(), clock), settings.syncLaunchTimeout(), settings.bithumanApiSecret()),
-                new HealthService(controlPlane.registry()::totals),
+                new HealthService(controlPlane.registry()::totals, () -> keys.mode().wire()),
                 new TaskService(controlPlane.store()),
                 new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),
                         settings.proxyMaxBytes()));
@@ -95,14 +118,14 @@ public final class ApiNode implements AutoCloseable {
                 .directHandlers(ErrorMapping.directHandlers())
                 .routing(routing -> {
                     routing.addFilter(readDeadline::filter);
-                    ApiRouting.routing(routing, services);
+                    ApiRouting.routing(routing, access, services);
                 });
         Optional<Tls> tls = settings.tls().serverTls();
         tls.ifPresent(builder::tls);
         WebServer server = builder.build().start();
         warmHttpPath(settings.host(), server.port(), tls);
         Thread topicSetup = Thread.ofVirtual().name("ensure-launch-topic").start(() -> ensureTopic(controlPlane));
-        return new ApiNode(server, downloader, readDeadline, topicSetup);
+        return new ApiNode(server, downloader, readDeadline, topicSetup, keys, services);
     }
 
     /**
@@ -129,6 +152,16 @@ public final class ApiNode implements AutoCloseable {
     private static Duration idleCheckPeriod(Duration timeout) {
         long millis = Math.max(1000, Math.min(30_000, timeout.toMillis() / 10));
         return Duration.ofMillis(millis);
+    }
+
+    /** The services behind the access filter, in the order they are routed (tests walk their routes). */
+    public List<HttpService> services() {
+        return services;
+    }
+
+    /** Whether keys are required now: {@code open}, {@code keys} or {@code unknown} (Redis not read yet). */
+    public KeyDirectory.Mode authMode() {
+        return keys.mode();
     }
 
     /** The port the node listens on (the real one when started with port 0). */
@@ -217,6 +250,7 @@ public final class ApiNode implements AutoCloseable {
     public void close() {
         topicSetup.interrupt();
         server.stop();
+        keys.close();
         readDeadline.close();
         downloader.close();
     }

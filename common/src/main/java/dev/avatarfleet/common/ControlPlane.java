@@ -4,8 +4,11 @@ import java.time.Clock;
 
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
+import dev.avatarfleet.common.store.ApiKeyStore;
 import dev.avatarfleet.common.store.FleetRegistry;
+import dev.avatarfleet.common.store.FleetSecrets;
 import dev.avatarfleet.common.store.ImageStore;
+import dev.avatarfleet.common.store.LaunchRateLimits;
 import dev.avatarfleet.common.store.RedisState;
 import dev.avatarfleet.common.store.RedisTaskStore;
 
@@ -55,6 +58,21 @@ public final class ControlPlane implements AutoCloseable {
 
     public KafkaTaskLog taskLog() {
         return taskLog;
+    }
+
+    /** Secrets drawn once for the fleet when none is configured (fingerprint salt, launch record key). */
+    public FleetSecrets secrets() {
+        return redis.secrets();
+    }
+
+    /** The API keys kept in Redis. */
+    public ApiKeyStore apiKeys() {
+        return redis.apiKeys();
+    }
+
+    /** The fleet-wide launch rate buckets. */
+    public LaunchRateLimits rateLimits() {
+        return redis.rateLimits();
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.avatarfleet.api.image.AvatarImageCheck;
 import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;
 import dev.avatarfleet.api.image.ImageResolver;
-import dev.avatarfleet.api.launch.ApiKeys;
 import dev.avatarfleet.api.launch.LaunchForm;
 import dev.avatarfleet.api.launch.LaunchFormReader;
 import dev.avatarfleet.api.launch.LaunchIntake;
@@ -80,10 +79,11 @@ final class LaunchFuzzing {
                     });
             ImageResolver images = new ImageResolver(downloader, new AvatarImageCheck(new ImageLimits(MAX_IMAGE, 4_000_000, 4096)));
             LaunchIntake intake = (launch, image) -> new LaunchIntake.Admitted("t-fuzz", launch.roomName(), "pending", false);
-            LaunchService launch = new LaunchService(new ApiKeys(List.of()), READER, VALIDATOR, images, intake,
+            dev.avatarfleet.api.access.AccessFilter access = dev.avatarfleet.api.TestAccess.filter(List.of());
+            LaunchService launch = new LaunchService(dev.avatarfleet.api.TestAccess.gate(access), dev.avatarfleet.api.TestAccess.FINGERPRINTS, READER, VALIDATOR, images, intake,
                     (id, timeout) -> Map.of("task_id", id, "status", "completed"), Duration.ofSeconds(1), null);
             HttpRouting.Builder routing = HttpRouting.builder();
-            ApiRouting.routing(routing, List.of(launch));
+            ApiRouting.routing(routing, access, List.of(launch));
             client = new DirectClient(routing);
         }
         return client;

@@ -56,6 +56,14 @@ public final class RedisTaskStore {
      * worker's {@code MAX_SESSIONS}; else creates the task as {@code pending}.
      */
     public Admission admit(NewTask task) {
+        return admit(task, TenantAdmission.NONE);
+    }
+
+    /**
+     * As {@link #admit(NewTask)}, for a tenant: the task is recorded under it, a repeated launch finds only the
+     * tenant's own task, and the launch is refused {@code quota_exceeded} when the tenant's active tasks fill its quota.
+     */
+    public Admission admit(NewTask task, TenantAdmission tenant) {
         long now = clock.millis();
         long cutoff = now - deadWorkerTimeout.toMillis();
         for (int i = 0; i < 5; i++) {
@@ -63,7 +71,7 @@ public final class RedisTaskStore {
             List<?> reply = (List<?>) redis.run("admitting a launch for room " + task.roomName(), TaskScripts.ADMIT, List.of(
                     prefix, id, Long.toString(now), Long.toString(cutoff), task.roomName(), task.identity(),
                     nullToEmpty(task.avatarId()), nullToEmpty(task.imageHash()), joinWarnings(task.warnings()),
-                    nullToEmpty(task.billingKeyId())));
+                    nullToEmpty(task.billingKeyId()), nullToEmpty(tenant.tenant()), Integer.toString(tenant.maxSessions())));
             String outcome = (String) reply.get(0);
             switch (outcome) {
                 case "admitted" -> {
@@ -78,6 +86,9 @@ public final class RedisTaskStore {
                 case "at_capacity" -> {
                     return new Admission.Refused(Admission.Reason.AT_CAPACITY, Long.parseLong((String) reply.get(1)), Long.parseLong((String) reply.get(2)));
                 }
+                case "quota_exceeded" -> {
+                    return new Admission.Refused(Admission.Reason.QUOTA_EXCEEDED, Long.parseLong((String) reply.get(1)), Long.parseLong((String) reply.get(2)));
+                }
                 case "collision" -> {
                     // why: 32 random bits as in the seed's ids; on the rare clash draw again
                 }
@@ -85,6 +96,11 @@ public final class RedisTaskStore {
             }
         }
         throw new IllegalStateException("could not draw an unused task id in 5 tries");
+    }
+
+    /** The tenant a task was launched under: empty when the task is unknown, or has none (launched open). */
+    public Optional<String> tenantOf(String taskId) {
+        return Optional.ofNullable(redis.call("reading the tenant of task " + taskId, c -> c.hget(prefix + "task:" + taskId, "tenant")));
     }
 
     /** Stores where the launch record landed in Kafka (for replay). */
@@ -101,7 +117,16 @@ public final class RedisTaskStore {
 
     /** Tasks of the whole fleet, newest first, filtered and paged, from one atomic snapshot. */
     public TaskPage list(TaskQuery query) {
-        List<?> rows = (List<?>) redis.run("listing tasks", TaskScripts.LIST, List.of(prefix));
+        return list(query, null);
+    }
+
+    /**
+     * The tasks of one tenant (null: of the whole fleet), newest first, filtered and paged, from one atomic
+     * snapshot of the tenant's own index: its totals are its own.
+     */
+    public TaskPage list(TaskQuery query, String tenant) {
+        String index = tenant == null ? "tasks" : "tenant:" + tenant + ":tasks";
+        List<?> rows = (List<?>) redis.run("listing tasks", TaskScripts.LIST, List.of(prefix, index));
         List<TaskRecord> matching = new ArrayList<>();
         for (Object row : rows) {
             TaskRecord r = TaskHashes.toRecord(TaskHashes.pairs((List<?>) row));

@@ -8,7 +8,9 @@ package dev.avatarfleet.common.store;
  * creation ms), {@code active} (set of pending and running ids), {@code terminal} (zset, by end
  * ms), {@code dedup:<len>:<room>|<identity>} (the active task of a room and avatar),
  * {@code workers} (zset, by heartbeat ms), {@code worker:<id>} (hash), {@code worker:<id>:tasks}
- * (set), channel {@code stop:<worker id>}.
+ * (set), channel {@code stop:<worker id>}; per tenant {@code tenant:<t>:tasks} (zset, the tenant's
+ * tasks scored as in {@code tasks}) and {@code tenant:<t>:active} (set, its pending and running
+ * ids; ended ones leave lazily, at the tenant's next admission).
  */
 final class TaskScripts {
 
@@ -22,6 +24,8 @@ final class TaskScripts {
               return p .. 'dedup:' .. string.len(room) .. ':' .. room .. '|' .. identity
             end
             local function drop(p, id)
+              local tenant = redis.call('HGET', p .. 'task:' .. id, 'tenant')
+              if tenant then redis.call('ZREM', p .. 'tenant:' .. tenant .. ':tasks', id) end
               redis.call('DEL', p .. 'task:' .. id)
               redis.call('ZREM', p .. 'tasks', id)
               redis.call('ZREM', p .. 'terminal', id)
@@ -56,17 +60,57 @@ final class TaskScripts {
             }
             """;
 
-    /** ARGV: p, id, now, live_cutoff, room, identity, avatar_id, image_hash, warnings, billing_key_id. */
-    static final LuaScript ADMIT = new LuaScript(PRELUDE + """
+    /**
+     * Tenants (issue 10): a task's {@code tenant} field, the tenant's task index and its active set, and its
+     * session quota, checked in the same atomic step as the fleet's capacity.
+     */
+    private static final String TENANCY = """
+            local function other_tenants_live_task(p, id, tenant)
+              local t = redis.call('HMGET', p .. 'task:' .. id, 'tenant', 'status')
+              return (t[1] or '') ~= tenant and (t[2] == 'pending' or t[2] == 'running')
+            end
+            -- the tenant's active count when it is at its quota, else nil; forgets its ended tasks on the way
+            local function tenant_at_quota(p, tenant, quota)
+              if tenant == '' then return nil end
+              local ak = p .. 'tenant:' .. tenant .. ':active'
+              for _, t in ipairs(redis.call('SMEMBERS', ak)) do
+                local st = redis.call('HGET', p .. 'task:' .. t, 'status')
+                if st ~= 'pending' and st ~= 'running' then redis.call('SREM', ak, t) end
+              end
+              local n = redis.call('SCARD', ak)
+              if quota > 0 and n >= quota then return n end
+              return nil
+            end
+            local function tenant_add(p, tenant, id)
+              if tenant == '' then return end
+              redis.call('HSET', p .. 'task:' .. id, 'tenant', tenant)
+              redis.call('SADD', p .. 'tenant:' .. tenant .. ':active', id)
+              redis.call('ZADD', p .. 'tenant:' .. tenant .. ':tasks', redis.call('ZSCORE', p .. 'tasks', id), id)
+            end
+            """;
+
+    /**
+     * ARGV: p, id, now, live_cutoff, room, identity, avatar_id, image_hash, warnings, billing_key_id, and last
+     * tenant ('' = none) and the tenant's session quota (0 = none). Returns {'admitted', id}, {'existing', id},
+     * {'not_ready'|'at_capacity'|'quota_exceeded', active, max} or {'collision'}.
+     */
+    static final LuaScript ADMIT = new LuaScript(PRELUDE + TENANCY + """
             local p, id, now, cutoff = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
             local room, identity = ARGV[5], ARGV[6]
+            -- why: read from the end, so the script's own arguments can grow in front of them
+            local tenant, quota = ARGV[#ARGV - 1], tonumber(ARGV[#ARGV]) or 0
             local dk = dedup_key(p, room, identity)
             local existing = redis.call('GET', dk)
+            -- why: another tenant's avatar in a room of the same name is not this launch's task (nor to be shown)
+            local shared = existing and other_tenants_live_task(p, existing, tenant)
+            if shared then existing = nil end
             if existing then
               local st = redis.call('HGET', p .. 'task:' .. existing, 'status')
               if st == 'pending' or st == 'running' then return {'existing', existing} end
               redis.call('DEL', dk)
             end
+            local tenant_active = tenant_at_quota(p, tenant, quota)
+            if tenant_active then return {'quota_exceeded', tostring(tenant_active), tostring(quota)} end
             local ids = redis.call('ZRANGEBYSCORE', p .. 'workers', cutoff, '+inf')
             local capacity, ready = 0, 0
             for _, wid in ipairs(ids) do
@@ -99,7 +143,8 @@ final class TaskScripts {
             if ARGV[9] ~= '' then redis.call('HSET', k, 'warnings', ARGV[9]) end
             redis.call('ZADD', p .. 'tasks', now, id)
             redis.call('SADD', p .. 'active', id)
-            redis.call('SET', dk, id)
+            if not shared then redis.call('SET', dk, id) end
+            tenant_add(p, tenant, id)
             return {'admitted', id}
             """);
 
@@ -224,10 +269,14 @@ final class TaskScripts {
             return #old + enforce_cap(p, tonumber(ARGV[3]))
             """);
 
-    /** ARGV: p. Every task hash, newest first, as flat field/value arrays (one atomic snapshot). */
+    /**
+     * ARGV: p, index ('tasks', or a tenant's 'tenant:<t>:tasks'). Every task hash of the index, newest first, as
+     * flat field/value arrays (one atomic snapshot).
+     */
     static final LuaScript LIST = new LuaScript("""
             local p = ARGV[1]
-            local ids = redis.call('ZREVRANGE', p .. 'tasks', 0, -1)
+            local index = p .. (ARGV[2] or 'tasks')
+            local ids = redis.call('ZREVRANGE', index, 0, -1)
             local out = {}
             for _, id in ipairs(ids) do
               local h = redis.call('HGETALL', p .. 'task:' .. id)
@@ -237,6 +286,7 @@ final class TaskScripts {
                 -- why: the record expired on its own (PEXPIRE backstop); forget its index entry
                 redis.call('ZREM', p .. 'tasks', id)
                 redis.call('ZREM', p .. 'terminal', id)
+                redis.call('ZREM', index, id)
               end
             end
             return out
