@@ -5,6 +5,7 @@ import dev.avatarfleet.api.http.UntrustedJson;
 import dev.avatarfleet.common.http.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -78,15 +79,26 @@ public record LiveKitToken(String identity, String room, long expiresAtEpochSeco
             }
             exp = expNode.asLong();
             if (exp <= clock.instant().getEpochSecond()) {
-                throw ApiException.badRequest("token_expired", "livekit_token expired at " + java.time.Instant.ofEpochSecond(exp));
+                throw ApiException.badRequest("token_expired", "livekit_token expired at " + claimTime(exp));
             }
         }
         JsonNode nbf = payload.get("nbf");
         // why: the avatar joins within seconds; a token that only becomes valid later would be refused by the room server
         if (nbf != null && nbf.isNumber() && nbf.asLong() > clock.instant().getEpochSecond() + NBF_LEEWAY_SECONDS) {
-            throw invalid("livekit_token is not valid before " + java.time.Instant.ofEpochSecond(nbf.asLong()));
+            throw invalid("livekit_token is not valid before " + claimTime(nbf.asLong()));
         }
         return new LiveKitToken(sub.asText(), room.asText(), exp);
+    }
+
+    /**
+     * A claim's epoch second as an instant, or as the bare number when it lies outside the range an
+     * {@link Instant} holds (a hostile token's {@code exp} of -1e300 reads as {@link Long#MIN_VALUE}).
+     */
+    static String claimTime(long epochSecond) {
+        if (epochSecond < Instant.MIN.getEpochSecond() || epochSecond > Instant.MAX.getEpochSecond()) {
+            return "epoch second " + epochSecond;
+        }
+        return Instant.ofEpochSecond(epochSecond).toString();
     }
 
     private static JsonNode decodeJson(String part, String what) {

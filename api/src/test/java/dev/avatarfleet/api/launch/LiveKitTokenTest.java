@@ -55,4 +55,19 @@ class LiveKitTokenTest {
                 () -> LiveKitToken.check("a".repeat(LiveKitToken.MAX_TOKEN_CHARS + 1), "room", CLOCK));
         assertEquals("invalid_token", e.code());
     }
+
+    @Test
+    void claimTimesBeyondWhatAnInstantHoldsAreRefusedWithA400NotAnException() {
+        // why: found by LiveKitTokenFuzzTest in CI; -1e300 and 1e300 read as Long.MIN_VALUE and Long.MAX_VALUE
+        String expired = com.auth0.jwt.JWT.create().withSubject("a").withClaim("exp", -1e300)
+                .withClaim("video", java.util.Map.of("roomJoin", true, "room", "room"))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("secret"));
+        ApiException e = assertThrows(ApiException.class, () -> LiveKitToken.check(expired, "room", CLOCK));
+        assertEquals("token_expired", e.code());
+        assertEquals("livekit_token expired at epoch second " + Long.MIN_VALUE, e.reason());
+        String later = com.auth0.jwt.JWT.create().withSubject("a").withClaim("nbf", 1e300)
+                .withClaim("video", java.util.Map.of("roomJoin", true, "room", "room"))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256("secret"));
+        assertEquals(400, assertThrows(ApiException.class, () -> LiveKitToken.check(later, "room", CLOCK)).status().code());
+    }
 }
