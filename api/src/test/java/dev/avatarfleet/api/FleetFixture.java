@@ -110,6 +110,24 @@ public final class FleetFixture implements AutoCloseable {
         return send(node, HttpRequest.newBuilder(uri(node, path)).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    /**
+     * {@code POST /launch} in the plugin's JSON shape for {@code room}, the avatar {@code identity} in its token, with
+     * {@code Authorization: Bearer key} (none when null) and any further headers (name, value, ...).
+     */
+    public HttpResponse<String> launch(ApiNode node, String key, String room, String identity, String... headers) {
+        String json = "{\"livekit_url\":\"ws://127.0.0.1:7880\",\"livekit_token\":\"" + TestTokens.avatar(room, identity)
+                + "\",\"room_name\":\"" + room + "\",\"mode\":\"gpu\"}";
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri(node, "/launch")).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(json));
+        if (key != null) {
+            r.header("Authorization", "Bearer " + key);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            r.header(headers[i], headers[i + 1]);
+        }
+        return send(node, r.build());
+    }
+
     /** GET with {@code Authorization: Bearer key}. */
     public HttpResponse<String> get(ApiNode node, String path, String key) {
         return send(node, HttpRequest.newBuilder(uri(node, path)).header("Authorization", "Bearer " + key).GET().build());

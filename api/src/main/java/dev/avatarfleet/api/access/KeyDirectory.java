@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * and Redis ({@code apikey:<id>}), the last two read again every {@code API_KEYS_REFRESH_SECONDS}, so a key created or
  * revoked on one node counts on all of them without a restart.
  *
- * <p>With no key anywhere the node runs open. Until Redis has been read once, a node with neither {@code API_KEYS} nor
+ * <p>With no key anywhere the node runs open. Once a key was stored in Redis the fleet stays closed when the last one
+ * is revoked (the store's {@code apikeys:required}); {@code ops/stack key open} opens it again on purpose. Until Redis has been read once, a node with neither {@code API_KEYS} nor
  * a file cannot tell whether it is open: it is {@link Mode#UNKNOWN} and lets nobody in (fail closed).
  */
 public final class KeyDirectory implements AutoCloseable {
@@ -79,6 +80,7 @@ public final class KeyDirectory implements AutoCloseable {
     private volatile Map<String, ApiKey> fileKeys = Map.of();
     private volatile String fileText;
     private volatile Map<String, ApiKey> redisKeys = Map.of();
+    private volatile boolean redisRequired;
     private volatile boolean redisRead;
     private volatile boolean redisFailing;
 
@@ -115,7 +117,7 @@ public final class KeyDirectory implements AutoCloseable {
 
     /** Whether keys are required now. */
     public Mode mode() {
-        if (!envKeys.isEmpty() || file != null || !redisKeys.isEmpty()) {
+        if (!envKeys.isEmpty() || file != null || redisRequired || !redisKeys.isEmpty()) {
             return Mode.KEYS;
         }
         return redisRead || store == null ? Mode.OPEN : Mode.UNKNOWN;
@@ -189,7 +191,8 @@ public final class KeyDirectory implements AutoCloseable {
         }
         try {
             Map<String, ApiKey> keys = new HashMap<>();
-            store.all().forEach((id, fields) -> {
+            ApiKeyStore.Snapshot snapshot = store.snapshot();
+            snapshot.keys().forEach((id, fields) -> {
                 try {
                     keys.put(id, ApiKey.fromFields(id, fields, "redis"));
                 } catch (RuntimeException e) {
@@ -197,6 +200,7 @@ public final class KeyDirectory implements AutoCloseable {
                 }
             });
             redisKeys = Map.copyOf(keys);
+            redisRequired = snapshot.required();
             redisRead = true;
             if (redisFailing) {
                 LOG.info("API keys in Redis read again ({} keys)", keys.size());

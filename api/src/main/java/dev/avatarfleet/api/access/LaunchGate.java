@@ -15,9 +15,11 @@ public final class LaunchGate implements LaunchAccess {
     }
 
     @Override
-    public TenantAdmission admit(ServerRequest req, String formSecret) {
+    public Permit check(ServerRequest req, String formSecret) {
         Caller caller = access.launchCaller(req, formSecret);
-        limiter.takeLaunch(caller);
-        return limiter.admission(caller);
+        return () -> {
+            limiter.takeLaunch(caller);
+            return limiter.admission(caller);
+        };
     }
 }

@@ -92,12 +92,13 @@ public final class LaunchService implements HttpService {
             String fromQuery = req.query().first("async_mode").asOptional().or(() -> req.query().first("async").asOptional()).orElse(null);
             form = form.withAsyncMode(fromQuery);
         }
-        TenantAdmission tenancy = access.admit(req, form.apiSecret());
+        LaunchAccess.Permit permit = access.check(req, form.apiSecret());
+        ValidLaunch valid = validator.validate(form);
+        TenantAdmission tenancy = permit.take();
         // why: the seed's api_secret "overrides the billing secret (defaults to BITHUMAN_API_SECRET)"; the plugin
         // sends its secret as the api-secret header (JSON) or Bearer (multipart), so those count as the launch's own
         String launchSecret = firstPresent(form.apiSecret(), secretHeader, bearer);
-        ValidLaunch launch = validator.validate(form)
-                .withBillingKeyId(fingerprints.billingKeyId(launchSecret, defaultBillingSecret))
+        ValidLaunch launch = valid.withBillingKeyId(fingerprints.billingKeyId(launchSecret, defaultBillingSecret))
                 .withTenancy(tenancy);
         ImageResolver.ResolvedImage image = images.resolve(launch.image());
         LaunchIntake.Admitted admitted = intake.admit(launch, image);

@@ -9,15 +9,17 @@ import java.util.Objects;
 
 /**
  * The API keys kept in Redis, as their owners wrote them (hashed: this class never sees a key): one hash
- * {@code apikey:<id>} per key, the set {@code apikeys} of ids, and {@code apikeys:last_used} (id to epoch ms) for
- * every key any node accepted, wherever it is declared. The API module reads and writes the fields.
+ * {@code apikey:<id>} per key, the set {@code apikeys} of ids, {@code apikeys:last_used} (id to epoch ms) for
+ * every key any node accepted, wherever it is declared, and {@code apikeys:required}, set by the first key stored.
+ * why the flag: revoking the last key must not open the fleet to anyone; only {@link #reopen()} does, on purpose.
+ * The API module reads and writes the fields.
  */
 public final class ApiKeyStore {
 
-    /** ARGV: p. Every key's fields, {id, {field, value, ...}, ...}, in one atomic read. */
+    /** ARGV: p. Whether keys are required, then every key's fields: {0|1, id, {field, value, ...}, ...}, in one atomic read. */
     private static final LuaScript ALL = new LuaScript("""
             local p = ARGV[1]
-            local out = {}
+            local out = {redis.call('EXISTS', p .. 'apikeys:required')}
             for _, id in ipairs(redis.call('SMEMBERS', p .. 'apikeys')) do
               local h = redis.call('HGETALL', p .. 'apikey:' .. id)
               if #h > 0 then
@@ -37,8 +39,21 @@ public final class ApiKeyStore {
             if redis.call('EXISTS', k) == 1 then return 0 end
             for i = 3, #ARGV, 2 do redis.call('HSET', k, ARGV[i], ARGV[i + 1]) end
             redis.call('SADD', p .. 'apikeys', id)
+            redis.call('SET', p .. 'apikeys:required', '1')
             return 1
             """);
+
+    /** ARGV: p. Drops the flag when no key is left: 1 done, 0 keys remain. */
+    private static final LuaScript REOPEN = new LuaScript("""
+            local p = ARGV[1]
+            if redis.call('SCARD', p .. 'apikeys') > 0 then return 0 end
+            redis.call('DEL', p .. 'apikeys:required')
+            return 1
+            """);
+
+    /** The keys in Redis, and whether keys are required even when none is left (the last one was revoked). */
+    public record Snapshot(boolean required, Map<String, Map<String, String>> keys) {
+    }
 
     /** ARGV: p, id. Removes a key and its last use; 1 when it existed. */
     private static final LuaScript REMOVE = new LuaScript("""
@@ -73,12 +88,22 @@ public final class ApiKeyStore {
 
     /** Every key's fields by id. */
     public Map<String, Map<String, String>> all() {
+        return snapshot().keys();
+    }
+
+    /** Every key's fields by id, and whether keys are required, read at once. */
+    public Snapshot snapshot() {
         List<?> flat = (List<?>) redis.run("reading the API keys", ALL, List.of(prefix));
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
+        for (int i = 1; i + 1 < flat.size(); i += 2) {
             out.put((String) flat.get(i), RedisTaskStore.TaskHashes.pairs((List<?>) flat.get(i + 1)));
         }
-        return out;
+        return new Snapshot((Long) flat.get(0) == 1L || !out.isEmpty(), out);
+    }
+
+    /** Lets the fleet run open again once every key is revoked; false (nothing changed) while a key remains. */
+    public boolean reopen() {
+        return (Long) redis.run("reopening the fleet", REOPEN, List.of(prefix)) == 1L;
     }
 
     /** Records that {@code id} was accepted at {@code epochMillis}. */

@@ -6,7 +6,7 @@ package dev.avatarfleet.common.store;
  *
  * <p>Keys, all under the prefix {@code p}: {@code task:<id>} (hash), {@code tasks} (zset, by
  * creation ms), {@code active} (set of pending and running ids), {@code terminal} (zset, by end
- * ms), {@code dedup:<len>:<room>|<identity>} (the active task of a room and avatar),
+ * ms), {@code dedup:<len>:<room>|<identity>[|<tenant>]} (the active task of a room and avatar, of a tenant),
  * {@code workers} (zset, by heartbeat ms), {@code worker:<id>} (hash), {@code worker:<id>:tasks}
  * (set), channel {@code stop:<worker id>}; per tenant {@code tenant:<t>:tasks} (zset, the tenant's
  * tasks scored as in {@code tasks}) and {@code tenant:<t>:active} (set, its pending and running
@@ -18,10 +18,13 @@ final class TaskScripts {
     }
 
     private static final String PRELUDE = """
-            local function dedup_key(p, room, identity)
+            local function dedup_key(p, room, identity, tenant)
               room = room or ''
               identity = identity or ''
-              return p .. 'dedup:' .. string.len(room) .. ':' .. room .. '|' .. identity
+              local k = p .. 'dedup:' .. string.len(room) .. ':' .. room .. '|' .. identity
+              -- why: two tenants' rooms of one name are two rooms (their own LiveKit servers); each repeat finds its own
+              if tenant and tenant ~= '' then k = k .. '|' .. tenant end
+              return k
             end
             local function drop(p, id)
               local tenant = redis.call('HGET', p .. 'task:' .. id, 'tenant')
@@ -41,13 +44,13 @@ final class TaskScripts {
             end
             local function finish(p, id, status, now, err, reason, retention_ms, cap)
               local k = p .. 'task:' .. id
-              local t = redis.call('HMGET', k, 'room_name', 'avatar_identity', 'worker_id')
+              local t = redis.call('HMGET', k, 'room_name', 'avatar_identity', 'worker_id', 'tenant')
               redis.call('HSET', k, 'status', status, 'completed_at', now)
               if err ~= '' then redis.call('HSET', k, 'error', err) end
               if reason ~= '' then redis.call('HSET', k, 'end_reason', reason) end
               redis.call('SREM', p .. 'active', id)
               redis.call('ZADD', p .. 'terminal', now, id)
-              local dk = dedup_key(p, t[1], t[2])
+              local dk = dedup_key(p, t[1], t[2], t[4])
               if redis.call('GET', dk) == id then redis.call('DEL', dk) end
               if t[3] then redis.call('SREM', p .. 'worker:' .. t[3] .. ':tasks', id) end
               -- why: a backstop so Redis frees the record even when no pruning duty runs
@@ -65,10 +68,6 @@ final class TaskScripts {
      * session quota, checked in the same atomic step as the fleet's capacity.
      */
     private static final String TENANCY = """
-            local function other_tenants_live_task(p, id, tenant)
-              local t = redis.call('HMGET', p .. 'task:' .. id, 'tenant', 'status')
-              return (t[1] or '') ~= tenant and (t[2] == 'pending' or t[2] == 'running')
-            end
             -- the tenant's active count when it is at its quota, else nil; forgets its ended tasks on the way
             local function tenant_at_quota(p, tenant, quota)
               if tenant == '' then return nil end
@@ -99,11 +98,8 @@ final class TaskScripts {
             local room, identity = ARGV[5], ARGV[6]
             -- why: read from the end, so the script's own arguments can grow in front of them
             local tenant, quota = ARGV[#ARGV - 1], tonumber(ARGV[#ARGV]) or 0
-            local dk = dedup_key(p, room, identity)
+            local dk = dedup_key(p, room, identity, tenant)
             local existing = redis.call('GET', dk)
-            -- why: another tenant's avatar in a room of the same name is not this launch's task (nor to be shown)
-            local shared = existing and other_tenants_live_task(p, existing, tenant)
-            if shared then existing = nil end
             if existing then
               local st = redis.call('HGET', p .. 'task:' .. existing, 'status')
               if st == 'pending' or st == 'running' then return {'existing', existing} end
@@ -143,7 +139,7 @@ final class TaskScripts {
             if ARGV[9] ~= '' then redis.call('HSET', k, 'warnings', ARGV[9]) end
             redis.call('ZADD', p .. 'tasks', now, id)
             redis.call('SADD', p .. 'active', id)
-            if not shared then redis.call('SET', dk, id) end
+            redis.call('SET', dk, id)
             tenant_add(p, tenant, id)
             return {'admitted', id}
             """);
