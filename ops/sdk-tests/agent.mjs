@@ -9,6 +9,9 @@
 //   LIVEKIT_URL, AGENT_TOKEN       where and as whom to join
 //   AVATAR_IDENTITY                the avatar's identity (default bithuman-avatar-agent)
 //   SCENARIO                       speak | clear | leave | silent (until the avatar leaves) | stay (STAY_SECONDS)
+//                                  | deliver (the frames received while it speaks, for ops/bench/delivery.sh)
+//   MEASURE_SECONDS, SPEAK_ON, SPEAK_OFF   scenario deliver: the window, and its speech pattern (seconds of speech,
+//                                  then of silence, repeated; SPEAK_OFF 0 = speech all along)
 //   WARMUP_SECONDS                 seconds after the first frame before measuring (default 2: encoder and BWE start)
 //   IDLE_SECONDS                   seconds of idle video measured before speaking (default 10)
 //   SPEECH_SECONDS                 length of the speech segment (default 3)
@@ -242,7 +245,37 @@ try {
     }
   };
 
-  if (scenario === 'stay') {
+  if (scenario === 'deliver') {
+    // the frames the avatar delivers while it speaks (or speaks and pauses), as its viewers receive them
+    await waitFor(() => avatarVideo && video.frames.length > 0, 60000, 'avatar video');
+    await sleep(warmupSeconds * 1000);
+    const measureMs = Number(env.MEASURE_SECONDS || 10) * 1000;
+    const on = Number(env.SPEAK_ON || 0);
+    const off = Number(env.SPEAK_OFF || 0);
+    const from = now();
+    const sending = [];
+    if (off <= 0) {
+      sending.push(speak(room, measureMs / 1000 + 2));
+    } else {
+      (async () => {
+        while (now() < from + measureMs) {
+          sending.push(speak(room, on));
+          await sleep((on + off) * 1000);
+        }
+      })();
+    }
+    await sleep(measureMs);
+    const to = now();
+    const times = video.frames.filter((t) => t >= from && t < to);
+    const gaps = [];
+    for (let i = 1; i < times.length; i++) gaps.push(times[i] - times[i - 1]);
+    gaps.sort((a, b) => a - b);
+    const pct = (q) => (gaps.length ? gaps[Math.min(gaps.length - 1, Math.ceil(q * gaps.length) - 1)] : null);
+    emit('delivery', { fps: times.length / (measureMs / 1000), p50_ms: pct(0.5), p99_ms: pct(0.99),
+      max_ms: gaps.length ? gaps[gaps.length - 1] : null, frames: times.length, width: video.width, height: video.height });
+    await room.disconnect();
+    emit('done', {});
+  } else if (scenario === 'stay') {
     // stays in the room, silent, for STAY_SECONDS whatever the avatar does (it may leave and come back)
     await sleep(Number(env.STAY_SECONDS || 30) * 1000);
     await room.disconnect();

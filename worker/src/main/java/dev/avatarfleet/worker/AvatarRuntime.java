@@ -62,7 +62,7 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
 
     /** The worker's wiring: this runtime as session factory and warm-up, the render routes, its saturation. */
     WorkerComponents components() {
-        return new WorkerComponents(this, this, List.of(routes), this::saturated);
+        return new WorkerComponents(this, this, List.of(routes), this::saturated, this::capacity);
     }
 
     /** Loads the model and the session paths; does nothing once they are loaded. */
@@ -106,6 +106,15 @@ final class AvatarRuntime implements ModelWarmup, SessionFactory, AutoCloseable 
     boolean saturated() {
         RenderEngine e = engine;
         return e != null && e.renderer().saturated();
+    }
+
+    /**
+     * The sessions the render engine can carry at 25 FPS, from its measured cost; unbounded before it is warm and
+     * with {@code CAPACITY_FROM_COST=false}.
+     */
+    int capacity() {
+        RenderEngine e = engine;
+        return e == null || !render.capacityFromCost() ? Integer.MAX_VALUE : e.capacity().getAsInt();
     }
 
     /** Called after the worker drained: every session has ended, so the native parts can go. */

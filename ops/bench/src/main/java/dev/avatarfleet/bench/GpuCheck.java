@@ -21,7 +21,7 @@ public final class GpuCheck {
         int size = Integer.parseInt(args[0]);
         int batch = Integer.parseInt(args[1]);
         int iterations = Integer.parseInt(args[2]);
-        try (AvatarModel model = AvatarModel.open(Files.createTempDirectory("gpu-model"), 0)) {
+        try (AvatarModel model = AvatarModel.open(Files.createTempDirectory("gpu-model"), dev.avatarfleet.worker.render.avatar.PatchRegion.defaultSize(size, size), 0)) {
             PreparedImage avatar = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), null, size, size, 2).prepare(null);
             ModelBenchmark.Result r = ModelBenchmark.run(model, avatar, batch, iterations);
             System.out.println("model runs on " + model.device().description());

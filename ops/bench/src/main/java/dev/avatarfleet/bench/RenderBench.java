@@ -11,8 +11,10 @@ import dev.avatarfleet.worker.render.avatar.PreparedImage;
 import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
 import dev.avatarfleet.worker.render.loop.RenderSlot;
 import dev.avatarfleet.worker.render.model.AvatarModel;
-import dev.avatarfleet.worker.render.model.BatchInput;
-import dev.avatarfleet.worker.render.model.ImageBatch;
+import dev.avatarfleet.worker.render.avatar.PatchRegion;
+import dev.avatarfleet.worker.render.loop.TickTimer;
+import dev.avatarfleet.worker.render.model.ModelBatch;
+import dev.avatarfleet.worker.render.model.NativeSynthesis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,18 +46,23 @@ public final class RenderBench {
             System.exit(2);
         }
         int size = Integer.parseInt(args[1]);
-        int n = Integer.parseInt(args[2]);
+        int[] counts = java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray();
+        int n = counts[counts.length - 1];
         int amount = Integer.parseInt(args[3]);
         Path dir = Files.createTempDirectory("bench-model");
         int threads = Env.system().get(RenderSettings.TF_INTRA_OP_THREADS);
-        try (AvatarModel model = AvatarModel.open(dir, threads)) {
-            PreparedImage avatar = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), null, size, size, 2).prepare(null);
+        try (AvatarModel model = AvatarModel.open(dir, PatchRegion.defaultSize(size, size), threads)) {
+            PreparedImage avatar = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), null, size, size, model.patchSize(), 2)
+                    .prepare(null);
             System.out.printf(Locale.ROOT, "device %s, %dx%d, %d cores, load average %.2f%n", model.device().description(), size, size,
                     Runtime.getRuntime().availableProcessors(), loadAverage());
             switch (args[0]) {
                 case "sustain" -> sustain(model, avatar, size, n, amount);
                 case "ratio" -> ratio(model, avatar, n, amount);
                 case "soak" -> soak(model, avatar, size, n, amount);
+                case "stages" -> StageBench.run(model, avatar, size, counts, amount, args.length > 4 ? args[4] : "default",
+                        args.length > 5 ? Integer.valueOf(args[5]) : null);
+                case "profile" -> StageBench.profile(model, avatar, n, amount);
                 case "strip" -> strip(model, avatar, n, Path.of(args.length > 4 ? args[4] : "docs/test-frame-strip.png"));
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
@@ -94,7 +101,7 @@ public final class RenderBench {
     }
 
     private static Trial trial(AvatarModel model, PreparedImage avatar, int size, int n, int seconds) throws Exception {
-        try (BatchRenderLoop loop = BatchRenderLoop.start(model, size, size)) {
+        try (BatchRenderLoop loop = BatchRenderLoop.start(model, size, size, n)) {
             List<long[]> stamps = new ArrayList<>();
             List<int[]> counts = new ArrayList<>();
             List<RenderSlot> slots = new ArrayList<>();
@@ -144,37 +151,37 @@ public final class RenderBench {
     private static void ratio(AvatarModel model, PreparedImage avatar, int n, int reps) {
         short[] pcm = new short[1920];
         float[] a16 = new float[640];
-        BatchInput batch = BatchInput.allocate(n);
-        List<BatchInput> singles = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            SyntheticSpeech.fill(i * 3L, pcm);
-            for (int k = 0; k < 640; k++) {
-                a16[k] = (pcm[3 * k] + pcm[3 * k + 1] + pcm[3 * k + 2]) / (3f * 32768f);
-            }
-            batch.set(i, a16, i * 0.37f, new float[4], avatar.face().toArray());
-            BatchInput one = BatchInput.allocate(1);
-            one.set(0, a16, i * 0.37f, new float[4], avatar.face().toArray());
-            singles.add(one);
-        }
+        int p = model.patchSize();
         long batched = 0;
         long separate = 0;
-        try (TUint8 all = ImageBatch.of(avatar.width(), avatar.height(), java.util.Collections.nCopies(n, avatar.rgb()));
-             TUint8 single = ImageBatch.of(avatar.width(), avatar.height(), List.of(avatar.rgb()))) {
-            for (int w = 0; w < 3; w++) {
-                model.run(all, batch, false);
-                model.run(single, singles.get(0), false);
+        byte[] out = new byte[p * p * 3 / 2];
+        try (ModelBatch all = new ModelBatch(p, n); ModelBatch one = new ModelBatch(p, 1); NativeSynthesis synth = new NativeSynthesis(p)) {
+            for (int i = 0; i < n; i++) {
+                SyntheticSpeech.fill(i * 3L, pcm);
+                for (int k = 0; k < 640; k++) {
+                    a16[k] = (pcm[3 * k] + pcm[3 * k + 1] + pcm[3 * k + 2]) / (3f * 32768f);
+                }
+                all.add(avatar.patchRgb(), a16, 0, i * 0.37f, new float[8], avatar.faceVector());
             }
-            for (int r = 0; r < reps; r++) {
+            for (int r = -3; r < reps; r++) {
                 // why: interleaved, so both variants see the same background load from other tenants
                 long t0 = System.nanoTime();
-                model.run(all, batch, false);
+                model.run(all);
+                for (int i = 0; i < n; i++) {
+                    render(all, synth, i, out);
+                }
                 long t1 = System.nanoTime();
-                for (BatchInput one : singles) {
-                    model.run(single, one, false);
+                for (int i = 0; i < n; i++) {
+                    one.clear();
+                    one.add(avatar.patchRgb(), a16, 0, i * 0.37f, new float[8], avatar.faceVector());
+                    model.run(one);
+                    render(one, synth, 0, out);
                 }
                 long t2 = System.nanoTime();
-                batched += t1 - t0;
-                separate += t2 - t1;
+                if (r >= 0) {
+                    batched += t1 - t0;
+                    separate += t2 - t1;
+                }
             }
         }
         double b = batched / 1e6 / reps;
@@ -184,22 +191,17 @@ public final class RenderBench {
                 avatar.width(), avatar.height(), n, b, n, s, b / s, s / b, loadAverage());
     }
 
+    private static void render(ModelBatch batch, NativeSynthesis synth, int row, byte[] out) {
+        if (batch.hasMotion()) {
+            synth.render(batch, row, out, 0);
+        } else {
+            batch.i420(row, out, 0);
+        }
+    }
+
     private static void soak(AvatarModel model, PreparedImage avatar, int size, int n, int ticks) throws Exception {
         // why: stepped back to back (a timer that never waits): 10,000 ticks in minutes, not 400 s
-        var timer = new dev.avatarfleet.worker.render.loop.TickTimer() {
-            long now;
-
-            @Override
-            public long nanoTime() {
-                return now;
-            }
-
-            @Override
-            public void waitUntil(long deadline) {
-                now = Math.max(now, deadline) + 1;
-            }
-        };
-        var loop = new BatchRenderLoop(model, size, size, timer);
+        var loop = new BatchRenderLoop(model, size, size, TickTimer.immediate(), null, n);
         for (int i = 0; i < n; i++) {
             loop.attach("soak-" + i, avatar, new SyntheticSpeech(), f -> { });
         }
@@ -208,16 +210,21 @@ public final class RenderBench {
         }
         long before = rssKb();
         long t0 = System.nanoTime();
+        // why: the loop runs on this thread here, so this thread's allocations are the loop's (Java heap garbage per tick)
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocated0 = threads.getCurrentThreadAllocatedBytes();
         for (int i = 1; i <= ticks; i++) {
             loop.step();
             if (i % 2000 == 0) {
                 System.out.printf(Locale.ROOT, "tick %d RSS %d MB%n", i, rssKb() >> 10);
             }
         }
+        long perTick = (threads.getCurrentThreadAllocatedBytes() - allocated0) / ticks;
         long after = rssKb();
         loop.close();
-        System.out.printf(Locale.ROOT, "RESULT soak %dx%d N=%d: %d ticks in %.0f s, RSS %d MB -> %d MB%n", size, size, n, ticks,
-                (System.nanoTime() - t0) / 1e9, before >> 10, after >> 10);
+        System.out.printf(Locale.ROOT, "RESULT soak %dx%d N=%d: %d ticks in %.0f s, RSS %d MB -> %d MB, Java heap allocated by the loop"
+                + " %d bytes per tick (%d per frame)%n", size, size, n, ticks, (System.nanoTime() - t0) / 1e9, before >> 10, after >> 10,
+                perTick, perTick / n);
     }
 
     private static void strip(AvatarModel model, PreparedImage avatar, int frames, Path out) throws java.io.IOException {

@@ -54,6 +54,7 @@ public final class AvatarTracks implements TickSink, AutoCloseable {
     private final byte[] audioBytes = new byte[SAMPLES_PER_PUSH * 2];
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong framesPushed = new AtomicLong();
+    private volatile boolean videoWanted = true;
     private int disposeFailures;
     private final Object pushLock = new Object();
 
@@ -149,9 +150,28 @@ public final class AvatarTracks implements TickSink, AutoCloseable {
             if (closed.get()) {
                 return;
             }
-            pushVideo(frame);
+            if (videoWanted) {
+                pushVideo(frame);
+            }
             pushAudio(frame.audio());
         }
+    }
+
+    /**
+     * Whether anyone receives the video now (the server's dynacast signal). While nobody does, no frame reaches the
+     * encoder, so nothing is encoded, and the render loop skips the session's frame; the audio goes on. The first
+     * frame after a subscriber arrives is encoded as a key frame (the server asks for one).
+     */
+    public void videoWanted(boolean wanted) {
+        if (wanted != videoWanted) {
+            LOG.atDebug().log(() -> "video " + (wanted ? "subscribed again: encoding" : "has no subscriber: not encoded"));
+        }
+        videoWanted = wanted;
+    }
+
+    @Override
+    public boolean wantsVideo() {
+        return videoWanted;
     }
 
     /** Frames pushed so far. */

@@ -62,6 +62,13 @@ public final class RoomConnection implements AutoCloseable {
 
         /** The link is gone (signal closed, ping timeout, peer connection failed). */
         void lost(String reason);
+
+        /**
+         * The server says whether anyone receives our video track {@code trackSid} now (LiveKit's dynacast
+         * {@code SubscribedQualityUpdate}: every quality disabled means nobody does).
+         */
+        default void videoWanted(String trackSid, boolean wanted) {
+        }
     }
 
     private final LiveKitUrl url;
@@ -303,6 +310,12 @@ public final class RoomConnection implements AutoCloseable {
                     }
                 }
                 case UPDATE -> events.participants(response.getUpdate().getParticipantsList());
+                case SUBSCRIBED_QUALITY_UPDATE -> {
+                    var q = response.getSubscribedQualityUpdate();
+                    boolean wanted = q.getSubscribedQualitiesList().stream().anyMatch(x -> x.getEnabled())
+                            || q.getSubscribedCodecsList().stream().anyMatch(c -> c.getQualitiesList().stream().anyMatch(x -> x.getEnabled()));
+                    events.videoWanted(q.getTrackSid(), wanted);
+                }
                 case LEAVE -> events.leave(response.getLeave());
                 default -> {
                     // why: pongs, speaker and quality updates and anything newer carry nothing we act on

@@ -9,6 +9,11 @@ public final class RenderClock {
     /** Nanoseconds between two ticks. */
     public static final long TICK_NANOS = 1_000_000_000L / FPS;
 
+    /** A session's clock at its tick {@code tick}: tick x 40 ms, in seconds (the model's {@code t}). */
+    public static float seconds(long tick) {
+        return (float) (tick * (TICK_NANOS / 1e9));
+    }
+
     private RenderClock() {
     }
 }

@@ -51,6 +51,7 @@ public final class WorkerNode implements AutoCloseable {
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.function.BooleanSupplier renderSaturated;
+    private final java.util.function.IntSupplier costCapacity;
 
     private WorkerNode(WorkerSettings settings, ControlPlane plane, WorkerComponents components, Clock clock) {
         FleetSettings fleet = plane.settings();
@@ -58,6 +59,7 @@ public final class WorkerNode implements AutoCloseable {
         this.plane = plane;
         this.slots = new SlotTable(settings.maxSessions());
         this.renderSaturated = components.saturated();
+        this.costCapacity = components.capacity();
         var web = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
@@ -88,7 +90,8 @@ public final class WorkerNode implements AutoCloseable {
         this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts());
         recoverPredecessorTasks();
         this.claimer = new Claimer(new LaunchConsumer(fleet, settings.workerId(), 1), plane.store(), slots, starter,
-                settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean(), clock);
+                settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean() && slots.active() < offered(),
+                clock);
         // why: a worker is ready only once its share member has joined; before that a launch waits for the join
         claimer.onJoined(heartbeat::beatOnce);
         claimer.start();
@@ -142,10 +145,19 @@ public final class WorkerNode implements AutoCloseable {
         }
     }
 
-    /** What the heartbeat writes and {@code /health} and {@code /ready} show. */
+    /**
+     * What the heartbeat writes and {@code /health} and {@code /ready} show: {@code max_sessions} is what the worker
+     * offers now, {@code MAX_SESSIONS} or fewer when a session costs it too much to carry that many at 25 FPS.
+     */
     public WorkerState state() {
-        return new WorkerState(settings.workerId(), url, settings.maxSessions(), slots.active(), ready(),
-                slots.free() == 0 || renderSaturated.getAsBoolean(), draining, null);
+        int offered = offered();
+        return new WorkerState(settings.workerId(), url, offered, slots.active(), ready(),
+                slots.active() >= offered || renderSaturated.getAsBoolean(), draining, null);
+    }
+
+    /** The sessions this worker offers now: its slots, or fewer when its measured cost says so. */
+    public int offered() {
+        return Math.max(1, Math.min(settings.maxSessions(), costCapacity.getAsInt()));
     }
 
     public String id() {

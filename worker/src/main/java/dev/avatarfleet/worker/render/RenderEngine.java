@@ -8,6 +8,7 @@ import dev.avatarfleet.worker.render.avatar.HaarFaceDetector;
 import dev.avatarfleet.worker.render.avatar.PreparedImage;
 import dev.avatarfleet.worker.render.http.RenderHttpService;
 import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
+import dev.avatarfleet.worker.render.loop.CostCapacity;
 import dev.avatarfleet.worker.render.model.AvatarModel;
 import dev.avatarfleet.worker.render.model.ModelBenchmark;
 import dev.avatarfleet.worker.render.model.ModelSignatureException;
@@ -30,12 +31,15 @@ public final class RenderEngine implements AutoCloseable {
     private final AvatarModel model;
     private final FaceCropPreparer preparer;
     private final BatchRenderLoop loop;
+    private final CostCapacity capacity;
 
-    private RenderEngine(RenderSettings settings, AvatarModel model, FaceCropPreparer preparer, BatchRenderLoop loop) {
+    private RenderEngine(RenderSettings settings, AvatarModel model, FaceCropPreparer preparer, BatchRenderLoop loop,
+                         CostCapacity capacity) {
         this.settings = settings;
         this.model = model;
         this.preparer = preparer;
         this.loop = loop;
+        this.capacity = capacity;
     }
 
     /**
@@ -44,7 +48,7 @@ public final class RenderEngine implements AutoCloseable {
      * @throws ModelSignatureException when MODEL_DIR holds an unusable model (the worker must not start)
      */
     public static RenderEngine start(RenderSettings settings) {
-        AvatarModel model = AvatarModel.open(settings.modelDir(), settings.intraOpThreads());
+        AvatarModel model = AvatarModel.open(settings.modelDir(), settings.patchSize(), settings.intraOpThreads());
         try {
             FaceDetector detector = null;
             if (settings.faceDetection()) {
@@ -55,8 +59,9 @@ public final class RenderEngine implements AutoCloseable {
                     LOG.warn("the OpenCV face detector is unavailable; avatars get a centred crop", e);
                 }
             }
+            // why: the patch side is the model's (a foreign model may fix its own)
             FaceCropPreparer preparer = new FaceCropPreparer(new ImageDecoder(settings.imageLimits()), detector,
-                    settings.width(), settings.height(), settings.avatarCache());
+                    settings.width(), settings.height(), model.patchSize(), settings.avatarCache());
             // why: the first call per input shape costs up to ~200 ms; pay it for every batch size the loop can
             // see (1..MAX_SESSIONS) before a session joins, or each join would cost a late tick
             PreparedImage avatar = preparer.prepare(null);
@@ -68,8 +73,11 @@ public final class RenderEngine implements AutoCloseable {
             ModelBenchmark.Result warm = ModelBenchmark.run(model, avatar, settings.batchSize(), 3);
             LOG.atInfo().log(() -> "avatar model warm on " + warm.device() + ": " + warm.framesPerGenerate() + " frames of "
                     + settings.width() + "x" + settings.height() + " per call in " + warm.avgMs() + " ms");
-            BatchRenderLoop loop = BatchRenderLoop.start(model, settings.width(), settings.height());
-            return new RenderEngine(settings, model, preparer, loop);
+            BatchRenderLoop loop = BatchRenderLoop.start(model, settings.width(), settings.height(), settings.batchSize());
+            // why: until the loop has measured a speaking session, the warm-up's cost per session stands in
+            CostCapacity capacity = new CostCapacity(loop, settings.batchSize(), settings.width(), settings.height(),
+                    warm.avgMs() / warm.framesPerGenerate());
+            return new RenderEngine(settings, model, preparer, loop, capacity);
         } catch (RuntimeException | Error e) {
             model.close();
             throw e;
@@ -90,6 +98,11 @@ public final class RenderEngine implements AutoCloseable {
 
     public BatchRenderLoop renderer() {
         return loop;
+    }
+
+    /** The sessions this engine can carry at 25 FPS, from what a session costs it (never above the batch size). */
+    public CostCapacity capacity() {
+        return capacity;
     }
 
     /** The /benchmark and /test-frame routes. */

@@ -5,6 +5,7 @@ import dev.avatarfleet.common.config.Node;
 import dev.avatarfleet.common.config.Setting;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.image.ImageLimits;
+import dev.avatarfleet.worker.render.avatar.PatchRegion;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,9 +20,10 @@ import java.util.List;
  * @param avatarCache    {@link #AVATAR_CACHE_SIZE}
  * @param faceDetection  {@link #FACE_DETECTION}
  * @param imageLimits    {@link ImageLimits#SETTINGS}
+ * @param capacityFromCost {@link #CAPACITY_FROM_COST}
  */
 public record RenderSettings(Path modelDir, int width, int height, int batchSize, int intraOpThreads, int avatarCache,
-                             boolean faceDetection, ImageLimits imageLimits) {
+                             boolean faceDetection, ImageLimits imageLimits, boolean capacityFromCost) {
 
     public static final Setting<Path> MODEL_DIR = Setting.path("MODEL_DIR")
             .readBy(Node.WORKER).documentedDefault("`${java.io.tmpdir}/avatar-fleet-model`")
@@ -43,9 +45,15 @@ public record RenderSettings(Path modelDir, int width, int height, int batchSize
             .means("with the `-Pgpu` build: the GPUs TensorFlow may use (read by CUDA itself); TensorFlow grows its GPU memory"
                     + " as needed (`allow_growth`), so `PYTORCH_CUDA_ALLOC_CONF` of the seed has no counterpart");
 
+    public static final Setting<Boolean> CAPACITY_FROM_COST = Setting.bool("CAPACITY_FROM_COST", true)
+            .readBy(Node.WORKER)
+            .means("offer only the sessions this worker can carry at 25 FPS, from what a speaking session measurably costs it"
+                    + " (render, push and encoder time per tick; never more than `MAX_SESSIONS`, at least 1): `/ready`, the"
+                    + " heartbeat and the claims use it. `false`: always offer `MAX_SESSIONS`");
+
     /** Every setting of this record, in the README's order (the image limits are {@link ImageLimits#SETTINGS}). */
     public static final List<Setting<?>> SETTINGS = List.of(MODEL_DIR, VIDEO_WIDTH, VIDEO_HEIGHT, TF_INTRA_OP_THREADS,
-            AVATAR_CACHE_SIZE, CUDA_VISIBLE_DEVICES, FACE_DETECTION);
+            AVATAR_CACHE_SIZE, CUDA_VISIBLE_DEVICES, FACE_DETECTION, CAPACITY_FROM_COST);
 
     public RenderSettings {
         if (width % 2 != 0 || height % 2 != 0) {
@@ -54,9 +62,15 @@ public record RenderSettings(Path modelDir, int width, int height, int batchSize
         }
     }
 
+    /** P for the default model: the side of the head region it renders ({@link PatchRegion#defaultSize}). */
+    public int patchSize() {
+        return PatchRegion.defaultSize(width, height);
+    }
+
     /** The same settings rendering batches of {@code size} sessions. */
     public RenderSettings withBatchSize(int size) {
-        return new RenderSettings(modelDir, width, height, size, intraOpThreads, avatarCache, faceDetection, imageLimits);
+        return new RenderSettings(modelDir, width, height, size, intraOpThreads, avatarCache, faceDetection, imageLimits,
+                capacityFromCost);
     }
 
     /**
@@ -73,6 +87,7 @@ public record RenderSettings(Path modelDir, int width, int height, int batchSize
                 env.get(TF_INTRA_OP_THREADS),
                 env.get(AVATAR_CACHE_SIZE),
                 env.get(FACE_DETECTION),
-                ImageLimits.fromEnvironment(env));
+                ImageLimits.fromEnvironment(env),
+                env.get(CAPACITY_FROM_COST));
     }
 }

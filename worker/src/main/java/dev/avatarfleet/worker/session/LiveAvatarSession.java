@@ -50,6 +50,7 @@ public final class LiveAvatarSession implements AvatarSession {
     private final Reconnector reconnector;
     private volatile Thread runner;
     private volatile RoomConnection room;
+    private volatile AvatarTracks publishedTracks;
     private volatile RpcEndpoint rpc;
     private volatile AgentIdentity agent;
     private volatile AudioStreamIntake intake;
@@ -112,6 +113,7 @@ public final class LiveAvatarSession implements AvatarSession {
                 return a;
             }, shared.blockingPool());
             tracks = new AvatarTracks(shared.peerFactory(), shared.settings().width(), shared.settings().height());
+            publishedTracks = tracks;
             connect(url, tracks);
             long joinedAfter = clock.millis() - t0;
             PreparedAvatar avatar = awaitAvatar(prepared);
@@ -344,6 +346,14 @@ public final class LiveAvatarSession implements AvatarSession {
         public void lost(String reason) {
             // why: a loss during setup is kept too; supervise() mends it once the session runs
             lostReason = reason;
+        }
+
+        @Override
+        public void videoWanted(String trackSid, boolean wanted) {
+            AvatarTracks t = publishedTracks;
+            if (t != null) {
+                t.videoWanted(wanted);
+            }
         }
     }
 }

@@ -68,6 +68,32 @@ class WorkerNodeTest {
     }
 
     @Test
+    void aWorkerOffersOnlyTheSessionsItsMeasuredCostAllows() throws Exception {
+        try (Fleet fleet = new Fleet("costly")) {
+            // why: MAX_SESSIONS 3, but a session costs this host so much that only one fits (an injected cost)
+            int[] capacity = {1};
+            HoldingSessionFactory sessions = new HoldingSessionFactory();
+            WorkerNode w = fleet.worker("w-costly", 3, new WorkerComponents(sessions, () -> { }, List.of(), () -> false,
+                    () -> capacity[0]), Duration.ofMillis(300));
+            fleet.awaitReady(1);
+            JsonNode ready = get(w.url() + "/ready");
+            assertEquals(1, ready.get("max_sessions").asInt());
+            assertEquals(1, ready.get("available_sessions").asInt());
+            TaskRecord first = admitted(fleet.launch("room-c1", "avatar"));
+            assertEquals(Admission.Reason.AT_CAPACITY, assertInstanceOf(Admission.Refused.class, fleet.launch("room-c2", "avatar")).reason(),
+                    "the fleet offers the one slot the cost allows, not MAX_SESSIONS");
+            await().atMost(WAIT).until(() -> fleet.task(first.taskId()).status() == TaskStatus.RUNNING);
+            assertEquals("at_capacity", get(w.url() + "/ready").get("status").asText());
+            // the host has room again: the worker offers more, up to MAX_SESSIONS
+            capacity[0] = 50;
+            await().atMost(WAIT).until(() -> fleet.plane.registry().totals().maxSessions() == 3);
+            TaskRecord second = admitted(fleet.launch("room-c3", "avatar"));
+            await().atMost(WAIT).until(() -> fleet.task(second.taskId()).status() == TaskStatus.RUNNING);
+            assertEquals(2, w.slots().highWater());
+        }
+    }
+
+    @Test
     void aWorkerWhoseShareMemberHasNotJoinedIsNeverReportedReady() throws Exception {
         try (Fleet fleet = new Fleet("unjoined")) {
             // why: a broker nobody listens on; the worker's share member can never join, its model warms at once

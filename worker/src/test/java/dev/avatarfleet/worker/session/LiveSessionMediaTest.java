@@ -16,6 +16,7 @@ import dev.avatarfleet.worker.FrameRate;
 import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.devroom.DevRoomTokens;
 import dev.avatarfleet.worker.render.avatar.FaceCropPreparer;
+import dev.avatarfleet.worker.render.avatar.PatchRegion;
 import dev.avatarfleet.worker.render.loop.BatchRenderLoop;
 import dev.avatarfleet.worker.render.model.AvatarModel;
 import java.io.IOException;
@@ -60,8 +61,8 @@ class LiveSessionMediaTest {
         host = MediaNetwork.fromEnvironment().server();
         server = DevRoomServer.start(DevRoomConfig.defaults(host).withPort(0));
         Path dir = Files.createTempDirectory("avatar-model");
-        model = AvatarModel.open(dir.resolve("model"), 1);
-        renderer = BatchRenderLoop.start(model, SIZE, SIZE);
+        model = AvatarModel.open(dir.resolve("model"), PatchRegion.defaultSize(SIZE, SIZE), 1);
+        renderer = BatchRenderLoop.start(model, SIZE, SIZE, 4);
         preparer = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), null, SIZE, SIZE, 4);
         sessions = new LiveSessionFactory(renderer, preparer,
                 new LiveSessionSettings(SIZE, SIZE, Duration.ofSeconds(600), Clock.systemUTC()));

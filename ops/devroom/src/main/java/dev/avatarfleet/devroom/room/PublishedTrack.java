@@ -11,6 +11,8 @@ final class PublishedTrack {
     TrackInfo info;
     ForwardedMedia media;
     boolean claimed;
+    /** What the publisher was last told about this video track's subscribers (null: nothing yet). */
+    volatile Boolean announcedSubscribed;
 
     PublishedTrack(String cid, TrackInfo info) {
         this.cid = cid;

@@ -3,6 +3,7 @@ package dev.avatarfleet.devroom.room;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import livekit.LivekitModels;
+import livekit.LivekitRtc;
 import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.DisconnectReason;
 import livekit.LivekitModels.ParticipantInfo;
@@ -207,6 +208,12 @@ public final class Room {
                 }
             }
         }
+        // why: the one who left may have been the last to receive someone's video
+        for (Participant q : participants()) {
+            if (q != p) {
+                q.tracks().forEach(t -> announceSubscribers(q, t, p));
+            }
+        }
         // why: a forwarded track may only be disposed once no subscriber's sender holds it (webrtc-java.md pitfall 3)
         CompletableFuture.allOf(unsubscribed.toArray(CompletableFuture[]::new))
                 .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
@@ -331,6 +338,35 @@ public final class Room {
                 subscribe(q, p, track.get());
             }
         }
+        announceSubscribers(p, track.get(), null);
+    }
+
+    /**
+     * LiveKit's dynacast signal as a publisher gets it ({@code SubscribedQualityUpdate}): whether anyone receives its
+     * video track now, sent when that changes (and once when its media first arrives), so a publisher may stop
+     * encoding what nobody watches. The dev room forwards one layer, so the one quality is HIGH.
+     *
+     * @param leaving a participant leaving now, no longer counted (null: none)
+     */
+    private void announceSubscribers(Participant publisher, PublishedTrack t, Participant leaving) {
+        if (t.info.getType() != TrackType.VIDEO || t.media == null || publisher.isGone()) {
+            return;
+        }
+        String sid = t.info.getSid();
+        boolean any = participants().stream().anyMatch(q -> q != publisher && q != leaving && !q.isGone() && q.subscribed().contains(sid));
+        Boolean before = t.announcedSubscribed;
+        if (before != null && before == any) {
+            return;
+        }
+        t.announcedSubscribed = any;
+        LivekitRtc.SubscribedQuality high = LivekitRtc.SubscribedQuality.newBuilder()
+                .setQuality(LivekitModels.VideoQuality.HIGH).setEnabled(any).build();
+        String mime = t.info.getMimeType();
+        publisher.send(SignalResponse.newBuilder().setSubscribedQualityUpdate(LivekitRtc.SubscribedQualityUpdate.newBuilder()
+                .setTrackSid(sid).addSubscribedQualities(high)
+                .addSubscribedCodecs(LivekitRtc.SubscribedCodec.newBuilder()
+                        .setCodec(mime.isEmpty() ? "vp8" : mime.toLowerCase(java.util.Locale.ROOT).replace("video/", ""))
+                        .addQualities(high))).build());
     }
 
     private void subscribe(Participant q, Participant publisher, PublishedTrack t) {
@@ -371,6 +407,7 @@ public final class Room {
                         q.run(() -> q.media().unsubscribe(trackSid));
                     }
                 }
+                announceSubscribers(p, t.get(), null);
             }
         }
     }

@@ -167,6 +167,32 @@ class RoomTest {
     }
 
     @Test
+    void aPublisherIsToldWhetherAnyoneReceivesItsVideo() throws Exception {
+        Room room = registry.open("dynacast");
+        Joined avatar = join(room, "avatar", true, false);
+        Joined viewer = join(room, "viewer", true, false, false);
+        room.addTrack(avatar.participant, AddTrackRequest.newBuilder().setCid("v").setName("avatar_video")
+                .setType(TrackType.VIDEO).setSource(TrackSource.CAMERA).build());
+        String sid = room.claimTrack(avatar.participant, "v", true).orElseThrow();
+        room.forwardReady(avatar.participant, new ForwardedMedia() {
+            @Override public String trackSid() { return sid; }
+            @Override public void close() { }
+        });
+        assertEquals(List.of(false), qualityUpdates(avatar.recorder, sid), "nobody subscribed: nothing to encode");
+        room.updateSubscription(viewer.participant, livekit.LivekitRtc.UpdateSubscription.newBuilder()
+                .addTrackSids(sid).setSubscribe(true).build());
+        assertEquals(List.of(false, true), qualityUpdates(avatar.recorder, sid));
+        room.leave(viewer.participant, livekit.LivekitModels.DisconnectReason.CLIENT_INITIATED, false);
+        assertEquals(List.of(false, true, false), qualityUpdates(avatar.recorder, sid), "the only viewer left");
+    }
+
+    private static List<Boolean> qualityUpdates(Recorder r, String sid) {
+        return r.sent.stream().filter(SignalResponse::hasSubscribedQualityUpdate).map(SignalResponse::getSubscribedQualityUpdate)
+                .filter(u -> u.getTrackSid().equals(sid))
+                .map(u -> u.getSubscribedQualitiesList().stream().anyMatch(livekit.LivekitRtc.SubscribedQuality::getEnabled)).toList();
+    }
+
+    @Test
     void dataIsStampedRoutedAndDroppedWithoutPermission() throws Exception {
         Room room = registry.open("data");
         Joined agent = join(room, "agent", true, false);

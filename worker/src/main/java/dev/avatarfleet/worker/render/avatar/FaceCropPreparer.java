@@ -35,13 +35,20 @@ public final class FaceCropPreparer implements AvatarPreparer {
     private final FaceDetector detector;
     private final int width;
     private final int height;
+    private final int patchSize;
     private final Map<String, PreparedImage> cache;
+
+    /** As below, with the default patch side for the video size ({@link PatchRegion#defaultSize}). */
+    public FaceCropPreparer(ImageDecoder decoder, FaceDetector detector, int width, int height, int cacheSize) {
+        this(decoder, detector, width, height, PatchRegion.defaultSize(width, height), cacheSize);
+    }
 
     /**
      * @param detector   the face detector, or null to always use a centred crop (with a warning)
+     * @param patchSize  P, the side of the head region the model renders (the model's)
      * @param cacheSize  how many prepared avatars to keep
      */
-    public FaceCropPreparer(ImageDecoder decoder, FaceDetector detector, int width, int height, int cacheSize) {
+    public FaceCropPreparer(ImageDecoder decoder, FaceDetector detector, int width, int height, int patchSize, int cacheSize) {
         if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("VIDEO_WIDTH and VIDEO_HEIGHT must be positive and even, got " + width + "x" + height);
         }
@@ -49,6 +56,10 @@ public final class FaceCropPreparer implements AvatarPreparer {
         this.detector = detector;
         this.width = width;
         this.height = height;
+        if (patchSize < 2 || patchSize % 2 != 0 || patchSize > Math.min(width, height)) {
+            throw new IllegalArgumentException("patch side " + patchSize + " must be even and fit the " + width + "x" + height + " frame");
+        }
+        this.patchSize = patchSize;
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, PreparedImage> eldest) {
@@ -141,7 +152,7 @@ public final class FaceCropPreparer implements AvatarPreparer {
         }
         FaceGeometry geometry = source == null ? FaceGeometry.CENTRED : crop.map(source, w, h);
         byte[] rgb = scaleToRgb(img, crop, width, height);
-        return new PreparedImage(hash, warnings, width, height, rgb, geometry);
+        return PreparedImage.of(hash, warnings, width, height, rgb, geometry, patchSize);
     }
 
     /** A crop rectangle in source pixels. */

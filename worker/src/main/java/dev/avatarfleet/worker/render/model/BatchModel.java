@@ -1,9 +1,14 @@
 package dev.avatarfleet.worker.render.model;
 
-import org.tensorflow.types.TUint8;
-
 /** Runs the avatar model on one batch; {@link AvatarModel} is the implementation. */
-@FunctionalInterface
 public interface BatchModel {
-    BatchOutput run(TUint8 images, BatchInput input, boolean withRgb);
+
+    /** Runs the batch's rows and writes their results into it ({@link AvatarModel#run}). */
+    void run(ModelBatch batch);
+
+    /** P: the side of the head region the model renders. */
+    int patchSize();
+
+    /** Whether the model exports its motion, so the caller synthesises the patch with {@link NativeSynthesis}. */
+    boolean exportsMotion();
 }

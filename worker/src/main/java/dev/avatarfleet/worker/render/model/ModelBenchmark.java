@@ -1,13 +1,16 @@
 package dev.avatarfleet.worker.render.model;
 
 import dev.avatarfleet.worker.media.AudioFeed;
+import dev.avatarfleet.worker.media.RenderClock;
 import dev.avatarfleet.worker.media.SyntheticSpeech;
 import dev.avatarfleet.worker.render.avatar.PreparedImage;
-import org.tensorflow.types.TUint8;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Times the model on a full batch of speaking sessions: what {@code POST /benchmark} reports.
- * Each iteration is one model call producing {@code batch} frames (I420, as the render loop fetches).
+ * Times the model on a full batch of speaking sessions: what {@code POST /benchmark} reports. Each iteration is one
+ * model call for {@code batch} sessions and each session's patch made ready (natively synthesised when the model
+ * exports its motion, as the render loop does): the render cost of one tick, before composition and encoding.
  */
 public final class ModelBenchmark {
 
@@ -16,7 +19,7 @@ public final class ModelBenchmark {
      *
      * @param iterations        model calls timed
      * @param framesPerGenerate frames each call produces (the batch size)
-     * @param avgMs             mean wall time of one call
+     * @param avgMs             mean wall time of one call with its patches
      * @param fps               frames per second one worker produces at that rate
      * @param vramGb            GPU memory held by this process (0 on the CPU)
      * @param gpu               the GPU's name, or "cpu"
@@ -35,23 +38,37 @@ public final class ModelBenchmark {
     public static Result run(AvatarModel model, PreparedImage avatar, int batch, int iterations) {
         short[] pcm = new short[AudioFeed.SAMPLES_PER_TICK];
         float[] a16 = new float[ModelSignature.AUDIO_SAMPLES];
-        float[] state = new float[ModelSignature.STATE_SIZE];
-        float[] face = avatar.face().toArray();
+        float[] state = new float[ModelSignature.V2_STATE_SIZE];
+        int p = model.patchSize();
+        byte[] patch = new byte[p * p * 3 / 2];
         long total = 0;
-        try (TUint8 images = ImageBatch.of(avatar.width(), avatar.height(), java.util.Collections.nCopies(batch, avatar.rgb()))) {
+        List<NativeSynthesis> synths = new ArrayList<>();
+        try (ModelBatch rows = new ModelBatch(p, batch)) {
+            for (int i = 0; i < batch && model.exportsMotion(); i++) {
+                synths.add(new NativeSynthesis(p));
+            }
             for (int k = -2; k < iterations; k++) {
-                BatchInput in = BatchInput.allocate(batch);
+                rows.clear();
                 for (int i = 0; i < batch; i++) {
                     SyntheticSpeech.fill(Math.max(0, k) * 7L + i, pcm);
                     Downsampler.to16k(pcm, a16, 0);
-                    in.set(i, a16, Math.max(0, k) * 0.04f + i, state, face);
+                    rows.add(avatar.patchRgb(), a16, 0, RenderClock.seconds(Math.max(0, k) + 25L * i), state, avatar.faceVector());
                 }
                 long t0 = System.nanoTime();
-                model.run(images, in, false);
+                model.run(rows);
+                for (int i = 0; i < batch; i++) {
+                    if (rows.hasMotion()) {
+                        synths.get(i).render(rows, i, patch, 0);
+                    } else {
+                        rows.i420(i, patch, 0);
+                    }
+                }
                 if (k >= 0) {
                     total += System.nanoTime() - t0;
                 }
             }
+        } finally {
+            synths.forEach(NativeSynthesis::close);
         }
         double avg = total / 1e6 / iterations;
         ComputeDevice d = model.device();

@@ -35,7 +35,7 @@ class RenderHttpServiceTest {
     @BeforeAll
     static void start() {
         var preparer = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), null, SIZE, SIZE, 8);
-        var service = new RenderHttpService(ModelFixture.model(), preparer, 2, ImageLimits.DEFAULT_MAX_BYTES);
+        var service = new RenderHttpService(ModelFixture.model(SIZE, SIZE), preparer, 2, ImageLimits.DEFAULT_MAX_BYTES);
         server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.register(service)).build().start();
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.avatarfleet.worker.media.SyntheticSpeech;
+import dev.avatarfleet.worker.media.TestAudio;
 import dev.avatarfleet.worker.render.avatar.PreparedImage;
 import dev.avatarfleet.worker.render.model.ModelFixture;
 import java.io.IOException;
@@ -33,7 +34,8 @@ class NativeMemoryTest {
     @Test
     void thousandsOfTicksLeaveNativeMemoryFlat() throws Exception {
         FakeTimer timer = new FakeTimer();
-        BatchRenderLoop loop = new BatchRenderLoop(ModelFixture.model(), W, H, timer);
+        // why: with idle loops, so that a silent session's loop is rendered, used and dropped again with the churn
+        BatchRenderLoop loop = new BatchRenderLoop(ModelFixture.model(W, H), W, H, timer, new IdleLoops(ModelFixture.model(W, H)), SESSIONS + 1);
         PreparedImage avatar = ModelFixture.defaultAvatar(W, H);
         AtomicLong frames = new AtomicLong();
         for (int i = 0; i < SESSIONS; i++) {
@@ -52,7 +54,7 @@ class NativeMemoryTest {
                     churn.close();
                     churn = null;
                 } else {
-                    churn = loop.attach("churn", avatar, new SyntheticSpeech(), f -> { });
+                    churn = loop.attach("churn", avatar, TestAudio.feed(k -> TestAudio.silence()), f -> { });
                 }
             }
             loop.step();
