@@ -28,9 +28,10 @@ stack_pid_of() { # PART -> prints the pid when that part is running and is ours
 
 stack_url_of() { cat "$STACK_DATA/run/$1.url" 2>/dev/null; }
 
-stack_parts_recorded() { # every part with a pid file, kafka first, workers last
+stack_parts_recorded() { # every part with a pid file, kafka first, further API nodes, workers last
   local p
   for p in kafka redis devroom api; do [ -f "$STACK_DATA/run/$p.pid" ] && echo "$p"; done
+  ls "$STACK_DATA/run" 2>/dev/null | sed -n 's/^\(api-[0-9][0-9]*\)\.pid$/\1/p' | sort -t- -k2 -n
   ls "$STACK_DATA/run" 2>/dev/null | sed -n 's/^\(worker-[0-9][0-9]*\)\.pid$/\1/p' | sort -t- -k2 -n
 }
 

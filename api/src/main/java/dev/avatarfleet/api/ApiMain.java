@@ -47,6 +47,9 @@ public final class ApiMain {
             node.close();
             controlPlane.close();
             stopped.countDown();
+            // why: SIGTERM ends in a drain that finished its work; say so with 0 (the JVM's own code would be 143)
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
         }, "api-shutdown"));
         System.out.println("avatar-fleet api listening on " + (settings.tls().enabled() ? "https" : "http") + "://" + settings.host() + ":" + node.port()
                 + " (kafka " + fleet.kafkaBootstrapServers() + ", redis " + Redact.url(fleet.redisUrl()) + ")");

@@ -21,9 +21,14 @@ import dev.avatarfleet.api.launch.LaunchFormReader;
 import dev.avatarfleet.api.launch.LaunchService;
 import dev.avatarfleet.api.launch.LaunchValidator;
 import dev.avatarfleet.api.proxy.WorkerProxyService;
+import dev.avatarfleet.api.tasks.TaskReplayer;
 import dev.avatarfleet.api.tasks.TaskService;
 import dev.avatarfleet.common.ControlPlane;
+import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.fault.Retries;
+import dev.avatarfleet.common.fleet.PendingSweeper;
 import dev.avatarfleet.common.http.ErrorMapping;
+import io.github.resilience4j.retry.Retry;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -38,6 +43,7 @@ import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,15 +61,17 @@ public final class ApiNode implements AutoCloseable {
     private final Thread topicSetup;
     private final KeyDirectory keys;
     private final List<HttpService> services;
+    private final PendingSweeper sweeper;
 
     private ApiNode(WebServer server, ImageDownloader downloader, RequestReadDeadline readDeadline, Thread topicSetup,
-                    KeyDirectory keys, List<HttpService> services) {
+                    KeyDirectory keys, List<HttpService> services, PendingSweeper sweeper) {
         this.server = server;
         this.downloader = downloader;
         this.readDeadline = readDeadline;
         this.topicSetup = topicSetup;
         this.keys = keys;
         this.services = services;
+        this.sweeper = sweeper;
     }
 
     /** As {@link #start(ApiSettings, AccessSettings, ControlPlane, Clock)} with the access settings' defaults. */
@@ -94,7 +102,7 @@ public final class ApiNode implements AutoCloseable {
                         new FleetLaunchIntake(controlPlane.store(), controlPlane.images(), controlPlane.taskLog()),
                         new TaskEndWaiter(controlPlane.store(), clock), settings.syncLaunchTimeout(), settings.bithumanApiSecret()),
                 new HealthService(controlPlane.registry()::totals, () -> keys.mode().wire()),
-                new TaskService(controlPlane.store()),
+                new TaskService(controlPlane.store(), new TaskReplayer(controlPlane.store(), controlPlane.taskLog(), controlPlane.images())),
                 new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),
                         settings.proxyMaxBytes()));
         RequestLimits limits = settings.requestLimits();
@@ -104,6 +112,8 @@ public final class ApiNode implements AutoCloseable {
                 .port(settings.port())
                 // why: a Content-Length over the limit is refused before reading; chunked bodies are bounded while read
                 .maxPayloadSize(settings.maxUploadBytes())
+                // why: SIGTERM closes the listener at once and lets the requests in flight finish (a launch mid-produce)
+                .shutdownGracePeriod(settings.shutdownGrace())
                 // why: a keep-alive connection, or one trickling its request line, is closed once idle this long
                 .idleConnectionTimeout(limits.readTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(limits.readTimeout()))
@@ -125,7 +135,12 @@ public final class ApiNode implements AutoCloseable {
         WebServer server = builder.build().start();
         warmHttpPath(settings.host(), server.port(), tls);
         Thread topicSetup = Thread.ofVirtual().name("ensure-launch-topic").start(() -> ensureTopic(controlPlane));
-        return new ApiNode(server, downloader, readDeadline, topicSetup, keys, services);
+        FleetSettings fleet = controlPlane.settings();
+        // why: any node finds a task an API node admitted and then died before producing; one lease holder at a time
+        PendingSweeper sweeper = new PendingSweeper(controlPlane.store(), controlPlane.registry(), controlPlane.requeue(),
+                controlPlane.lease("pending-sweeper", "api-" + UUID.randomUUID(), PendingSweeper.leaseTime(fleet.recovery())),
+                fleet.recovery()).start();
+        return new ApiNode(server, downloader, readDeadline, topicSetup, keys, services, sweeper);
     }
 
     /**
@@ -171,21 +186,14 @@ public final class ApiNode implements AutoCloseable {
 
     private static void ensureTopic(ControlPlane controlPlane) {
         // why: the node serves /health at once; the topic is created (idempotently) as soon as Kafka answers
-        Duration wait = Duration.ofSeconds(1);
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
+        Retry untilCreated = Retries.forever("creating the launch topic", controlPlane.settings().backoff());
+        try {
+            untilCreated.executeRunnable(() -> {
                 controlPlane.taskLog().ensureTopic();
                 warmUp(controlPlane);
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("launch topic not ready yet ({}); retrying in {} s", e.getMessage(), wait.toSeconds());
-            }
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                return;
-            }
-            wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : wait.multipliedBy(2);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("launch topic not ensured: {}", e.getMessage());
         }
     }
 
@@ -248,6 +256,7 @@ public final class ApiNode implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.close();
         topicSetup.interrupt();
         server.stop();
         keys.close();

@@ -29,6 +29,7 @@ import dev.avatarfleet.common.image.ImageLimits;
  * @param proxyTimeout             {@link #WORKER_PROXY_TIMEOUT_SECONDS}
  * @param proxyMaxBytes            {@link #WORKER_PROXY_MAX_BYTES}
  * @param bithumanApiSecret        {@link #BITHUMAN_API_SECRET} (only its fingerprint is ever stored or logged)
+ * @param shutdownGrace            {@link #API_SHUTDOWN_GRACE_SECONDS}
  * @param requestLimits            {@link #API_MAX_REQUEST_LINE_BYTES}, {@link #API_MAX_HEADER_BYTES}, {@link #API_MAX_HEADER_COUNT},
  *                                 {@link #API_REQUEST_READ_TIMEOUT_SECONDS}
  * @param tls                      {@link #API_TLS_CERT}, {@link #API_TLS_KEY}, {@link #API_TLS_KEYSTORE},
@@ -48,6 +49,7 @@ public record ApiSettings(
         Duration proxyTimeout,
         long proxyMaxBytes,
         String bithumanApiSecret,
+        Duration shutdownGrace,
         RequestLimits requestLimits,
         TlsSettings tls) {
 
@@ -89,6 +91,9 @@ public record ApiSettings(
     public static final Setting<Long> WORKER_PROXY_MAX_BYTES = Setting.whole("WORKER_PROXY_MAX_BYTES", 16L * 1024 * 1024, 1024, 1L << 30)
             .readBy(Node.API).means("largest worker answer passed on");
 
+    public static final Setting<Duration> API_SHUTDOWN_GRACE_SECONDS = Setting.seconds("API_SHUTDOWN_GRACE_SECONDS", 30, 0, 3600)
+            .readBy(Node.API).means("on SIGTERM the node stops accepting connections and gives the requests in flight this long "
+                    + "to finish");
     public static final Setting<Integer> API_MAX_REQUEST_LINE_BYTES = Setting.integer("API_MAX_REQUEST_LINE_BYTES", 4096, 256, 65_536)
             .readBy(Node.API).means("longest request line (method, path, query); over it: 414 JSON");
     public static final Setting<Integer> API_MAX_HEADER_BYTES = Setting.integer("API_MAX_HEADER_BYTES", 16_384, 1024, 1 << 20)
@@ -117,7 +122,7 @@ public record ApiSettings(
             IMAGE_FETCH_CONNECT_TIMEOUT_MS, IMAGE_FETCH_TIMEOUT_MS, IMAGE_FETCH_MAX_REDIRECTS, IMAGE_FETCH_ALLOW_PRIVATE,
             LAUNCH_SYNC_TIMEOUT_SECONDS, WORKER_PROXY_TIMEOUT_SECONDS, WORKER_PROXY_MAX_BYTES, API_MAX_REQUEST_LINE_BYTES,
             API_MAX_HEADER_BYTES, API_MAX_HEADER_COUNT, API_REQUEST_READ_TIMEOUT_SECONDS, API_TLS_CERT, API_TLS_KEY,
-            API_TLS_KEYSTORE, API_TLS_KEYSTORE_PASSWORD);
+            API_TLS_KEYSTORE, API_TLS_KEYSTORE_PASSWORD, API_SHUTDOWN_GRACE_SECONDS);
 
     public ApiSettings {
         if (imageLimits.maxBytes() > maxUploadBytes) {
@@ -142,6 +147,7 @@ public record ApiSettings(
                 env.get(WORKER_PROXY_TIMEOUT_SECONDS),
                 env.get(WORKER_PROXY_MAX_BYTES),
                 env.get(BITHUMAN_API_SECRET),
+                env.get(API_SHUTDOWN_GRACE_SECONDS),
                 RequestLimits.from(env),
                 TlsSettings.from(env));
     }
@@ -168,6 +174,6 @@ public record ApiSettings(
     public ApiSettings withPort(int newPort) {
         return new ApiSettings(host, newPort, apiKeys, maxUploadBytes, imageLimits, imageFetchConnectTimeout,
                 imageFetchTimeout, imageFetchMaxRedirects, imageFetchAllowPrivate, syncLaunchTimeout, proxyTimeout, proxyMaxBytes,
-                bithumanApiSecret, requestLimits, tls);
+                bithumanApiSecret, shutdownGrace, requestLimits, tls);
     }
 }

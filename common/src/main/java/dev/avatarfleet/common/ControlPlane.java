@@ -1,10 +1,13 @@
 package dev.avatarfleet.common;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.fleet.LaunchRequeue;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
 import dev.avatarfleet.common.store.ApiKeyStore;
+import dev.avatarfleet.common.store.FleetLease;
 import dev.avatarfleet.common.store.FleetRegistry;
 import dev.avatarfleet.common.store.FleetSecrets;
 import dev.avatarfleet.common.store.ImageStore;
@@ -19,7 +22,7 @@ import dev.avatarfleet.common.store.RedisTaskStore;
  * <pre>{@code
  * try (ControlPlane cp = ControlPlane.connect(FleetSettings.fromEnvironment(Env.system()), Clock.systemUTC())) {
  *     cp.taskLog().ensureTopic();
- *     Admission a = cp.store().admit(new NewTask(room, identity, avatarId, imageHash, List.of()));
+ *     Admission a = cp.store().admit(newTask);
  * }
  * }</pre>
  */
@@ -28,11 +31,13 @@ public final class ControlPlane implements AutoCloseable {
     private final FleetSettings settings;
     private final RedisState redis;
     private final KafkaTaskLog taskLog;
+    private final LaunchRequeue requeue;
 
     private ControlPlane(FleetSettings settings, RedisState redis) {
         this.settings = settings;
         this.redis = redis;
         this.taskLog = new KafkaTaskLog(settings);
+        this.requeue = new LaunchRequeue(redis.store(), taskLog, redis.images());
     }
 
     /** Connects lazily: no call reaches Redis or Kafka until the first operation. */
@@ -73,6 +78,16 @@ public final class ControlPlane implements AutoCloseable {
     /** The fleet-wide launch rate buckets. */
     public LaunchRateLimits rateLimits() {
         return redis.rateLimits();
+    }
+
+    /** Enqueues a task that is pending again as its next attempt (from its Kafka record or its kept launch). */
+    public LaunchRequeue requeue() {
+        return requeue;
+    }
+
+    /** The lease {@code name} as {@code holder} (this node's id) asks for it, held {@code ttl} without renewal. */
+    public FleetLease lease(String name, String holder, Duration ttl) {
+        return redis.lease(name, holder, ttl);
     }
 
     @Override

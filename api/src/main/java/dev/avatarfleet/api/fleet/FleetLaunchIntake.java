@@ -11,10 +11,11 @@ import dev.avatarfleet.common.store.Admission;
 import dev.avatarfleet.common.store.ImageStore;
 import dev.avatarfleet.common.store.NewTask;
 import dev.avatarfleet.common.store.RedisTaskStore;
-import dev.avatarfleet.common.task.LaunchSpec;
+import dev.avatarfleet.common.store.Unenqueued;
 import dev.avatarfleet.common.task.TaskRecord;
-import dev.avatarfleet.common.task.TaskStatus;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * identity, then {@code not_ready} / {@code at_capacity}), the image stored once by content hash,
  * the launch record produced to Kafka and its position kept on the task.
  *
- * <p>If Kafka (or the image store) fails after the task was recorded, the task is marked
- * {@code failed} with the reason and the launch answers 503: it is never left pending with no
- * record for a worker to claim, and the plugin's retry starts a fresh task.
+ * <p>The admission keeps the launch with the task, so a task whose record is never produced (this node
+ * dies between the admission and the produce) is still enqueued, by the pending sweeper. If Kafka (or
+ * the image store) fails after the task was recorded, the task is failed with the reason and the launch
+ * answers 503, but only while it is pending and unclaimed: a produce that timed out may have been
+ * written, and when a worker claimed the task already the launch answers 200 with it.
  */
 public final class FleetLaunchIntake implements LaunchIntake {
     private static final Logger LOG = LoggerFactory.getLogger(FleetLaunchIntake.class);
@@ -46,8 +49,10 @@ public final class FleetLaunchIntake implements LaunchIntake {
     public Admitted admit(ValidLaunch launch, ResolvedImage image) {
         // why: hash first, store the bytes only once admitted, so a refused launch stores nothing
         String hash = image.isDefault() ? null : ImageStore.sha256(image.bytes());
+        long exp = launch.token().expiresAtEpochSecond();
         Admission admission = store.admit(new NewTask(launch.roomName(), launch.token().identity(), launch.avatarId(), hash, List.of(),
-                launch.billingKeyId()), launch.tenancy());
+                launch.billingKeyId(), launch.livekitUrl(), launch.livekitToken(), launch.prompt(),
+                exp > 0 ? Instant.ofEpochSecond(exp) : null), launch.tenancy());
         return switch (admission) {
             case Admission.Existing existing -> reply(existing.task(), true);
             case Admission.Refused refused when refused.reason() == Admission.Reason.QUOTA_EXCEEDED -> throw ApiException.limited(
@@ -59,20 +64,26 @@ public final class FleetLaunchIntake implements LaunchIntake {
                         + refused.maxSessions() + " in use)";
                 case QUOTA_EXCEEDED -> throw new IllegalStateException("answered above");
             });
-            case Admission.Admitted admitted -> enqueue(admitted.task(), launch, image, hash);
+            case Admission.Admitted admitted -> enqueue(admitted, image);
         };
     }
 
-    private Admitted enqueue(TaskRecord task, ValidLaunch launch, ResolvedImage image, String hash) {
+    private Admitted enqueue(Admission.Admitted admitted, ResolvedImage image) {
+        TaskRecord task = admitted.task();
         LogPosition position;
         try {
             if (!image.isDefault()) {
                 images.put(image.bytes());
             }
-            position = taskLog.append(new LaunchSpec(task.taskId(), 1, launch.roomName(), launch.livekitUrl(),
-                    launch.livekitToken(), hash, launch.prompt(), launch.avatarId(), launch.token().identity()));
+            position = taskLog.append(admitted.launch());
         } catch (DependencyUnavailableException e) {
-            failQuietly(task.taskId(), e.dependency() + " unavailable while enqueueing the launch: " + e.getMessage());
+            Optional<TaskRecord> claimed = failUnlessClaimed(task.taskId(), e.dependency() + " unavailable while enqueueing the launch: "
+                    + e.getMessage());
+            if (claimed.isPresent()) {
+                // why: the record was written although the produce did not say so, and a worker runs the task
+                LOG.info("task {}: its produce failed ({}) but a worker claimed it already", task.taskId(), e.getMessage());
+                return reply(claimed.get(), false);
+            }
             throw ApiException.unavailable("unavailable", e.dependency() + " unavailable: the launch was not enqueued, retry later", e);
         }
         try {
@@ -84,12 +95,17 @@ public final class FleetLaunchIntake implements LaunchIntake {
         return reply(task, false);
     }
 
-    private void failQuietly(String taskId, String error) {
+    /** Fails the task unless a worker claimed it already; returns the claimed task then. */
+    private Optional<TaskRecord> failUnlessClaimed(String taskId, String error) {
         try {
-            store.finish(taskId, TaskStatus.FAILED, error, "enqueue_failed", null);
+            if (store.failUnenqueued(taskId, error) == Unenqueued.CLAIMED) {
+                return store.get(taskId);
+            }
         } catch (RuntimeException e) {
+            // why: the task stays pending with its launch kept; the pending sweeper enqueues it
             LOG.error("task {} could not be enqueued nor marked failed: {}", taskId, error, e);
         }
+        return Optional.empty();
     }
 
     private static Admitted reply(TaskRecord task, boolean existing) {

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * curl "http://localhost:8089/tasks?status=running&amp;room_name=my-room&amp;limit=20&amp;offset=0"
  * curl http://localhost:8089/tasks/TASK_ID
  * curl -X POST http://localhost:8089/tasks/TASK_ID/stop
+ * curl -X POST http://localhost:8089/tasks/TASK_ID/replay
  * </pre>
  */
 public final class TaskService implements HttpService {
@@ -38,9 +39,11 @@ public final class TaskService implements HttpService {
     private static final Pattern FILTER = Pattern.compile("[^\\p{Cntrl}]{1,256}");
 
     private final RedisTaskStore store;
+    private final TaskReplayer replayer;
 
-    public TaskService(RedisTaskStore store) {
+    public TaskService(RedisTaskStore store, TaskReplayer replayer) {
         this.store = store;
+        this.replayer = replayer;
     }
 
     @Override
@@ -51,6 +54,8 @@ public final class TaskService implements HttpService {
         MethodGuard.only(rules, "/tasks/{id}", "GET");
         rules.post("/tasks/{id}/stop", this::stop);
         MethodGuard.only(rules, "/tasks/{id}/stop", "POST");
+        rules.post("/tasks/{id}/replay", this::replay);
+        MethodGuard.only(rules, "/tasks/{id}/replay", "POST");
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -96,6 +101,14 @@ public final class TaskService implements HttpService {
                     "message", "the task had already ended");
         };
         JsonReply.send(res, Status.OK_200, body);
+    }
+
+    private void replay(ServerRequest req, ServerResponse res) {
+        TaskReplayer.Replayed r = replayer.replay(find(req.path().pathParameters().get("id")));
+        JsonReply.send(res, Status.OK_200, JsonReply.object("status", "pending", "task_id", r.task().taskId(),
+                "room_name", r.task().roomName(), "attempt", r.attempt(),
+                "message", r.enqueued() ? "replayed from its launch record as attempt " + r.attempt()
+                        : "replayed as attempt " + r.attempt() + "; its launch record is enqueued as soon as Kafka answers"));
     }
 
     /** The task with this id, or a 404. */

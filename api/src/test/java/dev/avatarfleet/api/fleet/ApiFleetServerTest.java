@@ -265,12 +265,12 @@ class ApiFleetServerTest {
 
             String running = JsonReply.MAPPER.readTree(launchJson(fleet, a, "s2", TestTokens.avatar("s2", "x")).body()).get("task_id").asText();
             fleet.controlPlane.store().claim(running, "worker-1", 1);
-            fleet.controlPlane.store().markRunning(running, "worker-1");
+            fleet.controlPlane.store().markRunning(running, dev.avatarfleet.common.store.Claim.of("worker-1", 1));
             HttpResponse<String> signal = fleet.post(a, "/tasks/" + running + "/stop");
             JsonNode body = JsonReply.MAPPER.readTree(signal.body());
             assertEquals("stopping", body.get("status").asText(), body.toString());
             assertEquals("worker-1", body.get("worker_id").asText());
-            assertTrue(fleet.controlPlane.store().stopRequestedOf("worker-1").contains(running));
+            assertTrue(fleet.controlPlane.store().get(running).orElseThrow().stopRequested());
             assertEquals(404, fleet.post(b, "/tasks/unknown-task/stop").statusCode());
             assertEquals(405, fleet.get(b, "/tasks/" + running + "/stop").statusCode());
         }
@@ -297,8 +297,8 @@ class ApiFleetServerTest {
             // the reply must wait for the end of the session
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !reply.isDone());
             fleet.controlPlane.store().claim(id, "worker-1", 1);
-            fleet.controlPlane.store().markRunning(id, "worker-1");
-            fleet.controlPlane.store().finish(id, TaskStatus.COMPLETED, null, "agent_left", "worker-1");
+            fleet.controlPlane.store().markRunning(id, dev.avatarfleet.common.store.Claim.of("worker-1", 1));
+            fleet.controlPlane.store().finish(id, TaskStatus.COMPLETED, null, "agent_left", dev.avatarfleet.common.store.Claim.of("worker-1", 1));
             HttpResponse<String> r = reply.get(10, TimeUnit.SECONDS);
             assertEquals(200, r.statusCode(), r.body());
             JsonNode body = JsonReply.MAPPER.readTree(r.body());

@@ -11,6 +11,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.avatarfleet.api.ApiNode;
 import dev.avatarfleet.api.FleetFixture;
+import dev.avatarfleet.api.access.ApiKey;
 import dev.avatarfleet.common.http.JsonReply;
 import dev.avatarfleet.common.task.TaskStatus;
 import org.junit.jupiter.api.Test;
@@ -59,9 +60,11 @@ class TenantsServerTest {
                 assertEquals(unknown.body().replace("ffffffff", a1), r.body());
             }
             assertEquals(TaskStatus.PENDING, fleet.controlPlane.store().get(a1).orElseThrow().status(), "the stop did nothing");
-            // why: the 404 above is the tenant guard's, not a missing route: the owner's replay passes the guard
-            JsonNode ownReplay = JsonReply.MAPPER.readTree(fleet.post(node, "/tasks/" + a1 + "/replay", a).body());
-            assertNotEquals("no task " + a1, ownReplay.path("reason").asText());
+            // why: the 404 above is the tenant guard's, not the route's: the owner's replay passes the guard (and is
+            // refused only because the task is still pending)
+            HttpResponse<String> ownReplay = fleet.post(node, "/tasks/" + a1 + "/replay", a);
+            assertEquals(409, ownReplay.statusCode(), ownReplay.body());
+            assertEquals("task_active", JsonReply.MAPPER.readTree(ownReplay.body()).path("error").asText(), ownReplay.body());
 
             // the owner and an operator reach it
             assertEquals(200, fleet.get(other, "/tasks/" + a1, a).statusCode());
@@ -70,6 +73,41 @@ class TenantsServerTest {
             assertEquals(200, stop.statusCode(), stop.body());
             assertEquals(TaskStatus.CANCELLED, fleet.controlPlane.store().get(a1).orElseThrow().status());
             assertEquals(200, fleet.post(node, "/tasks/" + b1 + "/stop", operator).statusCode());
+
+            // an ended task: another tenant's replay is still the 404 of a task that does not exist, and changes nothing
+            HttpResponse<String> foreignReplay = fleet.post(other, "/tasks/" + a1 + "/replay", b);
+            assertEquals(404, foreignReplay.statusCode(), foreignReplay.body());
+            assertEquals(unknown.body().replace("ffffffff", a1), foreignReplay.body());
+            assertEquals(TaskStatus.CANCELLED, fleet.controlPlane.store().get(a1).orElseThrow().status(), "the replay did nothing");
+            // the owner's replay runs it again, and the new attempt is still the tenant's
+            HttpResponse<String> replayed = fleet.post(other, "/tasks/" + a1 + "/replay", a);
+            assertEquals(200, replayed.statusCode(), replayed.body());
+            assertEquals(TaskStatus.PENDING, fleet.controlPlane.store().get(a1).orElseThrow().status());
+            assertEquals("tenant-a", fleet.controlPlane.store().tenantOf(a1).orElseThrow());
+            assertEquals(Set.of(a1, a2), ids(list(fleet, node, a, "/tasks?status=pending")));
+            assertEquals(Set.of(), ids(list(fleet, node, b, "/tasks?status=pending")));
+            assertEquals(404, fleet.get(node, "/tasks/" + a1, b).statusCode());
+            assertEquals(200, fleet.get(node, "/tasks/" + a1, a).statusCode());
+        }
+    }
+
+    @Test
+    void aReplayedTaskCountsInItsTenantsSessionQuotaAgain() throws Exception {
+        try (FleetFixture fleet = new FleetFixture()) {
+            fleet.readyWorker("worker-1", 8, "http://127.0.0.1:1");
+            String q = fleet.createKey("tenant-q", false, new ApiKey.KeyLimits(null, null, 1));
+            ApiNode node = fleet.node();
+            String first = taskId(fleet.launch(node, q, "room-q1", "avatar"));
+            assertEquals(429, fleet.launch(node, q, "room-q2", "avatar").statusCode(), "one session is the quota");
+            assertEquals(200, fleet.post(node, "/tasks/" + first + "/stop", q).statusCode());
+            // why: the ended task left the tenant's count when it ended, so the next launch fits
+            String second = taskId(fleet.launch(node, q, "room-q2", "avatar"));
+            assertEquals(200, fleet.post(node, "/tasks/" + second + "/stop", q).statusCode());
+            HttpResponse<String> replayed = fleet.post(node, "/tasks/" + first + "/replay", q);
+            assertEquals(200, replayed.statusCode(), replayed.body());
+            HttpResponse<String> over = fleet.launch(node, q, "room-q3", "avatar");
+            assertEquals(429, over.statusCode(), over.body());
+            assertEquals("quota_exceeded", JsonReply.MAPPER.readTree(over.body()).path("error").asText(), over.body());
         }
     }
 

@@ -3,28 +3,29 @@ package dev.avatarfleet.common.fleet;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
-import dev.avatarfleet.common.kafka.KafkaTaskLog;
-import dev.avatarfleet.common.kafka.LogPosition;
 import dev.avatarfleet.common.store.FleetRegistry;
+import dev.avatarfleet.common.store.LateWorker;
 import dev.avatarfleet.common.store.OrphanOutcome;
 import dev.avatarfleet.common.store.RedisTaskStore;
-import dev.avatarfleet.common.task.LaunchSpec;
-import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds workers that stopped heartbeating (stale on two passes in a row) and recovers their tasks: each is read back from Kafka
- * by its offset and enqueued again as the next attempt, up to {@code TASK_MAX_ATTEMPTS}; then the
- * dead worker leaves the registry. Any node may run it; the per-task step is atomic in Redis.
+ * Finds workers that stopped heartbeating and recovers their tasks: each is enqueued again as the next attempt
+ * ({@link LaunchRequeue}), up to {@code TASK_MAX_ATTEMPTS}; then the dead worker leaves the registry. A worker is dead
+ * when its heartbeat is older than {@code DEAD_WORKER_TIMEOUT_MS} on two passes in a row, or, sooner, when it is more
+ * than two heartbeat intervals late and its {@code WORKER_URL} refuses connections (a killed process's port answers
+ * with a reset at once; a host cut off by the network does not answer, so it waits for the full timeout, by which
+ * time it has stopped its own sessions). Any node may run it; the per-task step is atomic in Redis and re-checks on
+ * Redis's clock that the heartbeat is really that old.
  */
 public final class DeadWorkerReaper implements AutoCloseable {
 
@@ -32,43 +33,62 @@ public final class DeadWorkerReaper implements AutoCloseable {
 
     private final FleetRegistry registry;
     private final RedisTaskStore store;
-    private final KafkaTaskLog log;
+    private final LaunchRequeue requeue;
     private final int maxAttempts;
+    private final Duration deadAfter;
+    private final Duration lateAfter;
+    private final WorkerProbe probe;
     private final ScheduledExecutorService timer;
     /** Workers that looked dead on the last successful pass. */
     private Set<String> suspects = Set.of();
 
-    public DeadWorkerReaper(FleetRegistry registry, RedisTaskStore store, KafkaTaskLog log, int maxAttempts) {
+    public DeadWorkerReaper(FleetRegistry registry, RedisTaskStore store, LaunchRequeue requeue, FleetSettings settings) {
+        this(registry, store, requeue, settings, WorkerProbe.tcp(settings.heartbeatInterval()));
+    }
+
+    /** As above, with the probe that tells a killed worker (tests give one that never confirms). */
+    public DeadWorkerReaper(FleetRegistry registry, RedisTaskStore store, LaunchRequeue requeue, FleetSettings settings, WorkerProbe probe) {
         this.registry = registry;
         this.store = store;
-        this.log = log;
-        this.maxAttempts = maxAttempts;
+        this.requeue = requeue;
+        this.maxAttempts = settings.taskMaxAttempts();
+        this.deadAfter = settings.deadWorkerTimeout();
+        // why: one missed beat is a hiccup; two and a refused port is a killed process
+        this.lateAfter = settings.heartbeatInterval().multipliedBy(2);
+        this.probe = probe;
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dead-worker-reaper").factory());
     }
 
+    /** Looks every {@code interval} (the heartbeat interval: a killed worker is found within about two of them). */
     public DeadWorkerReaper start(Duration interval) {
         timer.scheduleWithFixedDelay(this::reapOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
     /**
-     * One pass over the dead workers; returns how many tasks were re-enqueued. A worker is reaped
-     * only when it already looked dead on the previous successful pass: after a Redis outage (or a
-     * stall of this node) every heartbeat is stale at once, and the live workers beat again within
-     * one interval; reaping them on that one look would restart every session of the fleet.
+     * One pass over the late workers; returns how many tasks were re-enqueued. A worker past the dead-worker timeout
+     * is reaped only when it already looked dead on the previous successful pass: after a Redis outage (or a stall
+     * of this node) every heartbeat is stale at once, and the live workers beat again within one interval; reaping
+     * them on that one look would restart every session of the fleet.
      */
     public synchronized int reapOnce() {
         int requeued = 0;
         try {
-            List<String> dead = registry.deadWorkerIds();
+            List<LateWorker> late = registry.lateWorkers(lateAfter);
             Set<String> lookedDeadBefore = suspects;
-            suspects = new HashSet<>(dead);
-            for (String id : dead) {
-                if (lookedDeadBefore.contains(id)) {
-                    requeued += recoverTasksOf(id);
-                    store.forgetWorker(id);
+            Set<String> dead = new HashSet<>();
+            for (LateWorker w : late) {
+                if (w.late().compareTo(deadAfter) >= 0) {
+                    dead.add(w.id());
+                    if (lookedDeadBefore.contains(w.id())) {
+                        requeued += reap(w.id(), deadAfter, "stopped heartbeating");
+                    }
+                } else if (probe.refuses(w.url())) {
+                    LOG.info("worker {} is {} ms late and its port refuses connections: recovering its tasks now", w.id(), w.late().toMillis());
+                    requeued += reap(w.id(), lateAfter, "was killed (its port refuses connections)");
                 }
             }
+            suspects = dead;
         } catch (DependencyUnavailableException e) {
             // why: the look after an outage must not count as the second of two in a row
             suspects = Set.of();
@@ -79,51 +99,43 @@ public final class DeadWorkerReaper implements AutoCloseable {
         return requeued;
     }
 
-    /**
-     * Recovers every active task recorded on {@code workerId} as for a dead worker (replayed as the next
-     * attempt, or ended). A worker calls it for its own id once at start, before it claims anything: tasks
-     * still recorded there belong to an earlier process with the same {@code WORKER_ID} that was killed, and
-     * since the new process heartbeats under that id, no reaper would ever see them.
-     *
-     * @return how many tasks were enqueued again
-     */
-    public int recoverTasksOf(String workerId) {
+    private int reap(String workerId, Duration staleAfter, String how) {
         int requeued = 0;
         for (String taskId : store.tasksOf(workerId)) {
-            if (recover(workerId, taskId)) {
-                requeued++;
+            OrphanOutcome outcome = store.recoverOrphan(taskId, workerId, maxAttempts, staleAfter,
+                    "worker " + workerId + " " + how + "; no attempts left (" + maxAttempts + " of " + maxAttempts + ")");
+            switch (outcome) {
+                case OrphanOutcome.Requeued r -> {
+                    if (enqueue(workerId, taskId, r.nextAttempt())) {
+                        requeued++;
+                    }
+                }
+                case OrphanOutcome.Alive alive -> {
+                    LOG.info("worker {} heartbeats again; its tasks stay with it", workerId);
+                    return requeued;
+                }
+                default -> {
+                    // why: failed, cancelled, or it moved on meanwhile
+                }
             }
         }
+        store.forgetWorker(workerId);
         return requeued;
     }
 
-    private boolean recover(String dead, String taskId) {
-        Optional<TaskRecord> task = store.get(taskId);
-        if (task.isEmpty() || task.get().kafkaPartition() == null) {
-            store.recoverOrphan(taskId, dead, 0, "worker " + dead + " stopped heartbeating and the task has no launch record to replay");
-            return false;
-        }
-        // why: read the launch back before touching the task, so a Kafka outage leaves it for the next pass
-        Optional<LaunchSpec> spec = log.readAt(task.get().kafkaPartition(), task.get().kafkaOffset());
-        OrphanOutcome outcome = spec.isPresent()
-                ? store.recoverOrphan(taskId, dead, maxAttempts)
-                : store.recoverOrphan(taskId, dead, 0, "worker " + dead + " stopped heartbeating and its launch record could not be read back");
-        if (!(outcome instanceof OrphanOutcome.Requeued requeued)) {
-            return false;
-        }
-        LaunchSpec s = spec.get();
-        LaunchSpec next = new LaunchSpec(s.taskId(), requeued.nextAttempt(), s.roomName(), s.livekitUrl(), s.livekitToken(),
-                s.imageHash(), s.prompt(), s.avatarId(), s.identity());
+    private boolean enqueue(String dead, String taskId, int attempt) {
         try {
-            LogPosition pos = log.append(next);
-            store.recordLogPosition(taskId, pos.partition(), pos.offset());
-            LOG.info("task {} of dead worker {} enqueued again as attempt {}", taskId, dead, next.attempt());
-            return true;
-        } catch (DependencyUnavailableException e) {
-            store.finish(taskId, TaskStatus.FAILED, "worker " + dead + " died and the replay could not be enqueued: " + e.getMessage(),
+            if (requeue.enqueue(taskId, attempt).isPresent()) {
+                LOG.info("task {} of dead worker {} enqueued again as attempt {}", taskId, dead, attempt);
+                return true;
+            }
+            store.finish(taskId, TaskStatus.FAILED, "worker " + dead + " died and the task has no launch record to replay",
                     "worker_died", null);
-            return false;
+        } catch (DependencyUnavailableException e) {
+            // why: the task is pending and unclaimed; the pending sweeper enqueues it once Kafka answers
+            LOG.warn("task {} of dead worker {} is pending again but not enqueued yet: {}", taskId, dead, e.getMessage());
         }
+        return false;
     }
 
     @Override

@@ -61,6 +61,16 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.METHOD_NOT_ALLOWED_405, "method_not_allowed", reason, null);
     }
 
+    /** 409: the request conflicts with the state of what it names (e.g. {@code task_active}). */
+    public static ApiException conflict(String code, String reason) {
+        return new ApiException(Status.CONFLICT_409, code, reason, null);
+    }
+
+    /** 410: what the request needs is gone for good (e.g. {@code record_gone}: a launch record aged out of Kafka). */
+    public static ApiException gone(String code, String reason) {
+        return new ApiException(Status.GONE_410, code, reason, null);
+    }
+
     /** 408: the client did not send its request within the read timeout. */
     public static ApiException requestTimeout(String reason) {
         return new ApiException(Status.REQUEST_TIMEOUT_408, "request_timeout", reason, null);

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -70,16 +71,25 @@ public final class KafkaTaskLog implements AutoCloseable {
     }
 
     /**
-     * Creates the launch topic if missing and sets the workers' share group to start from the
-     * earliest record (so launches produced before the first worker joined are not skipped).
+     * Creates the launch topic if missing, with {@code TASK_TOPIC_REPLICATION} replicas and
+     * {@code min.insync.replicas} = {@code TASK_TOPIC_MIN_INSYNC_REPLICAS}, and sets the workers' share group to start
+     * from the earliest record (so launches produced before the first worker joined are not skipped). A topic that
+     * exists is left as it is.
      */
     public void ensureTopic() {
+        FleetSettings.Recovery r = settings.recovery();
         call("creating topic " + settings.taskTopic(), () -> {
             try (Admin admin = Admin.create(adminProps())) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(settings.taskTopic(), settings.taskTopicPartitions(), (short) 1)))
-                            .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    NewTopic topic = new NewTopic(settings.taskTopic(), settings.taskTopicPartitions(), (short) r.topicReplication())
+                            .configs(Map.of("min.insync.replicas", Integer.toString(r.topicMinInsyncReplicas())));
+                    admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof InvalidReplicationFactorException bad) {
+                        // why: a setting the cluster cannot honour is the operator's to fix, not an outage to retry
+                        throw new IllegalStateException(FleetSettings.TASK_TOPIC_REPLICATION.name() + "=" + r.topicReplication()
+                                + " cannot be honoured by the brokers at " + settings.kafkaBootstrapServers() + ": " + bad.getMessage(), bad);
+                    }
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }

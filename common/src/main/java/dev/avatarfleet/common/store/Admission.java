@@ -2,13 +2,14 @@ package dev.avatarfleet.common.store;
 
 import java.util.Locale;
 
+import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 
 /** The answer of {@link RedisTaskStore#admit}: a new pending task, the active one for the same room and avatar, or a refusal. */
 public sealed interface Admission {
 
-    /** A new task, pending; produce its launch record next. */
-    record Admitted(TaskRecord task) implements Admission {
+    /** A new task, pending; produce {@code launch} (kept with the task too) next. */
+    record Admitted(TaskRecord task, LaunchSpec launch) implements Admission {
     }
 
     /** A task for the same room and avatar identity is already pending or running; reply with it. */

@@ -1,40 +1,60 @@
 package dev.avatarfleet.common.store;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 import dev.avatarfleet.common.config.FleetSettings;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
 
 /**
  * The worker registry in Redis: each worker writes its {@link WorkerState} every heartbeat
- * interval; a worker is live while its last heartbeat is within the dead-worker timeout.
+ * interval; a worker is live while its last heartbeat is within the dead-worker timeout. Heartbeat
+ * times and every liveness cut-off are Redis's clock ({@code TIME}), never a node's.
  */
 public final class FleetRegistry {
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final RedisGateway redis;
     private final String prefix;
-    private final Clock clock;
     private final Duration deadAfter;
+    private final Duration imageTtl;
 
+    /** @param clock unused: liveness is Redis's clock (kept so every store part is made the same way) */
     public FleetRegistry(RedisGateway redis, FleetSettings settings, Clock clock) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.prefix = settings.keyPrefix();
-        this.clock = Objects.requireNonNull(clock, "clock");
         this.deadAfter = settings.deadWorkerTimeout();
+        this.imageTtl = settings.recovery().imageTtl();
     }
 
-    /** Writes the worker's state with the current time as its heartbeat. */
+    /** Writes the worker's state with Redis's time as its heartbeat. */
     public void heartbeat(WorkerState state) {
-        long now = clock.millis();
-        Map<String, String> fields = new HashMap<>();
+        beat(state, List.of());
+    }
+
+    /**
+     * Writes the worker's state with Redis's time as its heartbeat, renews the images of the claims it holds, and
+     * reports what Redis records about those claims and which of its tasks it did not name.
+     */
+    public BeatReport beat(WorkerState state, List<HeldClaim> held) {
+        List<String> args = new ArrayList<>();
+        args.add(prefix);
+        args.add(state.id());
+        // why: a worker that vanished leaves no hash behind for long
+        args.add(Long.toString(Math.max(deadAfter.toMillis() * 20, 60_000)));
+        args.add(newEpoch());
+        args.add(Long.toString(Math.max(1, imageTtl.toSeconds())));
+        Map<String, String> fields = new LinkedHashMap<>();
         fields.put("id", state.id());
         fields.put("url", state.url());
         fields.put("max_sessions", Integer.toString(state.maxSessions()));
@@ -42,58 +62,66 @@ public final class FleetRegistry {
         fields.put("model_ready", state.modelReady() ? "1" : "0");
         fields.put("saturated", state.saturated() ? "1" : "0");
         fields.put("draining", state.draining() ? "1" : "0");
-        fields.put("heartbeat_at", Long.toString(now));
-        redis.call("writing the heartbeat of worker " + state.id(), c -> {
-            try (AbstractPipeline p = c.pipelined()) {
-                p.hset(prefix + "worker:" + state.id(), fields);
-                // why: a worker that vanished leaves no hash behind for long
-                p.pexpire(prefix + "worker:" + state.id(), Math.max(deadAfter.toMillis() * 20, 60_000));
-                p.zadd(prefix + "workers", now, state.id());
-                p.sync();
-            }
-            return null;
+        args.add(Integer.toString(fields.size()));
+        fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
         });
+        for (HeldClaim c : held) {
+            args.add(c.taskId());
+            args.add(Integer.toString(c.attempt()));
+            args.add(c.imageHash() == null ? "" : c.imageHash());
+        }
+        List<?> reply = (List<?>) redis.run("writing the heartbeat of worker " + state.id(), TaskScripts.BEAT, args);
+        Map<String, BeatReport.Verdict> verdicts = new HashMap<>();
+        List<?> v = (List<?>) reply.get(1);
+        for (int i = 0; i + 1 < v.size(); i += 2) {
+            verdicts.put((String) v.get(i), BeatReport.Verdict.valueOf(((String) v.get(i + 1)).toUpperCase(Locale.ROOT)));
+        }
+        Map<String, Integer> unheld = new HashMap<>();
+        List<?> u = (List<?>) reply.get(2);
+        for (int i = 0; i + 1 < u.size(); i += 2) {
+            unheld.put((String) u.get(i), Integer.parseInt((String) u.get(i + 1)));
+        }
+        return new BeatReport((String) reply.get(0), verdicts, unheld);
     }
 
-    /** Removes the worker at once (clean shutdown). */
+    /** Removes the worker at once, whatever it still holds (see {@link RedisTaskStore#forgetWorker} for the safe way). */
     public void deregister(String workerId) {
         redis.call("removing worker " + workerId, c -> {
-            try (AbstractPipeline p = c.pipelined()) {
-                p.zrem(prefix + "workers", workerId);
-                p.del(prefix + "worker:" + workerId);
-                p.sync();
-            }
+            c.zrem(prefix + "workers", workerId);
+            c.del(prefix + "worker:" + workerId);
             return null;
         });
     }
 
-    /** Workers whose heartbeat is recent enough. */
+    /** Workers whose heartbeat is recent enough on Redis's clock. */
     public List<WorkerState> liveWorkers() {
-        long cutoff = clock.millis() - deadAfter.toMillis();
-        return redis.call("reading live workers", c -> {
-            List<String> ids = c.zrangeByScore(prefix + "workers", cutoff, Double.POSITIVE_INFINITY);
-            List<Response<Map<String, String>>> rows = new ArrayList<>();
-            try (AbstractPipeline p = c.pipelined()) {
-                for (String id : ids) {
-                    rows.add(p.hgetAll(prefix + "worker:" + id));
-                }
-                p.sync();
+        List<?> rows = (List<?>) redis.run("reading live workers", TaskScripts.LIVE_WORKERS,
+                List.of(prefix, Long.toString(deadAfter.toMillis())));
+        List<WorkerState> out = new ArrayList<>();
+        for (Object row : rows) {
+            Map<String, String> h = RedisTaskStore.TaskHashes.pairs((List<?>) row);
+            if (h.containsKey("id")) {
+                out.add(toState(h));
             }
-            List<WorkerState> out = new ArrayList<>();
-            for (Response<Map<String, String>> r : rows) {
-                Map<String, String> h = r.get();
-                if (h != null && h.containsKey("id")) {
-                    out.add(toState(h));
-                }
-            }
-            return out;
-        });
+        }
+        return out;
     }
 
     /** Registered workers whose heartbeat is older than the dead-worker timeout. */
     public List<String> deadWorkerIds() {
-        long cutoff = clock.millis() - deadAfter.toMillis();
-        return redis.call("reading dead workers", c -> c.zrangeByScore(prefix + "workers", Double.NEGATIVE_INFINITY, cutoff - 1));
+        return lateWorkers(deadAfter).stream().map(LateWorker::id).toList();
+    }
+
+    /** Registered workers whose heartbeat is older than {@code late}, on Redis's clock, with their URL. */
+    public List<LateWorker> lateWorkers(Duration late) {
+        List<?> rows = (List<?>) redis.run("reading late workers", TaskScripts.LATE_WORKERS, List.of(prefix, Long.toString(late.toMillis())));
+        List<LateWorker> out = new ArrayList<>();
+        for (int i = 0; i + 2 < rows.size(); i += 3) {
+            out.add(new LateWorker((String) rows.get(i), (String) rows.get(i + 1), Duration.ofMillis(Long.parseLong((String) rows.get(i + 2)))));
+        }
+        return out;
     }
 
     /** Fleet totals; {@code activeSessions} comes from the task store's active set. */
@@ -115,8 +143,10 @@ public final class FleetRegistry {
         return new FleetTotals(live, active, max, ready);
     }
 
-    public Instant now() {
-        return clock.instant();
+    private static String newEpoch() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     private static WorkerState toState(Map<String, String> h) {

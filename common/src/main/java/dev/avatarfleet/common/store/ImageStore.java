@@ -14,8 +14,9 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * Avatar images in Redis, stored once by the SHA-256 of their bytes (many tasks share one avatar).
- * Each store or read renews the image's life to twice the task retention (at least an hour), so
- * an image outlives every task record that names it.
+ * Each store or read renews the image's life to {@code IMAGE_TTL_SECONDS}; the worker holding an
+ * active task renews its image every heartbeat, and a replay renews it too, so an image lives as
+ * long as a task that needs it.
  */
 public final class ImageStore {
 
@@ -29,7 +30,7 @@ public final class ImageStore {
     public ImageStore(RedisGateway redis, FleetSettings settings) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.prefix = settings.keyPrefix();
-        this.ttlSeconds = Math.max(3600, settings.taskRetention().multipliedBy(2).toSeconds());
+        this.ttlSeconds = Math.max(1, settings.recovery().imageTtl().toSeconds());
     }
 
     /** Stores the bytes (once per content) and returns their SHA-256 hex. */
@@ -57,6 +58,14 @@ public final class ImageStore {
         }
         byte[] bytes = redis.call("reading avatar image " + hash, c -> c.getEx(key(hash), GetExParams.getExParams().ex(ttlSeconds)));
         return Optional.ofNullable(bytes);
+    }
+
+    /** Renews the image's life; false when it is gone. */
+    public boolean renew(String hash) {
+        if (hash == null || !hash.matches("[0-9a-f]{64}")) {
+            return false;
+        }
+        return redis.call("renewing avatar image " + hash, c -> c.expire(key(hash), ttlSeconds)) == 1L;
     }
 
     /** How long a stored image lives without being used. */

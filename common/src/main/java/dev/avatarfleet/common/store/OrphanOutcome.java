@@ -15,6 +15,10 @@ public sealed interface OrphanOutcome {
     record Cancelled() implements OrphanOutcome {
     }
 
+    /** Its worker heartbeats again (on Redis's clock): left alone. */
+    record Alive() implements OrphanOutcome {
+    }
+
     /** It had moved on (ended, or another worker has it): left alone. */
     record Skipped() implements OrphanOutcome {
     }

@@ -19,9 +19,11 @@ public final class RedisState implements AutoCloseable {
     private final ApiKeyStore apiKeys;
     private final LaunchRateLimits rateLimits;
     private final LaunchRecordKeys.Source recordKey;
+    private final String prefix;
 
     private RedisState(RedisGateway redis, FleetSettings settings, Clock clock) {
         this.redis = redis;
+        this.prefix = settings.keyPrefix();
         this.store = new RedisTaskStore(redis, settings, clock);
         this.registry = new FleetRegistry(redis, settings, clock);
         this.images = new ImageStore(redis, settings);
@@ -67,6 +69,11 @@ public final class RedisState implements AutoCloseable {
     /** The fleet-wide launch rate buckets. */
     public LaunchRateLimits rateLimits() {
         return rateLimits;
+    }
+
+    /** The lease {@code name}, asked for by {@code holder} (a node's own id), held {@code ttl} without renewal. */
+    public FleetLease lease(String name, String holder, java.time.Duration ttl) {
+        return new FleetLease(redis, prefix, name, holder, ttl);
     }
 
     @Override

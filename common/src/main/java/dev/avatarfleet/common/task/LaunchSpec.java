@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param prompt       the motion prompt ("A person is talking naturally." when not given)
  * @param avatarId     the caller's avatar id (multipart {@code avatar_id} / JSON {@code agent_id}), or null
  * @param identity     the avatar participant's identity, read from the token's {@code sub}
+ * @param epoch        the generation of the fleet's Redis data the task was admitted in (null in records written
+ *                     before epochs): a worker adopts a record whose task is unknown only when it is of an earlier
+ *                     generation, i.e. Redis lost the task, not when the task ended and was pruned
  */
 public record LaunchSpec(
         String taskId,
@@ -26,7 +29,8 @@ public record LaunchSpec(
         String imageHash,
         String prompt,
         String avatarId,
-        String identity) {
+        String identity,
+        String epoch) {
 
     public static final String DEFAULT_PROMPT = "A person is talking naturally.";
 
@@ -43,8 +47,24 @@ public record LaunchSpec(
         }
     }
 
+    /** A launch admitted before epochs (or by a caller that has none). */
+    public LaunchSpec(String taskId, int attempt, String roomName, String livekitUrl, String livekitToken, String imageHash,
+                      String prompt, String avatarId, String identity) {
+        this(taskId, attempt, roomName, livekitUrl, livekitToken, imageHash, prompt, avatarId, identity, null);
+    }
+
     /** The same launch, run again as the next attempt. */
     public LaunchSpec nextAttempt() {
-        return new LaunchSpec(taskId, attempt + 1, roomName, livekitUrl, livekitToken, imageHash, prompt, avatarId, identity);
+        return asAttempt(attempt + 1);
+    }
+
+    /** The same launch as attempt {@code n}. */
+    public LaunchSpec asAttempt(int n) {
+        return new LaunchSpec(taskId, n, roomName, livekitUrl, livekitToken, imageHash, prompt, avatarId, identity, epoch);
+    }
+
+    /** The same launch, marked as of this generation of the fleet's Redis data. */
+    public LaunchSpec inEpoch(String e) {
+        return new LaunchSpec(taskId, attempt, roomName, livekitUrl, livekitToken, imageHash, prompt, avatarId, identity, e);
     }
 }

@@ -124,4 +124,38 @@ class KafkaTaskLogTest {
             c.accept(got.get(0));
         }
     }
+
+    /** Issue 14, defect 9: the topic gets the declared replication and {@code min.insync.replicas} at creation. */
+    @Test
+    void theTopicIsCreatedWithTheDeclaredReplicationAndMinInSyncReplicas() throws Exception {
+        String prefix = TestServers.uniquePrefix("topicsettings");
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", TestServers.kafka().bootstrapServers());
+        env.put("TASK_TOPIC", prefix + "launches");
+        env.put("WORKER_GROUP", prefix + "workers");
+        env.put("TASK_TOPIC_REPLICATION", "1");
+        env.put("TASK_TOPIC_MIN_INSYNC_REPLICAS", "1");
+        try (KafkaTaskLog log = new KafkaTaskLog(FleetSettings.fromEnvironment(new Env(env)));
+             org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                     Map.<String, Object>of("bootstrap.servers", TestServers.kafka().bootstrapServers()))) {
+            log.ensureTopic();
+            var topic = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                    prefix + "launches");
+            var entry = admin.describeConfigs(List.of(topic)).all().get(10, java.util.concurrent.TimeUnit.SECONDS).get(topic)
+                    .get("min.insync.replicas");
+            assertEquals("1", entry.value());
+            assertEquals(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, entry.source(),
+                    "set on the topic, not left to the broker's default");
+            assertEquals(1, admin.describeTopics(List.of(prefix + "launches")).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .get(prefix + "launches").partitions().get(0).replicas().size());
+        }
+        // more replicas than the cluster has brokers: refused with a message that names the setting
+        env.put("TASK_TOPIC", prefix + "launches-3");
+        env.put("TASK_TOPIC_REPLICATION", "3");
+        env.put("TASK_TOPIC_MIN_INSYNC_REPLICAS", "2");
+        try (KafkaTaskLog log = new KafkaTaskLog(FleetSettings.fromEnvironment(new Env(env)))) {
+            RuntimeException e = assertThrows(RuntimeException.class, log::ensureTopic);
+            assertTrue(e.getMessage().contains("TASK_TOPIC_REPLICATION"), e.getMessage());
+        }
+    }
 }

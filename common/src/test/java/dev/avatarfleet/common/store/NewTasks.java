@@ -14,12 +14,20 @@ public final class NewTasks {
     private String imageHash;
     private List<String> warnings = List.of();
     private String billingKeyId;
+    private String livekitUrl = "ws://127.0.0.1:7880";
+    private String livekitToken;
+    private String prompt;
+    private java.time.Instant tokenExpiresAt;
 
     private NewTasks(String roomName) {
         this.roomName = roomName;
+        this.livekitToken = "token-" + roomName;
     }
 
-    /** A launch in {@code room} for the avatar identity {@code avatar}: default image, no warnings, no billing key. */
+    /**
+     * A launch in {@code room} for the avatar identity {@code avatar}: default image, no warnings, no billing key, a
+     * token {@code token-<room>} with no expiry for {@code ws://127.0.0.1:7880}.
+     */
     public static NewTasks aNewTask(String room) {
         return new NewTasks(room);
     }
@@ -49,7 +57,24 @@ public final class NewTasks {
         return this;
     }
 
+    public NewTasks withToken(String token, java.time.Instant expiresAt) {
+        livekitToken = token;
+        tokenExpiresAt = expiresAt;
+        return this;
+    }
+
+    public NewTasks at(String url) {
+        livekitUrl = url;
+        return this;
+    }
+
+    public NewTasks withPrompt(String text) {
+        prompt = text;
+        return this;
+    }
+
     public NewTask build() {
-        return new NewTask(roomName, identity, avatarId, imageHash, warnings, billingKeyId);
+        return new NewTask(roomName, identity, avatarId, imageHash, warnings, billingKeyId, livekitUrl, livekitToken, prompt,
+                tokenExpiresAt);
     }
 }

@@ -15,6 +15,7 @@ public final class LaunchSpecs {
     private String prompt;
     private String avatarId;
     private String identity = "avatar";
+    private String epoch;
 
     private LaunchSpecs(String taskId) {
         this.taskId = taskId;
@@ -72,7 +73,12 @@ public final class LaunchSpecs {
         return this;
     }
 
+    public LaunchSpecs inEpoch(String e) {
+        epoch = e;
+        return this;
+    }
+
     public LaunchSpec build() {
-        return new LaunchSpec(taskId, attempt, roomName, livekitUrl, livekitToken, imageHash, prompt, avatarId, identity);
+        return new LaunchSpec(taskId, attempt, roomName, livekitUrl, livekitToken, imageHash, prompt, avatarId, identity, epoch);
     }
 }

@@ -64,13 +64,33 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static KafkaBroker startForTests(Path dir, boolean deleteOnClose) {
+        return startForTests(dir, deleteOnClose, null, 0, null);
+    }
+
+    /**
+     * As {@link #startForTests(Path)}, with a second listener {@code name} on {@code listenerPort} that the broker
+     * advertises as {@code advertised} (host:port): clients bootstrapped there reach the broker through whatever
+     * listens at {@code advertised}, e.g. a {@link TcpProxy} in front of {@code listenerPort}.
+     */
+    public static KafkaBroker startForTests(Path dir, String name, int listenerPort, String advertised) {
+        return startForTests(dir, false, name, listenerPort, advertised);
+    }
+
+    private static KafkaBroker startForTests(Path dir, boolean deleteOnClose, String extraName, int extraPort, String extraAdvertised) {
         RuntimeException last = null;
         // why: a free port can be taken between picking it and binding it; try a few pairs
         for (int i = 0; i < 3; i++) {
             int port = FreePorts.next();
             int controllerPort = FreePorts.next();
+            Map<String, String> overrides = testOverrides();
+            if (extraName != null) {
+                overrides.put("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + extraName + "://127.0.0.1:" + extraPort
+                        + ",CONTROLLER://127.0.0.1:" + controllerPort);
+                overrides.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + "," + extraName + "://" + extraAdvertised);
+                overrides.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT," + extraName + ":PLAINTEXT");
+            }
             try {
-                return start(dir, port, controllerPort, "127.0.0.1", testOverrides(), deleteOnClose);
+                return start(dir, port, controllerPort, "127.0.0.1", overrides, deleteOnClose);
             } catch (RuntimeException e) {
                 last = e;
                 deleteTree(dir);

@@ -89,6 +89,31 @@ public final class RedisServerProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /**
+     * Kills this redis-server ({@code kill -9}) and starts a new one on the same port with no data: what a Redis
+     * that lost everything (no AOF, or a failover to an empty replica) looks like to the fleet. This instance is
+     * done afterwards; the new one is returned.
+     */
+    public RedisServerProcess restartEmpty() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Path binary = findOnPath("redis-server").orElseThrow();
+        IllegalStateException last = null;
+        // why: the port may linger for a moment after the kill
+        for (int i = 0; i < 20; i++) {
+            try {
+                return start(binary, port);
+            } catch (IllegalStateException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
     /** Stops this redis-server (SIGTERM, then SIGKILL after 5 s). */
     @Override
     public void close() {

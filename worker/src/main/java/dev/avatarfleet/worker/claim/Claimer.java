@@ -7,7 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.fault.Retries;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
 import dev.avatarfleet.common.kafka.LaunchDelivery;
 import dev.avatarfleet.common.kafka.LaunchRecords;
@@ -16,6 +18,7 @@ import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
+import io.github.resilience4j.retry.Retry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +45,16 @@ public final class Claimer implements AutoCloseable {
     private final Thread thread;
     private final ShareGroupJoin join;
     private final StoreOutageHold outage;
+    private final Retry keepClaiming;
     private volatile boolean running = true;
 
     /**
      * @param mayClaim false while the model is not ready or the worker drains
      * @param clock    the time of the share-group join's grace
+     * @param backoff  how a failed round is tried again
      */
     public Claimer(LaunchConsumer consumer, RedisTaskStore store, SlotTable slots, SessionStarter starter,
-                   String workerId, BooleanSupplier mayClaim, Clock clock) {
+                   String workerId, BooleanSupplier mayClaim, Clock clock, FleetSettings.Backoff backoff) {
         this.consumer = consumer;
         this.store = store;
         this.slots = slots;
@@ -57,7 +62,10 @@ public final class Claimer implements AutoCloseable {
         this.workerId = workerId;
         this.mayClaim = mayClaim;
         this.join = new ShareGroupJoin(consumer::joined, clock, workerId);
-        this.outage = new StoreOutageHold(store::activeCount);
+        this.outage = new StoreOutageHold(store::activeCount, backoff);
+        // why: a Kafka or Redis error (a broker restart, a commit timeout) must not end claiming for good while the
+        // heartbeat keeps telling the fleet this worker has free slots
+        this.keepClaiming = Retries.forever("claimer of worker " + workerId, backoff);
         // why: a platform thread; the Kafka client blocks in native socket waits and owns this thread
         this.thread = Thread.ofPlatform().daemon().name("claimer-" + workerId).unstarted(this::loop);
     }
@@ -81,27 +89,21 @@ public final class Claimer implements AutoCloseable {
 
     private void loop() {
         warmUp();
-        int failures = 0;
         try {
-            while (running) {
-                try {
-                    claimOnce();
-                    failures = 0;
-                } catch (RuntimeException e) {
-                    if (!running) {
-                        break;
+            while (running && !Thread.currentThread().isInterrupted()) {
+                keepClaiming.executeCheckedSupplier(() -> {
+                    if (running) {
+                        claimOnce();
                     }
-                    // why: a Kafka or Redis error (a broker restart, a commit timeout) must not end claiming for
-                    // good while the heartbeat keeps telling the fleet this worker has free slots
-                    failures++;
-                    long wait = Math.min(10_000, 250L << Math.min(failures, 6));
-                    LOG.warn("claimer of worker " + workerId + " failed (" + e + "); retrying in "
-                            + wait + " ms", failures == 1 ? e : null);
-                    Thread.sleep(wait);
-                }
+                    return null;
+                });
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            if (running) {
+                LOG.error("claimer of worker " + workerId + " stopped", e);
+            }
         } finally {
             consumer.close();
         }
@@ -163,7 +165,7 @@ public final class Claimer implements AutoCloseable {
         }
         ClaimOutcome outcome;
         try {
-            outcome = store.claim(spec.taskId(), workerId, spec.attempt());
+            outcome = store.claim(spec, workerId);
         } catch (DependencyUnavailableException e) {
             slots.release(spec.taskId());
             LOG.warn("claim of task " + spec.taskId() + " postponed: " + e.getMessage());
@@ -178,6 +180,7 @@ public final class Claimer implements AutoCloseable {
             LOG.warn("acknowledging the record of task " + spec.taskId() + " failed", e);
         }
         if (outcome == ClaimOutcome.CLAIMED) {
+            slots.claimed(spec.taskId(), spec);
             starter.start(spec);
         } else {
             slots.release(spec.taskId());

@@ -1,6 +1,7 @@
 package dev.avatarfleet.worker.claim;
 
 
+import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.store.ImageStore;
 import dev.avatarfleet.common.store.RedisTaskStore;
@@ -21,13 +22,18 @@ public final class SessionStarter {
     private final ImageStore images;
     private final SlotTable slots;
     private final String workerId;
+    private final Handover handover;
+    private final FleetSettings.Backoff backoff;
 
-    public SessionStarter(SessionFactory factory, RedisTaskStore store, ImageStore images, SlotTable slots, String workerId) {
+    public SessionStarter(SessionFactory factory, RedisTaskStore store, ImageStore images, SlotTable slots, String workerId,
+                          Handover handover, FleetSettings.Backoff backoff) {
         this.factory = factory;
         this.store = store;
         this.images = images;
         this.slots = slots;
         this.workerId = workerId;
+        this.handover = handover;
+        this.backoff = backoff;
     }
 
     /** Starts it on a virtual thread; every failure ends the task as failed with the reason. */
@@ -36,7 +42,7 @@ public final class SessionStarter {
     }
 
     private void startNow(LaunchSpec spec) {
-        TaskEvents events = new TaskEvents(spec.taskId(), workerId, store, slots);
+        TaskEvents events = new TaskEvents(spec, workerId, store, slots, handover, backoff);
         byte[] image = null;
         try {
             if (spec.imageHash() != null) {

@@ -1,7 +1,9 @@
 package dev.avatarfleet.worker.claim;
 
+import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.kafka.LaunchDelivery;
+import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 
 /**
@@ -14,9 +16,6 @@ import java.time.Duration;
  */
 final class StoreOutageHold {
 
-    /** First and longest wait between two probes of an unanswering store. */
-    static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     /** Asks the store something cheap; throws when it does not answer. */
     @FunctionalInterface
@@ -32,17 +31,19 @@ final class StoreOutageHold {
 
     private final Probe probe;
     private final Pause pause;
+    private final IntervalFunction backoff;
     private boolean storeDown;
     private LaunchDelivery held;
-    private long backoffMillis;
+    private int failedProbes;
 
-    StoreOutageHold(Probe probe) {
-        this(probe, d -> Thread.sleep(d.toMillis()));
+    StoreOutageHold(Probe probe, FleetSettings.Backoff backoff) {
+        this(probe, backoff, d -> Thread.sleep(d.toMillis()));
     }
 
-    StoreOutageHold(Probe probe, Pause pause) {
+    StoreOutageHold(Probe probe, FleetSettings.Backoff backoff, Pause pause) {
         this.probe = probe;
         this.pause = pause;
+        this.backoff = IntervalFunction.ofExponentialBackoff(backoff.first(), 2.0, backoff.max());
     }
 
     /** Keeps {@code d} until the store answers; the claimer polls nothing meanwhile. */
@@ -53,7 +54,8 @@ final class StoreOutageHold {
 
     /**
      * Whether the claimer may go on: true at once when no outage is being waited out, else after a probe that
-     * the store answered; a probe it did not answer waits a back-off (250 ms, doubling, at most 10 s) and says false.
+     * the store answered; a probe it did not answer waits a back-off ({@code RETRY_BACKOFF_MS}, doubling, at most
+     * {@code RETRY_MAX_BACKOFF_MS}) and says false.
      */
     boolean storeAnswers() throws InterruptedException {
         if (!storeDown) {
@@ -62,11 +64,11 @@ final class StoreOutageHold {
         try {
             probe.run();
             storeDown = false;
-            backoffMillis = 0;
+            failedProbes = 0;
             return true;
         } catch (DependencyUnavailableException e) {
-            backoffMillis = Math.min(MAX_BACKOFF.toMillis(), Math.max(FIRST_BACKOFF.toMillis(), backoffMillis * 2));
-            pause.pause(Duration.ofMillis(backoffMillis));
+            failedProbes++;
+            pause.pause(Duration.ofMillis(backoff.apply(failedProbes)));
             return false;
         }
     }

@@ -2,39 +2,50 @@ package dev.avatarfleet.worker.claim;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
+import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.fault.Retries;
+import dev.avatarfleet.common.store.Claim;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.store.Transition;
+import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.worker.session.SessionEnd;
 import dev.avatarfleet.worker.session.SessionEvents;
+import io.github.resilience4j.retry.Retry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one session's progress to its task record: running, warnings, and the end (which also
- * frees the slot). The end is retried until Redis records it, however long Redis is away, and the
- * slot is held meanwhile: a lost end would leave the task running forever (the worker keeps
- * heartbeating, so no reaper would ever recover it) and its fleet capacity taken.
+ * Writes one session's progress to its task record under its claim (worker and attempt, so a write of an attempt
+ * the fleet has replayed elsewhere is refused): running, warnings, and the end, which also frees the slot. A
+ * session stopped to hand its task over ends as a hand-back (the task continues on another worker). The end is
+ * retried until Redis records it, however long Redis is away, and the slot is held meanwhile: a lost end would
+ * leave the task running forever (the worker keeps heartbeating, so no reaper would ever recover it) and its fleet
+ * capacity taken.
  */
 final class TaskEvents implements SessionEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskEvents.class);
-    private static final int END_TRIES = 10;
 
     private final String taskId;
-    private final String workerId;
+    private final Claim claim;
     private final RedisTaskStore store;
     private final SlotTable slots;
+    private final Handover handover;
+    private final Retry untilRecorded;
+    private final Retry bounded;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    TaskEvents(String taskId, String workerId, RedisTaskStore store, SlotTable slots) {
-        this.taskId = taskId;
-        this.workerId = workerId;
+    TaskEvents(LaunchSpec spec, String workerId, RedisTaskStore store, SlotTable slots, Handover handover, FleetSettings.Backoff backoff) {
+        this.taskId = spec.taskId();
+        this.claim = Claim.of(workerId, spec.attempt());
         this.store = store;
         this.slots = slots;
+        this.handover = handover;
+        this.untilRecorded = Retries.untilDone("ending task " + taskId, backoff);
+        this.bounded = Retries.bounded("marking task " + taskId + " running", backoff);
     }
 
     @Override
@@ -42,20 +53,20 @@ final class TaskEvents implements SessionEvents {
         if (ended.get()) {
             return;
         }
-        Transition t = withRetry("marking running", () -> store.markRunning(taskId, workerId));
+        Transition t = Retries.run(bounded, () -> store.markRunning(taskId, claim));
         if (t == Transition.DONE_STOP_REQUESTED) {
             slots.stop(taskId, "stopped");
         } else if (t != Transition.DONE) {
-            LOG.warn("task " + taskId + " could not be marked running: " + t);
+            LOG.warn("task {} could not be marked running: {}", taskId, t);
         }
     }
 
     @Override
     public void warnings(List<String> warnings) {
         try {
-            store.addWarnings(taskId, warnings);
+            store.addWarnings(taskId, claim, warnings);
         } catch (DependencyUnavailableException e) {
-            LOG.warn("warnings of task " + taskId + " lost: " + e.getMessage());
+            LOG.warn("warnings of task {} lost: {}", taskId, e.getMessage());
         }
     }
 
@@ -65,62 +76,30 @@ final class TaskEvents implements SessionEvents {
             return;
         }
         try {
+            if (slots.handingOver(taskId)) {
+                Retries.run(untilRecorded, () -> handover.handBack(taskId, claim));
+                return;
+            }
             TaskStatus status = switch (end.outcome()) {
                 case COMPLETED -> TaskStatus.COMPLETED;
                 case CANCELLED -> TaskStatus.CANCELLED;
                 case FAILED -> TaskStatus.FAILED;
             };
             String error = status == TaskStatus.FAILED ? end.reason() : null;
-            Transition t = untilRecorded(() -> store.finish(taskId, status, error, end.reason(), workerId));
+            Transition t = Retries.run(untilRecorded, () -> store.finish(taskId, status, error, end.reason(), claim));
             if (t == Transition.ILLEGAL && status == TaskStatus.COMPLETED) {
                 // why: a session can end before it ever reported running; pending cannot complete, so it failed to start
-                untilRecorded(() -> store.finish(taskId, TaskStatus.FAILED,
-                        "session ended before it was running: " + (end.reason() == null ? "no reason given" : end.reason()), end.reason(), workerId));
+                Retries.run(untilRecorded, () -> store.finish(taskId, TaskStatus.FAILED,
+                        "session ended before it was running: " + (end.reason() == null ? "no reason given" : end.reason()), end.reason(), claim));
+            } else if (t == Transition.NOT_OWNER) {
+                LOG.info("task {}: attempt {} ended here, but the fleet gave the task to another attempt meanwhile", taskId, claim.attempt());
             } else if (t != Transition.DONE) {
-                LOG.warn("task " + taskId + " could not be ended as " + status + ": " + t);
+                LOG.warn("task {} could not be ended as {}: {}", taskId, status, t);
             }
         } catch (RuntimeException e) {
             LOG.error("task " + taskId + " could not be ended", e);
         } finally {
             slots.release(taskId);
         }
-    }
-
-    /** Runs the end's write until Redis answers; gives up only when the thread is interrupted. */
-    private <T> T untilRecorded(Supplier<T> op) {
-        for (int i = 0; ; i++) {
-            try {
-                return op.get();
-            } catch (DependencyUnavailableException e) {
-                if (i % 10 == 0) {
-                    LOG.warn("ending task " + taskId + ": " + e.getMessage() + " (retrying until recorded)");
-                }
-                try {
-                    Thread.sleep(Math.min(2000, 100L << Math.min(i, 5)));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private <T> T withRetry(String what, Supplier<T> op) {
-        DependencyUnavailableException last = null;
-        for (int i = 0; i < END_TRIES; i++) {
-            try {
-                return op.get();
-            } catch (DependencyUnavailableException e) {
-                last = e;
-                LOG.warn(what + " task " + taskId + ": " + e.getMessage() + " (retrying)");
-                try {
-                    Thread.sleep(Math.min(2000, 100L << i));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-        throw last;
     }
 }

@@ -2,6 +2,7 @@ package dev.avatarfleet.worker.node;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import dev.avatarfleet.common.http.JsonReply;
@@ -23,9 +24,16 @@ import io.helidon.webserver.http.ServerResponse;
 final class WorkerHealthService implements HttpService {
 
     private final Supplier<WorkerState> state;
+    private final IntSupplier stopping;
 
-    WorkerHealthService(Supplier<WorkerState> state) {
+    /**
+     * @param stopping held slots whose session was asked to stop: {@code /health} counts them apart, so a worker cut
+     *                 off from Redis, whose sessions have left their rooms but whose hand-backs are not written yet,
+     *                 does not say it still runs them; {@code /ready} keeps counting them (the slots are not free)
+     */
+    WorkerHealthService(Supplier<WorkerState> state, IntSupplier stopping) {
         this.state = state;
+        this.stopping = stopping;
     }
 
     @Override
@@ -37,7 +45,9 @@ final class WorkerHealthService implements HttpService {
         WorkerState s = state.get();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "healthy");
-        body.put("active_sessions", s.activeSessions());
+        int leaving = Math.min(stopping.getAsInt(), s.activeSessions());
+        body.put("active_sessions", s.activeSessions() - leaving);
+        body.put("stopping_sessions", leaving);
         body.put("max_sessions", s.maxSessions());
         body.put("worker_id", s.id());
         body.put("draining", s.draining());

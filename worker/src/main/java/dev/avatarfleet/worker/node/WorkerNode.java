@@ -10,11 +10,13 @@ import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.fleet.DeadWorkerReaper;
+import dev.avatarfleet.common.fleet.PendingSweeper;
 import dev.avatarfleet.common.fleet.RetentionDuty;
 import dev.avatarfleet.common.http.ErrorMapping;
 import dev.avatarfleet.common.kafka.LaunchConsumer;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.worker.claim.Claimer;
+import dev.avatarfleet.worker.claim.Handover;
 import dev.avatarfleet.worker.claim.SessionStarter;
 import dev.avatarfleet.worker.claim.SlotTable;
 import dev.avatarfleet.worker.claim.StopListener;
@@ -25,9 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One worker node: its HTTP server ({@code /health}, {@code /ready} and any added services), its
- * heartbeat, model warm-up, stop listener, claimer and retention duty, on a {@link ControlPlane} its
- * caller connected (and closes after it). {@link #close()} drains: it stops claiming, tells the fleet
- * it takes no new task, waits up to {@code DRAIN_TIMEOUT} for its sessions to end, then stops the rest.
+ * heartbeat, model warm-up, stop listener, claimer and the fleet duties (dead-worker recovery, the
+ * pending sweeper, retention), on a {@link ControlPlane} its caller connected (and closes after it).
+ * {@link #close()} drains: it stops claiming, tells the fleet it takes no new task, waits up to
+ * {@code DRAIN_TIMEOUT} for its sessions to end, then hands the rest over to other workers (each
+ * continues there as its next attempt) and leaves the registry once no task is recorded on it.
  *
  * <p>With {@code AUTO_PREWARM=true} the node runs {@link WorkerComponents#warmup()} before its first
  * claim and is not ready until it returns; with false it is ready at once and the session factory warms
@@ -47,6 +51,7 @@ public final class WorkerNode implements AutoCloseable {
     private volatile Claimer claimer;
     private final RetentionDuty retention;
     private final DeadWorkerReaper reaper;
+    private final PendingSweeper sweeper;
     private volatile boolean modelReady;
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -66,7 +71,7 @@ public final class WorkerNode implements AutoCloseable {
                 .shutdownHook(false)
                 .directHandlers(ErrorMapping.directHandlers())
                 .routing(r -> {
-                    r.register(new WorkerHealthService(this::state));
+                    r.register(new WorkerHealthService(this::state, slots::stopping));
                     for (HttpService s : components.httpServices()) {
                         r.register(s);
                     }
@@ -74,7 +79,9 @@ public final class WorkerNode implements AutoCloseable {
                 });
         this.server = web.build().start();
         this.url = settings.port() == 0 ? "http://" + settings.host() + ":" + server.port() : settings.workerUrl().toString();
-        this.heartbeat = new Heartbeat(plane.registry(), plane.store(), slots, this::state);
+        Handover handover = new Handover(plane.store(), plane.requeue());
+        this.heartbeat = new Heartbeat(plane.registry(), plane.store(), slots, this::state, handover, fleet.deadWorkerTimeout(),
+                fleet.heartbeatInterval());
         heartbeat.start(fleet.heartbeatInterval());
         ensureTopic();
         if (settings.autoPrewarm()) {
@@ -85,18 +92,23 @@ public final class WorkerNode implements AutoCloseable {
             modelReady = true;
         }
         this.stopListener = StopListener.start(plane.store(), settings.workerId(), slots);
-        SessionStarter starter = new SessionStarter(components.sessions(), plane.store(), plane.images(), slots, settings.workerId());
+        SessionStarter starter = new SessionStarter(components.sessions(), plane.store(), plane.images(), slots, settings.workerId(),
+                handover, fleet.backoff());
         // why: a crashed worker's tasks would hold fleet capacity forever; every worker watches the others
-        this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.taskLog(), fleet.taskMaxAttempts());
-        recoverPredecessorTasks();
+        this.reaper = new DeadWorkerReaper(plane.registry(), plane.store(), plane.requeue(), fleet);
+        // why: no claimer before the reconciliation can run: tasks an earlier process with this id left are handed
+        // back by the heartbeat, every beat until it succeeds
         this.claimer = new Claimer(new LaunchConsumer(fleet, settings.workerId(), 1), plane.store(), slots, starter,
-                settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean() && slots.active() < offered(),
-                clock);
+                settings.workerId(), () -> modelReady && !draining && !renderSaturated.getAsBoolean() && slots.active() < offered()
+                        && !heartbeat.fenced(), clock, fleet.backoff());
         // why: a worker is ready only once its share member has joined; before that a launch waits for the join
         claimer.onJoined(heartbeat::beatOnce);
         claimer.start();
         this.retention = RetentionDuty.start(plane.store(), fleet.pruneInterval());
-        reaper.start(fleet.deadWorkerTimeout().dividedBy(2));
+        reaper.start(fleet.heartbeatInterval());
+        this.sweeper = new PendingSweeper(plane.store(), plane.registry(), plane.requeue(),
+                plane.lease("pending-sweeper", "worker-" + settings.workerId() + "-" + java.util.UUID.randomUUID(),
+                        PendingSweeper.leaseTime(fleet.recovery())), fleet.recovery()).start();
         LOG.info("worker " + settings.workerId() + " up at " + url + " with " + settings.maxSessions() + " slots");
     }
 
@@ -106,24 +118,6 @@ public final class WorkerNode implements AutoCloseable {
      */
     public static WorkerNode start(WorkerSettings settings, ControlPlane plane, WorkerComponents components, Clock clock) {
         return new WorkerNode(settings, plane, components, clock);
-    }
-
-    /**
-     * Before the first claim: tasks still recorded on this worker id belong to an earlier process with the
-     * same {@code WORKER_ID} that was killed (a crash, {@code ops/stack restart}, a pod rescheduled under its
-     * name). This process heartbeats under that id at once, so no reaper would ever declare it dead and the
-     * tasks would stay running on nothing, holding fleet capacity; they are replayed as their next attempt.
-     */
-    private void recoverPredecessorTasks() {
-        try {
-            int requeued = reaper.recoverTasksOf(settings.workerId());
-            if (requeued > 0) {
-                LOG.info("worker " + settings.workerId() + " replayed " + requeued + " task(s) an earlier process with its id left behind");
-            }
-        } catch (RuntimeException e) {
-            // why: Redis or Kafka briefly down; say so loudly rather than fail the worker's start
-            LOG.warn("tasks of an earlier process with this worker id not recovered", e);
-        }
     }
 
     private void ensureTopic() {
@@ -192,17 +186,18 @@ public final class WorkerNode implements AutoCloseable {
     }
 
     /**
-     * Stops claiming and waits up to {@code DRAIN_TIMEOUT} for the sessions to end; then stops the
-     * ones left and waits a little for them to record their end.
+     * Stops claiming at once and waits up to {@code DRAIN_TIMEOUT} for the sessions to end; then hands the ones left
+     * over to other workers (each continues there as its next attempt; the agent sees its avatar come back) and waits
+     * a little for the hand-backs to be recorded.
      */
     public void drain() {
         draining = true;
-        heartbeat.beatOnce();
         claimer.close();
+        heartbeat.beatOnce();
         try {
             if (!slots.awaitEmpty(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.info("drain timeout: stopping " + slots.active() + " sessions");
-                slots.stopAll("worker shutting down");
+                LOG.info("drain timeout: handing over {} session(s)", slots.active());
+                slots.handOverAll("worker shutting down: handed over");
                 slots.awaitEmpty(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
@@ -210,21 +205,28 @@ public final class WorkerNode implements AutoCloseable {
         }
     }
 
-    /** Drains, leaves the registry and stops everything it started (not the control plane: its caller's). */
+    /**
+     * Drains, leaves the registry once no task is recorded on it, and stops everything it started (not the control
+     * plane: its caller's). A task still recorded here (its hand-back could not be written) keeps the worker in the
+     * registry, so a reaper recovers it once the heartbeat is stale.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         drain();
+        sweeper.close();
         reaper.close();
         retention.close();
         stopListener.close();
         heartbeat.close();
         try {
-            plane.registry().deregister(settings.workerId());
+            if (!plane.store().forgetWorker(settings.workerId())) {
+                LOG.warn("worker {} stays in the registry: tasks are still recorded on it; the fleet recovers them", settings.workerId());
+            }
         } catch (DependencyUnavailableException e) {
-            LOG.warn("could not leave the registry: " + e.getMessage());
+            LOG.warn("could not leave the registry: {}", e.getMessage());
         }
         server.stop();
     }
@@ -239,6 +241,7 @@ public final class WorkerNode implements AutoCloseable {
             return;
         }
         heartbeat.close();
+        sweeper.close();
         reaper.close();
         retention.close();
         stopListener.close();

@@ -2,6 +2,9 @@ package dev.avatarfleet.worker.session;
 
 import dev.avatarfleet.worker.livekit.RpcEndpoint;
 import dev.avatarfleet.worker.session.audio.SegmentPlayed;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +35,7 @@ final class PlaybackReporter implements AutoCloseable {
     private final BooleanSupplier sessionEnded;
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("avatar-notify").factory());
     private volatile List<SegmentPlayed> pendingCut = List.of();
+    private final Retry reportRetry;
 
     /**
      * @param agent        the agent's identity, or null while it is not known (nothing is reported then)
@@ -42,6 +46,13 @@ final class PlaybackReporter implements AutoCloseable {
         this.agent = agent;
         this.rpc = rpc;
         this.sessionEnded = sessionEnded;
+        // why: the avatar runner's own rpc_max_retries; a report of a session that ended is not worth another try
+        this.reportRetry = Retry.of("lk.playback_finished", RetryConfig.custom()
+                .maxAttempts(ATTEMPTS)
+                .intervalFunction(IntervalFunction.of(RETRY_DELAY))
+                .retryOnException(e -> !(e instanceof InterruptedException) && !sessionEnded.getAsBoolean())
+                .failAfterMaxAttempts(false)
+                .build());
     }
 
     /** A segment played to its end: reported now. Called on the render thread; returns at once. */
@@ -70,25 +81,13 @@ final class PlaybackReporter implements AutoCloseable {
             return;
         }
         String payload = PlaybackReport.payload(played);
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                endpoint.call(destination, PlaybackReport.METHOD, payload, RESPONSE_TIMEOUT)
-                        .get(RESPONSE_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-                return;
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                int n = attempt;
-                LOG.atDebug().log(() -> "playback_finished attempt " + n + " failed: " + e.getMessage());
-                if (sessionEnded.getAsBoolean()) {
-                    return;
-                }
-                try {
-                    Thread.sleep(RETRY_DELAY.toMillis());
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
+        try {
+            reportRetry.executeCheckedSupplier(() -> endpoint.call(destination, PlaybackReport.METHOD, payload, RESPONSE_TIMEOUT)
+                    .get(RESPONSE_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            LOG.atDebug().log(() -> "playback_finished not delivered: " + e.getMessage());
         }
     }
 

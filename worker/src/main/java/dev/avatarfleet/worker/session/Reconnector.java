@@ -1,16 +1,20 @@
 package dev.avatarfleet.worker.session;
 
 import dev.avatarfleet.worker.livekit.LiveKitException;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mends a lost link to the room: tries to rejoin (and republish) again and again, a pause apart, until one
- * try succeeds, the session ends, or {@link #WINDOW} has passed since the loss was noticed.
+ * Mends a lost link to the room: tries to rejoin (and republish) again and again, a pause apart (a resilience4j
+ * retry), until one try succeeds, the session ends, or the window has passed since the loss was noticed.
  */
 final class Reconnector {
 
@@ -27,22 +31,19 @@ final class Reconnector {
         void run() throws LiveKitException;
     }
 
-    /** How the pause between tries is waited out. */
-    @FunctionalInterface
-    interface Pause {
-        void pause(Duration d) throws InterruptedException;
-    }
-
     private final InstantSource clock;
-    private final Pause pause;
+    private final Duration window;
+    private final Duration pause;
     private final String sessionId;
 
     Reconnector(InstantSource clock, String sessionId) {
-        this(clock, d -> Thread.sleep(d.toMillis()), sessionId);
+        this(clock, WINDOW, PAUSE, sessionId);
     }
 
-    Reconnector(InstantSource clock, Pause pause, String sessionId) {
+    /** @param clock what the window is measured on */
+    Reconnector(InstantSource clock, Duration window, Duration pause, String sessionId) {
         this.clock = clock;
+        this.window = window;
         this.pause = pause;
         this.sessionId = sessionId;
     }
@@ -53,18 +54,40 @@ final class Reconnector {
      * @return empty when a try succeeded, else the reason of the last failure
      */
     Optional<String> reconnect(String why, Rejoin rejoin, BooleanSupplier sessionEnded) throws InterruptedException {
-        String last = why;
-        long deadline = clock.millis() + WINDOW.toMillis();
-        while (clock.millis() < deadline && !sessionEnded.getAsBoolean()) {
-            try {
-                rejoin.run();
-                return Optional.empty();
-            } catch (LiveKitException e) {
-                last = e.getMessage();
-                LOG.atInfo().log(() -> "session " + sessionId + " reconnect failed: " + e.getMessage());
-                pause.pause(PAUSE);
-            }
+        if (sessionEnded.getAsBoolean()) {
+            return Optional.of(why);
         }
-        return Optional.of(last);
+        long deadline = clock.millis() + window.toMillis();
+        AtomicReference<String> last = new AtomicReference<>(why);
+        // why: a try is worth its pause only if it still starts inside the window and the session still wants it
+        Retry retry = Retry.of("reconnecting session " + sessionId, RetryConfig.custom()
+                .maxAttempts(Integer.MAX_VALUE)
+                .intervalFunction(IntervalFunction.of(pause))
+                .retryOnException(e -> e instanceof LiveKitException && !sessionEnded.getAsBoolean()
+                        && clock.millis() + pause.toMillis() < deadline)
+                .failAfterMaxAttempts(false)
+                .build());
+        try {
+            retry.executeCheckedSupplier(() -> {
+                try {
+                    rejoin.run();
+                    return null;
+                } catch (LiveKitException e) {
+                    last.set(e.getMessage());
+                    LOG.atInfo().log(() -> "session " + sessionId + " reconnect failed: " + e.getMessage());
+                    throw e;
+                }
+            });
+            return Optional.empty();
+        } catch (LiveKitException e) {
+            return Optional.of(last.get());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Throwable e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("reconnect of session " + sessionId + " interrupted");
+            }
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fault.StoreUnavailableException;
 import dev.avatarfleet.common.kafka.LaunchDelivery;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class StoreOutageHoldTest {
         if (failuresLeft.getAndDecrement() > 0) {
             throw new StoreUnavailableException("redis timed out", null);
         }
-    }, paused::add);
+    }, new FleetSettings.Backoff(Duration.ofMillis(250), Duration.ofSeconds(10), 10), paused::add);
 
     private static LaunchDelivery aDelivery() {
         return new LaunchDelivery(new ConsumerRecord<>("launches", 0, 0L, "task", "{}"), Optional.empty(), 1);

@@ -21,11 +21,16 @@ import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.store.Admission;
 import dev.avatarfleet.common.store.ClaimOutcome;
 import dev.avatarfleet.common.store.FleetRegistry;
-import dev.avatarfleet.common.store.NewTask;
+import dev.avatarfleet.common.fleet.LaunchRequeue;
+import dev.avatarfleet.common.kafka.KafkaTaskLog;
+import dev.avatarfleet.common.store.Claim;
+import dev.avatarfleet.common.store.ImageStore;
+import dev.avatarfleet.common.store.NewTasks;
 import dev.avatarfleet.common.store.RedisGateway;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import dev.avatarfleet.common.store.Transition;
 import dev.avatarfleet.common.store.WorkerState;
+import dev.avatarfleet.common.task.LaunchSpecs;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.RedisServerProcess;
@@ -42,16 +47,18 @@ class TaskEventsTest {
             try (RedisGateway redis = RedisGateway.connect(s.redisUrl(), s.redisTimeout())) {
                 RedisTaskStore store = new RedisTaskStore(redis, s, Clock.systemUTC());
                 new FleetRegistry(redis, s, Clock.systemUTC()).heartbeat(new WorkerState("w1", "http://x", 1, 0, true, false, false, null));
-                String id = assertInstanceOf(Admission.Admitted.class, store.admit(new NewTask("room", "avatar", null, null, List.of())))
+                String id = assertInstanceOf(Admission.Admitted.class, store.admit(NewTasks.aNewTask("room").build()))
                         .task().taskId();
                 SlotTable slots = new SlotTable(1);
                 assertTrue(slots.tryReserve(id));
                 assertEquals(ClaimOutcome.CLAIMED, store.claim(id, "w1", 1));
-                assertEquals(Transition.DONE, store.markRunning(id, "w1"));
+                assertEquals(Transition.DONE, store.markRunning(id, Claim.of("w1", 1)));
 
                 // Redis stops answering for longer than a few retries (a restart, a failover, a long fork)
                 pauseAllClients(own.port(), Duration.ofSeconds(18));
-                TaskEvents events = new TaskEvents(id, "w1", store, slots);
+                KafkaTaskLog noBroker = new KafkaTaskLog(s);
+                Handover handover = new Handover(store, new LaunchRequeue(store, noBroker, new ImageStore(redis, s)));
+                TaskEvents events = new TaskEvents(LaunchSpecs.aLaunch(id).build(), "w1", store, slots, handover, s.backoff());
                 Thread ender = Thread.ofVirtual().start(() -> events.ended(SessionEnd.completed("agent_left")));
 
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))

@@ -10,7 +10,7 @@ import java.util.List;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
 import dev.avatarfleet.common.store.Admission;
-import dev.avatarfleet.common.store.NewTask;
+import dev.avatarfleet.common.store.NewTasks;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.KafkaBroker;
@@ -39,7 +39,7 @@ class BrokerRestartTest {
             await().atMost(WAIT).until(() -> fleet.task(before.taskId()).status() == TaskStatus.RUNNING);
 
             // a task accepted while the broker is going down: recorded, enqueued once the broker is back
-            TaskRecord during = admitted(fleet.plane.store().admit(new NewTask("room-during", "avatar", null, null, List.of())));
+            TaskRecord during = admitted(fleet.plane.store().admit(NewTasks.aNewTask("room-during").build()));
             broker = broker.restart(Duration.ofSeconds(2));
             await().atMost(WAIT).ignoreException(DependencyUnavailableException.class)
                     .until(() -> fleet.enqueue(during, 1) != null);

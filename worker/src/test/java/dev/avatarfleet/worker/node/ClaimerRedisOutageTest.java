@@ -16,7 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import dev.avatarfleet.common.store.Admission;
-import dev.avatarfleet.common.store.NewTask;
+import dev.avatarfleet.common.store.NewTasks;
 import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
@@ -46,7 +46,7 @@ class ClaimerRedisOutageTest {
             fleet.worker("o2", 1, s2);
             fleet.awaitReady(2);
             TaskRecord t = assertInstanceOf(Admission.Admitted.class,
-                    fleet.plane.store().admit(new NewTask("room-outage", "avatar", null, null, List.of()))).task();
+                    fleet.plane.store().admit(NewTasks.aNewTask("room-outage").build())).task();
 
             // Redis stops answering (a restart, a failover) right as the launch record reaches the workers
             pauseAllClients(TestServers.redis().port(), Duration.ofSeconds(8));

@@ -21,7 +21,8 @@ import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.json.Json;
 import dev.avatarfleet.common.store.Admission;
-import dev.avatarfleet.common.fleet.DeadWorkerReaper;
+import dev.avatarfleet.common.store.Claim;
+import dev.avatarfleet.common.store.HandBack;
 import dev.avatarfleet.common.store.StopResult;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.common.task.TaskRecord;
@@ -98,10 +99,7 @@ class WorkerNodeTest {
         try (Fleet fleet = new Fleet("unjoined")) {
             // why: a broker nobody listens on; the worker's share member can never join, its model warms at once
             FleetSettings s = fleet.settings;
-            FleetSettings noBroker = new FleetSettings("127.0.0.1:" + dev.avatarfleet.testkit.FreePorts.next(), s.redisUrl(),
-                    s.keyPrefix(), s.taskTopic(), s.taskTopicPartitions(), s.workerGroup(), s.taskRetention(), s.maxTaskHistory(),
-                    s.heartbeatInterval(), s.deadWorkerTimeout(), s.taskMaxAttempts(), s.pruneInterval(), s.redisTimeout(),
-                    Duration.ofMillis(300));
+            FleetSettings noBroker = s.withKafka("127.0.0.1:" + dev.avatarfleet.testkit.FreePorts.next(), Duration.ofMillis(300));
             WorkerSettings ws = WorkerSettings.fromEnvironment(new Env(java.util.Map.of()))
                     .withIdentity("never-joins", 0, 2).withDrainTimeout(Duration.ofMillis(100));
             WorkerNode w = fleet.worker(noBroker, ws, new WorkerComponents(new HoldingSessionFactory(), () -> { }, List.of()));
@@ -113,7 +111,7 @@ class WorkerNodeTest {
                 }
                 assertEquals(Admission.Reason.NOT_READY,
                         assertInstanceOf(Admission.Refused.class, fleet.plane.store().admit(
-                                new dev.avatarfleet.common.store.NewTask("room-u", "avatar", null, null, List.of()))).reason());
+                                dev.avatarfleet.common.store.NewTasks.aNewTask("room-u").build())).reason());
             });
             assertEquals(503, get(w.url() + "/ready").get("http_status").asInt());
         }
@@ -200,7 +198,7 @@ class WorkerNodeTest {
     }
 
     @Test
-    void drainWaitsForSessionsThenStopsTheRestAndLeavesTheRegistry() throws Exception {
+    void drainWaitsForSessionsThenHandsTheRestOverAndLeavesTheRegistry() throws Exception {
         try (Fleet fleet = new Fleet("drain")) {
             HoldingSessionFactory s = new HoldingSessionFactory();
             WorkerNode w = fleet.worker("drainer", 2, new WorkerComponents(s, () -> { }, List.of()), Duration.ofMillis(1500));
@@ -220,10 +218,14 @@ class WorkerNodeTest {
             closer.join(Duration.ofSeconds(15));
             assertEquals(0, drained.getCount());
             assertEquals(TaskStatus.COMPLETED, fleet.task(finishes.taskId()).status());
-            TaskRecord stopped = fleet.task(lingers.taskId());
-            assertEquals(TaskStatus.CANCELLED, stopped.status());
-            assertEquals("worker shutting down", stopped.endReason());
+            // handed over: pending again, its next attempt enqueued for whichever worker comes next
+            TaskRecord handedOver = fleet.task(lingers.taskId());
+            assertEquals(TaskStatus.PENDING, handedOver.status());
+            assertEquals(null, handedOver.workerId());
+            assertEquals(2, fleet.plane.taskLog().readAt(handedOver.kafkaPartition(), handedOver.kafkaOffset()).orElseThrow().attempt());
+            assertEquals("worker shutting down: handed over", s.sessions.get(lingers.taskId()).stopReason());
             assertTrue(fleet.plane.registry().liveWorkers().isEmpty());
+            assertTrue(fleet.plane.registry().deadWorkerIds().isEmpty(), "it left the registry: no task is recorded on it");
         }
     }
 
@@ -299,9 +301,9 @@ class WorkerNodeTest {
             TaskRecord t = admitted(fleet.launch("room-gap", "avatar"));
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
             fleet.worker("other", 1, other);
-            // a GC pause or a Redis blip longer than the dead-worker timeout: a reaper judged "slow" dead and
-            // replayed its task, while "slow" itself is alive and still holds the session
-            new DeadWorkerReaper(fleet.plane.registry(), fleet.plane.store(), fleet.plane.taskLog(), 3).recoverTasksOf("slow");
+            // a GC pause or a Redis blip longer than the dead-worker timeout: the fleet replayed the task (as a reaper
+            // would have), while "slow" itself is alive and still holds the session
+            replayElsewhere(fleet, t.taskId(), "slow");
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
                     && fleet.task(t.taskId()).attempts() == 2);
             // at most one worker runs the task: the stale session on "slow" ends, the replay runs on one worker,
@@ -327,12 +329,18 @@ class WorkerNodeTest {
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
             // the only worker was judged dead during a heartbeat gap (its own reaper can do that after a Redis
             // outage); the replay of attempt 2 reaches it while it still holds the attempt-1 session
-            new DeadWorkerReaper(fleet.plane.registry(), fleet.plane.store(), fleet.plane.taskLog(), 3).recoverTasksOf("solo");
+            replayElsewhere(fleet, t.taskId(), "solo");
             await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING
                     && fleet.task(t.taskId()).attempts() == 2);
             assertEquals("solo", fleet.task(t.taskId()).workerId());
             assertEquals(List.of(t.taskId(), t.taskId()), solo.started);
             assertEquals(1, solo.live(t.taskId()));
         }
+    }
+
+    /** What a reaper does with a task of a worker it judged dead: pending again, its next attempt enqueued. */
+    private static void replayElsewhere(Fleet fleet, String taskId, String worker) {
+        int next = assertInstanceOf(HandBack.Requeued.class, fleet.plane.store().handBack(taskId, Claim.of(worker, 1))).nextAttempt();
+        fleet.plane.requeue().enqueue(taskId, next).orElseThrow();
     }
 }

@@ -13,17 +13,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The reconnect window on a clock the test moves: every pause moves it, nothing sleeps. */
+/**
+ * The reconnect window on a clock the test moves: each failed try takes one pause of it (the real pause between
+ * tries is a millisecond), so the count of tries in the window is exact.
+ */
 class ReconnectorTest {
+
+    private static final Duration PAUSE = Duration.ofSeconds(1);
 
     private final AtomicLong now = new AtomicLong(5_000);
     private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
     private final List<Long> triedAt = new ArrayList<>();
-    private final Reconnector reconnector = new Reconnector(clock, d -> now.addAndGet(d.toMillis()), "s1");
+    private final Reconnector reconnector = new Reconnector(clock, Reconnector.WINDOW, Duration.ofMillis(1), "s1");
 
     private Reconnector.Rejoin failingWith(String reason) {
         return () -> {
             triedAt.add(now.get());
+            now.addAndGet(PAUSE.toMillis());
             throw new LiveKitException(reason);
         };
     }
@@ -32,9 +38,9 @@ class ReconnectorTest {
     void triesOnceAPauseApartUntilTheWindowHasPassedAndSaysTheLastReason() throws Exception {
         Optional<String> failure = reconnector.reconnect("signal link closed", failingWith("cannot connect"), () -> false);
         assertEquals(Optional.of("livekit: cannot connect"), failure);
-        long windowTries = Reconnector.WINDOW.dividedBy(Reconnector.PAUSE);
+        long windowTries = Reconnector.WINDOW.dividedBy(PAUSE);
         assertEquals(windowTries, triedAt.size(), "a try at 0 s, 1 s, ... 14 s of a 15 s window: " + triedAt);
-        assertEquals(5_000 + Reconnector.WINDOW.minus(Reconnector.PAUSE).toMillis(), triedAt.getLast());
+        assertEquals(5_000 + Reconnector.WINDOW.minus(PAUSE).toMillis(), triedAt.getLast());
     }
 
     @Test
@@ -42,12 +48,13 @@ class ReconnectorTest {
         AtomicInteger tries = new AtomicInteger();
         Optional<String> failure = reconnector.reconnect("lost", () -> {
             if (tries.incrementAndGet() < 3) {
+                now.addAndGet(PAUSE.toMillis());
                 throw new LiveKitException("not yet");
             }
         }, () -> false);
         assertEquals(Optional.empty(), failure);
         assertEquals(3, tries.get());
-        assertEquals(5_000 + 2 * Reconnector.PAUSE.toMillis(), now.get(), "two pauses, then the join that worked");
+        assertEquals(5_000 + 2 * PAUSE.toMillis(), now.get(), "two failed tries, then the join that worked");
     }
 
     @Test
