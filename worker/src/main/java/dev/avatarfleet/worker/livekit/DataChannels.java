@@ -32,6 +32,10 @@ final class DataChannels {
     private final List<RTCDataChannel> channels = new ArrayList<>();
     private final CompletableFuture<Void> reliableOpen = new CompletableFuture<>();
     private volatile RTCDataChannel reliable;
+    // why: an RPC ack or response may be due before _reliable opens (the agent calls as soon as we joined)
+    private final List<DataPacket> heldUntilOpen = new ArrayList<>();
+    /** Packets held while {@code _reliable} is not open yet; more are refused. */
+    static final int MAX_HELD_PACKETS = 64;
 
     /**
      * @param packets told of every decoded packet, on a WebRTC thread
@@ -62,16 +66,48 @@ final class DataChannels {
 
     /** Sends a packet on {@code _reliable}. */
     void sendReliable(DataPacket packet) throws Exception {
-        RTCDataChannel channel = reliable;
-        if (channel == null || closed.getAsBoolean()) {
-            throw new IllegalStateException("data channel not open");
+        if (closed.getAsBoolean()) {
+            throw new IllegalStateException("data channel closed");
         }
+        RTCDataChannel channel = reliable;
+        if (channel == null) {
+            synchronized (heldUntilOpen) {
+                channel = reliable;
+                if (channel == null) {
+                    if (heldUntilOpen.size() >= MAX_HELD_PACKETS) {
+                        throw new IllegalStateException("data channel not open");
+                    }
+                    heldUntilOpen.add(packet);
+                    return;
+                }
+            }
+        }
+        transmit(channel, packet);
+    }
+
+    private static void transmit(RTCDataChannel channel, DataPacket packet) throws Exception {
         byte[] bytes = packet.toByteArray();
         ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length);
         buffer.put(bytes).flip();
         synchronized (channel) {
             channel.send(new RTCDataChannelBuffer(buffer, true));
         }
+    }
+
+    /** The reliable channel opened: what was held goes out first, in order, then it is used directly. */
+    private void opened(RTCDataChannel channel) {
+        synchronized (heldUntilOpen) {
+            for (DataPacket packet : heldUntilOpen) {
+                try {
+                    transmit(channel, packet);
+                } catch (Exception e) {
+                    LOG.atDebug().log(() -> "held data packet not sent: " + e);
+                }
+            }
+            heldUntilOpen.clear();
+            reliable = channel;
+        }
+        reliableOpen.complete(null);
     }
 
     /** Follows a channel: its opening (for {@code _reliable}) and the packets it carries. */
@@ -90,9 +126,8 @@ final class DataChannels {
 
             @Override
             public void onStateChange() {
-                if (isReliable && channel.getState() == RTCDataChannelState.OPEN) {
-                    reliable = channel;
-                    reliableOpen.complete(null);
+                if (isReliable && channel.getState() == RTCDataChannelState.OPEN && reliable == null) {
+                    opened(channel);
                 }
             }
 
@@ -130,6 +165,9 @@ final class DataChannels {
             }
             channels.clear();
             reliable = null;
+        }
+        synchronized (heldUntilOpen) {
+            heldUntilOpen.clear();
         }
     }
 }

@@ -64,6 +64,14 @@ public final class RoomConnection implements AutoCloseable {
         void lost(String reason);
 
         /**
+         * The server accepted the join; called once, on the signalling thread, before any data packet of this
+         * connection can arrive and before {@link #join} returns: from here on {@code room} may send data
+         * (packets sent before its reliable channel opens are held and go out in order when it opens).
+         */
+        default void joined(RoomConnection room, JoinResponse join) {
+        }
+
+        /**
          * The server says whether anyone receives our video track {@code trackSid} now (LiveKit's dynacast
          * {@code SubscribedQualityUpdate}: every quality disabled means nobody does).
          */
@@ -188,7 +196,7 @@ public final class RoomConnection implements AutoCloseable {
         return infos;
     }
 
-    /** Sends a data packet on the reliable channel. */
+    /** Sends a data packet on the reliable channel; before the channel opened, it is held (bounded) until then. */
     public void sendReliable(DataPacket packet) throws Exception {
         channels.sendReliable(packet);
     }
@@ -330,6 +338,8 @@ public final class RoomConnection implements AutoCloseable {
         if (joined.isDone()) {
             return;
         }
+        // why: the agent may speak or call us as soon as it sees us join, before join() returns (issue 11)
+        events.joined(this, join);
         peers.open(join);
         channels.openOn(peers.publisher());
         keepalive.start(join.getPingInterval(), join.getPingTimeout());

@@ -43,7 +43,7 @@ public final class LiveAvatarSession implements AvatarSession {
     private final LiveSessionFactory.Shared shared;
     private final CompletableFuture<SessionEnd> endSignal = new CompletableFuture<>();
     private final AtomicBoolean endedReported = new AtomicBoolean();
-    private final SpeechQueue queue = new SpeechQueue(this::onSegmentPlayed);
+    private final SpeechQueue queue = new SpeechQueue(this::onSegmentPlayed, this::onSegmentStarted);
     private final IdleWatch idle;
     private final Clock clock;
     private final PlaybackReporter reporter;
@@ -55,6 +55,7 @@ public final class LiveAvatarSession implements AvatarSession {
     private volatile AgentIdentity agent;
     private volatile AudioStreamIntake intake;
     private volatile boolean running;
+    private volatile boolean published;
     private volatile long preparedAfter;
 
     LiveAvatarSession(LaunchSpec spec, byte[] image, SessionEvents events, LiveSessionFactory.Shared shared) {
@@ -117,9 +118,10 @@ public final class LiveAvatarSession implements AvatarSession {
             connect(url, tracks);
             long joinedAfter = clock.millis() - t0;
             PreparedAvatar avatar = awaitAvatar(prepared);
-            slot = shared.renderer().attach(spec.taskId(), avatar, queue, tracks);
+            slot = shared.renderer().attach(spec.taskId(), avatar, this::nextAudio, tracks);
             long attachedAfter = clock.millis() - t0;
             publish(tracks);
+            published = true;
             running = true;
             // why: where a session's start goes (join, avatar preparation, publish) is what time to first frame is made of
             LOG.info(String.format("session %s running after %d ms: joined +%d ms, avatar prepared +%d ms, attached +%d ms",
@@ -172,10 +174,6 @@ public final class LiveAvatarSession implements AvatarSession {
         this.rpc = endpoint;
         RoomConnection connection = RoomConnection.join(url, spec.livekitToken(), shared.http(), shared.peerFactory(),
                 shared.timers(), shared.settings().clock(), new RoomEvents());
-        JoinResponse join = connection.joinResponse();
-        AgentIdentity identity = new AgentIdentity(join.getParticipant(), join.getOtherParticipantsList());
-        this.agent = identity;
-        this.intake = new AudioStreamIntake(queue, identity::isAgent, idle::activity);
         this.room = connection;
         if (endSignal.isDone()) {
             throw new LiveKitException("session ended while joining");
@@ -266,6 +264,24 @@ public final class LiveAvatarSession implements AvatarSession {
         return "ok";
     }
 
+    /**
+     * The render loop's audio: silence, without taking any speech, until both tracks are published. why: the loop
+     * renders from attach on (so the first frame is ready at publication), but speech that came before our video
+     * (issue 11) must not be played into a track nobody can receive yet; it waits in the queue instead.
+     */
+    private boolean nextAudio(short[] out) {
+        if (!published) {
+            java.util.Arrays.fill(out, (short) 0);
+            return false;
+        }
+        return queue.next(out);
+    }
+
+    /** Called by the queue on the render thread when a segment's first audio leaves with this tick's frame. */
+    private void onSegmentStarted(String segmentId) {
+        reporter.started(segmentId);
+    }
+
     /** Called by the queue: on the render thread for played segments, on the clearing thread for cut ones. */
     private void onSegmentPlayed(SegmentPlayed played) {
         if (played.interrupted()) {
@@ -301,6 +317,25 @@ public final class LiveAvatarSession implements AvatarSession {
     }
 
     private final class RoomEvents implements RoomConnection.Events {
+        /**
+         * why: the speech intake and the RPC sender are live from the JoinResponse on, before the join returns and
+         * long before our video is published: the bitHuman plugin (livekit-plugins-bithuman avatar.py, 1.5.6 and
+         * later) waits only for our participant, not our video, before it speaks. What arrives early stays queued
+         * (bounded by the SpeechQueue) and is played in order once the render loop attaches.
+         */
+        @Override
+        public void joined(RoomConnection connection, JoinResponse join) {
+            AgentIdentity identity = agent;
+            if (identity == null) {
+                identity = new AgentIdentity(join.getParticipant(), join.getOtherParticipantsList());
+                agent = identity;
+                intake = new AudioStreamIntake(queue, identity::isAgent, idle::activity);
+            } else {
+                identity.update(join.getOtherParticipantsList());
+            }
+            room = connection;
+        }
+
         @Override
         public void dataPacket(DataPacket packet) {
             RpcEndpoint endpoint = rpc;

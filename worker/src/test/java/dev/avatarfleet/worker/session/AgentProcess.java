@@ -44,11 +44,16 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     public static AgentProcess start(Map<String, String> env) throws IOException {
+        return start("agent.mjs", env);
+    }
+
+    /** Runs another script of ops/sdk-tests with the same event protocol (one JSON object a line). */
+    public static AgentProcess start(String script, Map<String, String> env) throws IOException {
         Path dir = sdkTests();
         if (!Files.isDirectory(dir.resolve("node_modules/@livekit/rtc-node"))) {
             throw new IllegalStateException("run `npm ci` in ops/sdk-tests first (ops/test does)");
         }
-        ProcessBuilder pb = new ProcessBuilder("node", "agent.mjs").directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder("node", script).directory(dir.toFile());
         pb.environment().putAll(env);
         return new AgentProcess(pb.start());
     }

@@ -8,8 +8,10 @@ import java.util.Arrays;
  * count, into 48 kHz mono samples. Streaming: bytes may arrive in chunks split anywhere (even in the
  * middle of a sample), and the result does not depend on where they were split.
  *
- * <p>Channels are averaged; the rate is converted by linear interpolation between neighbouring
- * input samples. Not thread safe: one instance per stream, fed from one thread.
+ * <p>Channels are averaged; the rate is converted by a band-limited (windowed-sinc, polyphase) filter,
+ * {@link SincFilterBank}: no images or aliases above the lower rate's band, the pitch and the duration kept
+ * (n input samples give ceil(n * 48000 / rate) output samples). 48 kHz passes through untouched. Not thread
+ * safe: one instance per stream, fed from one thread.
  */
 public final class PcmResampler {
 
@@ -24,11 +26,14 @@ public final class PcmResampler {
     private final int channels;
     private final int frameBytes;
     private final byte[] partialFrame;
+    private final SincFilterBank bank;
     private int partialLength;
-    // why: mono input samples not yet consumed; index 0 is input sample number `base`
-    private short[] pending = new short[1024];
+    // why: mono input samples not yet consumed; index 0 is input sample number `base` (negative: the zeros before
+    // the stream, so its first output sample has a full filter history)
+    private short[] pending = new short[4096];
     private int pendingLength;
     private long base;
+    private long received;
     private long outIndex;
 
     public PcmResampler(int sampleRate, int numChannels) {
@@ -42,6 +47,11 @@ public final class PcmResampler {
         this.channels = numChannels;
         this.frameBytes = 2 * numChannels;
         this.partialFrame = new byte[frameBytes];
+        this.bank = sampleRate == OUT_RATE ? null : SincFilterBank.of(sampleRate, OUT_RATE);
+        if (bank != null) {
+            pendingLength = bank.half - 1;
+            base = -pendingLength;
+        }
     }
 
     /** Feeds the next bytes of the stream; returns the 48 kHz mono samples they complete. */
@@ -69,6 +79,7 @@ public final class PcmResampler {
             pending[pendingLength++] = downmix(pcm, position);
             position += frameBytes;
         }
+        received += whole;
         if (position < end) {
             partialLength = end - position;
             System.arraycopy(pcm, position, partialFrame, 0, partialLength);
@@ -76,7 +87,7 @@ public final class PcmResampler {
         return drain(false);
     }
 
-    /** Ends the stream: returns the samples still held back (the tail after the last full pair). */
+    /** Ends the stream: returns the samples still held back (the last filter length, against silence after it). */
     public short[] finish() {
         partialLength = 0;
         return drain(true);
@@ -100,6 +111,7 @@ public final class PcmResampler {
     private void appendMono(short sample) {
         ensureCapacity(pendingLength + 1);
         pending[pendingLength++] = sample;
+        received++;
     }
 
     private void ensureCapacity(int needed) {
@@ -109,32 +121,44 @@ public final class PcmResampler {
     }
 
     private short[] drain(boolean last) {
-        long available = base + pendingLength; // exclusive end of known input samples
-        // output n sits at input position n * inRate / OUT_RATE; it needs samples i and i + 1
+        if (bank == null) {
+            short[] out = Arrays.copyOf(pending, pendingLength);
+            pendingLength = 0;
+            return out;
+        }
+        int half = bank.half;
+        if (last) {
+            // why: the stream is followed by silence, so its last samples can be filtered to the end
+            ensureCapacity(pendingLength + half);
+            Arrays.fill(pending, pendingLength, pendingLength + half, (short) 0);
+            pendingLength += half;
+        }
+        long available = base + pendingLength; // exclusive end of the samples held
+        // output n is at input position n * step / up; it needs samples i - half + 1 .. i + half, and exists
+        // while that position is inside the stream (n * step < received * up)
         long count = 0;
-        long n = outIndex;
         while (true) {
-            long scaled = n * inRate;
-            long i = scaled / OUT_RATE;
-            boolean exact = scaled % OUT_RATE == 0;
-            if (i >= available || (!exact && i + 1 >= available && !last)) {
+            long i = Math.floorDiv((outIndex + count) * bank.step, bank.up);
+            if (i + half >= available || (last && (outIndex + count) * bank.step >= received * bank.up)) {
                 break;
             }
-            n++;
             count++;
         }
         short[] out = new short[(int) count];
         for (int k = 0; k < count; k++) {
-            long scaled = (outIndex + k) * inRate;
-            long i = scaled / OUT_RATE;
-            long frac = scaled % OUT_RATE;
-            int a = pending[(int) (i - base)];
-            int b = i + 1 < available ? pending[(int) (i + 1 - base)] : a;
-            out[k] = (short) (a + (b - a) * frac / OUT_RATE);
+            long num = (outIndex + k) * bank.step;
+            long i = num / bank.up;
+            double v = bank.apply(pending, (int) (i - half + 1 - base), bank.phaseOffset(num % bank.up));
+            long r = Math.round(v);
+            out[k] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, r));
         }
         outIndex += count;
-        // why: keep only the input samples the next output can still need (from its floor on)
-        long keepFrom = Math.min((outIndex * inRate) / OUT_RATE, available);
+        if (last) {
+            pendingLength = 0;
+            return out;
+        }
+        // why: keep only the input samples the next output can still need
+        long keepFrom = Math.min(outIndex * bank.step / bank.up - half + 1, available);
         int drop = (int) (keepFrom - base);
         if (drop > 0) {
             System.arraycopy(pending, drop, pending, 0, pendingLength - drop);

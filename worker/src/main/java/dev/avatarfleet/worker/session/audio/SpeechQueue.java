@@ -25,6 +25,7 @@ public final class SpeechQueue implements AudioFeed {
     private final Object lock = new Object();
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private final Consumer<SegmentPlayed> listener;
+    private final Consumer<String> started;
     private final int maxQueuedSamples;
     private final int maxSegments;
     private long queuedSamples;
@@ -35,16 +36,30 @@ public final class SpeechQueue implements AudioFeed {
      *                 segments) or the clearing thread, outside the queue's lock: it must not block
      */
     public SpeechQueue(Consumer<SegmentPlayed> listener, int maxQueuedSamples, int maxSegments) {
+        this(listener, id -> { }, maxQueuedSamples, maxSegments);
+    }
+
+    /**
+     * @param started told the id of each segment whose first samples were just pulled (they leave with this
+     *                tick's video frame), once per segment, before its end is reported; on the render thread,
+     *                outside the queue's lock: it must not block
+     */
+    public SpeechQueue(Consumer<SegmentPlayed> listener, Consumer<String> started, int maxQueuedSamples, int maxSegments) {
         if (maxQueuedSamples < SAMPLES_PER_TICK || maxSegments < 1) {
             throw new IllegalArgumentException("queue bounds too small");
         }
         this.listener = listener;
+        this.started = started;
         this.maxQueuedSamples = maxQueuedSamples;
         this.maxSegments = maxSegments;
     }
 
     public SpeechQueue(Consumer<SegmentPlayed> listener) {
         this(listener, DEFAULT_MAX_QUEUED_SAMPLES, DEFAULT_MAX_SEGMENTS);
+    }
+
+    public SpeechQueue(Consumer<SegmentPlayed> listener, Consumer<String> started) {
+        this(listener, started, DEFAULT_MAX_QUEUED_SAMPLES, DEFAULT_MAX_SEGMENTS);
     }
 
     /** Opens a segment; false (and nothing queued) when too many segments are already waiting. */
@@ -125,7 +140,8 @@ public final class SpeechQueue implements AudioFeed {
         if (out.length != SAMPLES_PER_TICK) {
             throw new IllegalArgumentException("a tick is " + SAMPLES_PER_TICK + " samples");
         }
-        List<SegmentPlayed> done = null;
+        // why: starts (segment ids) and ends (SegmentPlayed) in the order they happened within the tick
+        List<Object> happened = null;
         int filled = 0;
         synchronized (lock) {
             while (filled < out.length) {
@@ -133,21 +149,30 @@ public final class SpeechQueue implements AudioFeed {
                 if (head == null || head.available == 0) {
                     break;
                 }
-                filled += head.take(out, filled, out.length - filled);
-                if (done == null) {
-                    done = new ArrayList<>(1);
+                if (happened == null) {
+                    happened = new ArrayList<>(2);
                 }
-                reportDrainedHead(done);
+                if (head.played == 0) {
+                    happened.add(head.id);
+                }
+                filled += head.take(out, filled, out.length - filled);
+                reportDrainedHead(happened);
             }
             queuedSamples -= filled;
-            if (done == null && !segments.isEmpty()) {
-                done = new ArrayList<>(1);
-                reportDrainedHead(done);
+            if (happened == null && !segments.isEmpty()) {
+                happened = new ArrayList<>(1);
+                reportDrainedHead(happened);
             }
         }
         Arrays.fill(out, filled, out.length, (short) 0);
-        if (done != null) {
-            done.forEach(listener);
+        if (happened != null) {
+            for (Object event : happened) {
+                if (event instanceof SegmentPlayed played) {
+                    listener.accept(played);
+                } else {
+                    started.accept((String) event);
+                }
+            }
         }
         return filled > 0;
     }
@@ -173,7 +198,7 @@ public final class SpeechQueue implements AudioFeed {
         }
     }
 
-    private void reportDrainedHead(List<SegmentPlayed> done) {
+    private void reportDrainedHead(List<? super SegmentPlayed> done) {
         while (true) {
             Segment head = segments.peekFirst();
             if (head == null || head.available > 0 || !head.ended) {

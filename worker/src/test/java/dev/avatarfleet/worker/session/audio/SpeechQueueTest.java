@@ -101,4 +101,39 @@ class SpeechQueueTest {
         assertEquals(2010, small.droppedSamples());
         assertFalse(small.begin("a"), "a stream id cannot be opened twice");
     }
+
+    @Test
+    void reportsStartOncePerSegmentOnTheTickThatPullsItsFirstSample() {
+        List<String> started = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        SpeechQueue q = new SpeechQueue(p -> order.add("finished " + p.segmentId()), id -> {
+            started.add(id);
+            order.add("started " + id);
+        });
+        q.begin("a");
+        q.begin("b");
+        q.next(tick);
+        assertTrue(started.isEmpty(), "nothing pulled, nothing started");
+        q.append("a", ones(AudioFeed.SAMPLES_PER_TICK + 100));
+        q.next(tick);
+        assertEquals(List.of("a"), started);
+        q.end("a");
+        q.append("b", ones(10));
+        q.end("b");
+        q.next(tick); // the rest of a and all of b in one tick
+        q.next(tick);
+        assertEquals(List.of("a", "b"), started);
+        assertEquals(List.of("started a", "finished a", "started b", "finished b"), order);
+    }
+
+    @Test
+    void aSegmentClearedBeforeItPlayedNeverStarts() {
+        List<String> started = new ArrayList<>();
+        SpeechQueue q = new SpeechQueue(reports::add, started::add);
+        q.begin("a");
+        q.append("a", ones(100));
+        q.clear();
+        q.next(tick);
+        assertTrue(started.isEmpty());
+    }
 }
