@@ -1,10 +1,13 @@
 package dev.avatarfleet.api;
 
+import dev.avatarfleet.api.access.AccessSettings;
 import dev.avatarfleet.api.dashboard.TryItSettings;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
+import dev.avatarfleet.common.config.Redact;
 import dev.avatarfleet.common.logging.Logging;
+import dev.avatarfleet.common.secret.LaunchRecordKeys;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,14 +21,17 @@ public final class ApiMain {
 
     public static void main(String[] args) throws InterruptedException {
         ApiSettings settings;
+        AccessSettings access;
         TryItSettings tryIt;
         FleetSettings fleet;
         try {
             Env env = Env.system();
             Logging.start(env);
             settings = ApiSettings.fromEnvironment(env);
+            access = AccessSettings.fromEnvironment(env);
             tryIt = TryItSettings.fromEnvironment(env);
             fleet = FleetSettings.fromEnvironment(env);
+            LaunchRecordKeys.configureFrom(env, "api");
             // why: a certificate or key that cannot be read stops the start here, with the variable's name
             settings.tls().serverTls();
         } catch (IllegalArgumentException e) {
@@ -38,7 +44,7 @@ public final class ApiMain {
                     + " its own api_secret is accounted to no billing secret (billing_key_id stays null)");
         }
         ControlPlane controlPlane = ControlPlane.connect(fleet, Clock.systemUTC());
-        ApiNode node = ApiNode.start(settings, tryIt, controlPlane, Clock.systemUTC());
+        ApiNode node = ApiNode.start(settings, access, tryIt, controlPlane, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -49,7 +55,14 @@ public final class ApiMain {
             Runtime.getRuntime().halt(0);
         }, "api-shutdown"));
         System.out.println("avatar-fleet api listening on " + (settings.tls().enabled() ? "https" : "http") + "://" + settings.host() + ":" + node.port()
-                + " (kafka " + fleet.kafkaBootstrapServers() + ", redis " + fleet.redisUrl() + ")");
+                + " (kafka " + fleet.kafkaBootstrapServers() + ", redis " + Redact.url(fleet.redisUrl()) + ")");
+        // why: a node anyone can use must say so where its operator looks first
+        System.out.println(switch (node.authMode()) {
+            case OPEN -> "avatar-fleet api: OPEN: no API key is configured (API_KEYS, API_KEYS_FILE, Redis), every route answers"
+                    + " anyone; /health says \"auth\":\"open\"";
+            case KEYS -> "avatar-fleet api: API keys required on every route but /health, /ready, /metrics";
+            case UNKNOWN -> "avatar-fleet api: the API keys in Redis are not readable yet: guarded routes answer 503 until they are";
+        });
         System.out.flush();
         stopped.await();
     }

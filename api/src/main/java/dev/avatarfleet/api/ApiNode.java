@@ -7,6 +7,13 @@ import dev.avatarfleet.api.dashboard.FleetView;
 import dev.avatarfleet.api.dashboard.OpenApiService;
 import dev.avatarfleet.api.dashboard.TryItSettings;
 import dev.avatarfleet.api.dashboard.TryService;
+import dev.avatarfleet.api.access.AccessFilter;
+import dev.avatarfleet.api.access.AccessSettings;
+import dev.avatarfleet.api.access.Fingerprints;
+import dev.avatarfleet.api.access.KeyDirectory;
+import dev.avatarfleet.api.access.KeyFile;
+import dev.avatarfleet.api.access.LaunchGate;
+import dev.avatarfleet.api.access.LaunchLimiter;
 import dev.avatarfleet.api.fleet.FleetLaunchIntake;
 import dev.avatarfleet.api.fleet.RegistryWorkerDirectory;
 import dev.avatarfleet.api.fleet.TaskEndWaiter;
@@ -17,7 +24,6 @@ import dev.avatarfleet.api.image.AvatarImageCheck;
 import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;
 import dev.avatarfleet.api.image.ImageResolver;
-import dev.avatarfleet.api.launch.ApiKeys;
 import dev.avatarfleet.api.launch.LaunchFormReader;
 import dev.avatarfleet.api.launch.LaunchService;
 import dev.avatarfleet.api.launch.LaunchValidator;
@@ -63,12 +69,15 @@ public final class ApiNode implements AutoCloseable {
     private final Thread topicSetup;
     private final ApiObservability observability;
     private final FleetView fleet;
+    private final KeyDirectory keys;
     private final List<HttpService> services;
     private final PendingSweeper sweeper;
 
     private ApiNode(WebServer server, ImageDownloader downloader, RequestReadDeadline readDeadline, Thread topicSetup,
-                    ApiObservability observability, FleetView fleet, List<HttpService> services, PendingSweeper sweeper) {
+                    ApiObservability observability, FleetView fleet, KeyDirectory keys, List<HttpService> services,
+                    PendingSweeper sweeper) {
         this.fleet = fleet;
+        this.keys = keys;
         this.services = services;
         this.server = server;
         this.downloader = downloader;
@@ -78,13 +87,26 @@ public final class ApiNode implements AutoCloseable {
         this.sweeper = sweeper;
     }
 
-    /** Builds the services over {@code controlPlane} and starts listening, with try-it off. */
+    /** Builds the services over {@code controlPlane} and starts listening, with the access settings' defaults and try-it off. */
     public static ApiNode start(ApiSettings settings, ControlPlane controlPlane, Clock clock) {
-        return start(settings, new TryItSettings(null, null, null), controlPlane, clock);
+        return start(settings, AccessSettings.from(java.util.Map.of()), controlPlane, clock);
     }
 
-    /** Builds the services over {@code controlPlane} and starts listening; {@code tryIt} is the dashboard's try-it page's server. */
-    public static ApiNode start(ApiSettings settings, TryItSettings tryIt, ControlPlane controlPlane, Clock clock) {
+    /** As {@link #start(ApiSettings, AccessSettings, TryItSettings, ControlPlane, Clock)} with try-it off. */
+    public static ApiNode start(ApiSettings settings, AccessSettings accessSettings, ControlPlane controlPlane, Clock clock) {
+        return start(settings, accessSettings, new TryItSettings(null, null, null), controlPlane, clock);
+    }
+
+    /** Builds the services over {@code controlPlane} and starts listening; {@code tryIt} is the try-it page's room server. */
+    public static ApiNode start(ApiSettings settings, AccessSettings accessSettings, TryItSettings tryIt,
+                                ControlPlane controlPlane, Clock clock) {
+        byte[] configuredSalt = accessSettings.fingerprintSalt();
+        Fingerprints fingerprints = new Fingerprints(configuredSalt != null ? () -> configuredSalt
+                : () -> controlPlane.secrets().getOrCreate("fingerprint-salt", 32));
+        KeyDirectory keys = new KeyDirectory(settings.apiKeys(), accessSettings.keysFile() == null ? null : new KeyFile(accessSettings.keysFile()),
+                controlPlane.apiKeys(), fingerprints, clock).start(accessSettings.keysRefresh());
+        AccessFilter access = new AccessFilter(keys, accessSettings.trustedProxies(), controlPlane.store()::tenantOf);
+        LaunchLimiter limiter = new LaunchLimiter(controlPlane.rateLimits(), accessSettings.launchRate(), accessSettings.tenantMaxSessions());
         ImageDownloader downloader = new ImageDownloader(settings.imageFetchConnectTimeout(), settings.imageFetchTimeout(),
                 settings.imageFetchMaxRedirects(), settings.maxImageBytes(),
                 new DownloadTargetGuard(settings.imageFetchAllowPrivate()));
@@ -93,26 +115,25 @@ public final class ApiNode implements AutoCloseable {
         imageCheck.warmUp();
         ImageResolver images = new ImageResolver(downloader, imageCheck);
         ApiObservability observability = ApiObservability.start(nodeId(settings), controlPlane, clock);
-        ApiKeys apiKeys = new ApiKeys(settings.apiKeys());
         // why: a replay by hand (POST /tasks/{id}/replay) is counted beside the workers' dead_worker and hand_back replays
         TaskService tasks = new TaskService(controlPlane.store(),
                 new TaskReplayer(controlPlane.store(), controlPlane.taskLog(), controlPlane.images()),
                 () -> observability.metrics().replayed("manual"));
         FleetView fleet = new FleetView(controlPlane.registry(), clock);
         List<HttpService> services = List.of(
-                new LaunchService(apiKeys,
+                new LaunchService(new LaunchGate(access, limiter), fingerprints,
                         new LaunchFormReader(settings.maxUploadBytes(), settings.maxImageBytes()),
                         new LaunchValidator(clock, settings.maxImageBytes()), images,
                         new FleetLaunchIntake(controlPlane.store(), controlPlane.images(), controlPlane.taskLog()),
                         new TaskEndWaiter(controlPlane.store(), clock), settings.syncLaunchTimeout(), settings.bithumanApiSecret()),
-                new HealthService(controlPlane.registry()::totals),
+                new HealthService(controlPlane.registry()::totals, () -> keys.mode().wire()),
                 tasks,
                 new WorkerProxyService(new RegistryWorkerDirectory(controlPlane.registry()), settings.proxyTimeout(),
                         settings.proxyMaxBytes()),
                 observability.metricsService(),
                 new FleetService(fleet),
                 new EventsService(fleet::snapshot, tasks),
-                new TryService(tryIt, apiKeys, clock),
+                new TryService(tryIt, clock),
                 new OpenApiService(),
                 new DashboardService());
         RequestLimits limits = settings.requestLimits();
@@ -138,7 +159,7 @@ public final class ApiNode implements AutoCloseable {
                 .directHandlers(ErrorMapping.directHandlers())
                 .routing(routing -> {
                     routing.addFilter(readDeadline::filter);
-                    ApiRouting.routing(routing.addFilter(observability.launchFilter()), services);
+                    ApiRouting.routing(routing.addFilter(observability.launchFilter()), access, services);
                 })
                 .addFeature(observability.healthFeature());
         Optional<Tls> tls = settings.tls().serverTls();
@@ -152,7 +173,7 @@ public final class ApiNode implements AutoCloseable {
         PendingSweeper sweeper = new PendingSweeper(controlPlane.store(), controlPlane.registry(), controlPlane.requeue(),
                 controlPlane.lease("pending-sweeper", "api-" + UUID.randomUUID(), PendingSweeper.leaseTime(fleetSettings.recovery())),
                 fleetSettings.recovery()).start();
-        return new ApiNode(server, downloader, readDeadline, topicSetup, observability, fleet, services, sweeper);
+        return new ApiNode(server, downloader, readDeadline, topicSetup, observability, fleet, keys, services, sweeper);
     }
 
     /**
@@ -167,11 +188,6 @@ public final class ApiNode implements AutoCloseable {
             host = "api";
         }
         return host + "-" + (settings.port() == 0 ? "api" + java.util.UUID.randomUUID().toString().substring(0, 6) : settings.port());
-    }
-
-    /** The services the node routes to (their routes are what the OpenAPI document must describe). */
-    public List<HttpService> services() {
-        return services;
     }
 
     /** The node's meters ({@code /metrics}). */
@@ -203,6 +219,16 @@ public final class ApiNode implements AutoCloseable {
     private static Duration idleCheckPeriod(Duration timeout) {
         long millis = Math.max(1000, Math.min(30_000, timeout.toMillis() / 10));
         return Duration.ofMillis(millis);
+    }
+
+    /** The services behind the access filter, in the order they are routed (tests walk their routes). */
+    public List<HttpService> services() {
+        return services;
+    }
+
+    /** Whether keys are required now: {@code open}, {@code keys} or {@code unknown} (Redis not read yet). */
+    public KeyDirectory.Mode authMode() {
+        return keys.mode();
     }
 
     /** The port the node listens on (the real one when started with port 0). */
@@ -285,6 +311,7 @@ public final class ApiNode implements AutoCloseable {
         sweeper.close();
         topicSetup.interrupt();
         server.stop();
+        keys.close();
         readDeadline.close();
         downloader.close();
         observability.close();

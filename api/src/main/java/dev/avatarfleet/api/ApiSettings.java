@@ -61,7 +61,10 @@ public record ApiSettings(
     public static final Setting<Integer> API_PORT = Setting.integer("API_PORT", DEFAULT_PORT, 0, 65535)
             .readBy(Node.API).means("port");
     public static final Setting<List<String>> API_KEYS = Setting.list("API_KEYS")
-            .readBy(Node.API).documentedDefault("(empty: accept all)").means("comma list of accepted credentials for `/launch`");
+            .readBy(Node.API).documentedDefault("(empty)")
+            .means("comma list of API keys, each its own tenant (its id: a salted fingerprint of the key); with keys here, in"
+                    + " `API_KEYS_FILE` or in Redis every route but `/health`, `/ready` and `/metrics` needs one (README, \"Keys and"
+                    + " tenants\"); with none anywhere the node runs open");
     public static final Setting<String> BITHUMAN_API_SECRET = Setting.text("BITHUMAN_API_SECRET", null)
             .readBy(Node.API)
             .means("the billing secret, as in the seed: a launch's own `api_secret` (field, `api-secret` header or Bearer, as"

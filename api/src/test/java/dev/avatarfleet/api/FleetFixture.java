@@ -1,5 +1,8 @@
 package dev.avatarfleet.api;
 
+import dev.avatarfleet.api.access.AccessSettings;
+import dev.avatarfleet.api.access.ApiKey;
+import dev.avatarfleet.api.access.KeySecrets;
 import dev.avatarfleet.common.ControlPlane;
 import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
@@ -68,6 +71,20 @@ public final class FleetFixture implements AutoCloseable {
         controlPlane.registry().heartbeat(w);
     }
 
+    /**
+     * Makes an API key in the fleet's Redis, as {@code ops/stack key create} does, and answers the key: nodes started
+     * after this accept it at once, running ones within their {@code API_KEYS_REFRESH_SECONDS}.
+     */
+    public String createKey(String tenant, boolean operator) {
+        return createKey(tenant, operator, ApiKey.KeyLimits.DEFAULTS);
+    }
+
+    public String createKey(String tenant, boolean operator, ApiKey.KeyLimits limits) {
+        KeySecrets.NewKey key = KeySecrets.create(tenant, operator, limits, java.time.Instant.now(), "redis");
+        controlPlane.apiKeys().put(key.record().id(), key.record().fields());
+        return key.key();
+    }
+
     /** Starts an API node with these API settings (port 0 = a free one). */
     public ApiNode node(Map<String, String> apiEnv) {
         Map<String, String> env = new HashMap<>(apiEnv);
@@ -75,7 +92,7 @@ public final class FleetFixture implements AutoCloseable {
         // why: the tests serve avatar images from 127.0.0.1
         env.putIfAbsent("IMAGE_FETCH_ALLOW_PRIVATE", "true");
         env.put("API_PORT", "0");
-        ApiNode node = ApiNode.start(ApiSettings.from(env), controlPlane, Clock.systemUTC());
+        ApiNode node = ApiNode.start(ApiSettings.from(env), AccessSettings.from(env), controlPlane, Clock.systemUTC());
         nodes.add(node);
         return node;
     }
@@ -91,6 +108,35 @@ public final class FleetFixture implements AutoCloseable {
 
     public HttpResponse<String> post(ApiNode node, String path) {
         return send(node, HttpRequest.newBuilder(uri(node, path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /**
+     * {@code POST /launch} in the plugin's JSON shape for {@code room}, the avatar {@code identity} in its token, with
+     * {@code Authorization: Bearer key} (none when null) and any further headers (name, value, ...).
+     */
+    public HttpResponse<String> launch(ApiNode node, String key, String room, String identity, String... headers) {
+        String json = "{\"livekit_url\":\"ws://127.0.0.1:7880\",\"livekit_token\":\"" + TestTokens.avatar(room, identity)
+                + "\",\"room_name\":\"" + room + "\",\"mode\":\"gpu\"}";
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri(node, "/launch")).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(json));
+        if (key != null) {
+            r.header("Authorization", "Bearer " + key);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            r.header(headers[i], headers[i + 1]);
+        }
+        return send(node, r.build());
+    }
+
+    /** GET with {@code Authorization: Bearer key}. */
+    public HttpResponse<String> get(ApiNode node, String path, String key) {
+        return send(node, HttpRequest.newBuilder(uri(node, path)).header("Authorization", "Bearer " + key).GET().build());
+    }
+
+    /** POST without a body, with {@code Authorization: Bearer key}. */
+    public HttpResponse<String> post(ApiNode node, String path, String key) {
+        return send(node, HttpRequest.newBuilder(uri(node, path)).header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     public HttpResponse<String> send(ApiNode node, HttpRequest request) {

@@ -7,9 +7,12 @@ import java.util.Map;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.fleet.LaunchRequeue;
 import dev.avatarfleet.common.kafka.KafkaTaskLog;
+import dev.avatarfleet.common.store.ApiKeyStore;
 import dev.avatarfleet.common.store.FleetLease;
 import dev.avatarfleet.common.store.FleetRegistry;
+import dev.avatarfleet.common.store.FleetSecrets;
 import dev.avatarfleet.common.store.ImageStore;
+import dev.avatarfleet.common.store.LaunchRateLimits;
 import dev.avatarfleet.common.store.RedisState;
 import dev.avatarfleet.common.store.RedisTaskStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -70,6 +73,21 @@ public final class ControlPlane implements AutoCloseable {
      */
     public Map<String, CircuitBreaker> breakers() {
         return Map.of("redis", redis.breaker(), "kafka", taskLog.breaker());
+    }
+
+    /** Secrets drawn once for the fleet when none is configured (fingerprint salt, launch record key). */
+    public FleetSecrets secrets() {
+        return redis.secrets();
+    }
+
+    /** The API keys kept in Redis. */
+    public ApiKeyStore apiKeys() {
+        return redis.apiKeys();
+    }
+
+    /** The fleet-wide launch rate buckets. */
+    public LaunchRateLimits rateLimits() {
+        return redis.rateLimits();
     }
 
     /** Enqueues a task that is pending again as its next attempt (from its Kafka record or its kept launch). */

@@ -8,6 +8,7 @@ import dev.avatarfleet.common.config.Env;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.logging.Logging;
+import dev.avatarfleet.common.secret.LaunchRecordKeys;
 import dev.avatarfleet.worker.node.WorkerNode;
 import dev.avatarfleet.worker.render.RenderSettings;
 
@@ -33,6 +34,7 @@ public final class WorkerMain {
             fleet = FleetSettings.fromEnvironment(env);
             settings = WorkerSettings.fromEnvironment(env);
             render = RenderSettings.fromEnvironment(env, settings.maxSessions());
+            LaunchRecordKeys.configureFrom(env, "worker");
         } catch (IllegalArgumentException e) {
             System.err.println("worker: bad setting " + e.getMessage());
             System.exit(2);

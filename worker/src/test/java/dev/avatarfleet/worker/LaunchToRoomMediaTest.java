@@ -130,7 +130,7 @@ class LaunchToRoomMediaTest {
         workerPlane = ControlPlane.connect(fleet, Clock.systemUTC());
         worker = WorkerNode.start(WorkerSettings.fromEnvironment(new Env(env)), workerPlane, runtime.components(), Clock.systemUTC());
         apiPlane = ControlPlane.connect(fleet, Clock.systemUTC());
-        api = ApiNode.start(ApiSettings.from(env), new TryItSettings(URI.create(room.wsUrl()), room.config().apiKey(),
+        api = ApiNode.start(ApiSettings.from(env), dev.avatarfleet.api.access.AccessSettings.from(env), new TryItSettings(URI.create(room.wsUrl()), room.config().apiKey(),
                 room.config().apiSecret()), apiPlane, Clock.systemUTC());
 
         avatarJpeg = tmp.resolve("avatar.jpg");

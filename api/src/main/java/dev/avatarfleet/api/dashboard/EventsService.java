@@ -58,7 +58,7 @@ public final class EventsService implements HttpService {
     private void stream(ServerRequest req, ServerResponse res) {
         Parameters query = req.query();
         // why: a bad filter is a 400 before the stream starts, as on GET /tasks
-        tasks.listing(query);
+        tasks.listing(query, null);
         if (!streams.tryAcquire()) {
             throw ApiException.busy("too many event streams on this node (" + MAX_STREAMS + "); retry later");
         }
@@ -70,7 +70,7 @@ public final class EventsService implements HttpService {
             while (System.nanoTime() < end) {
                 try {
                     String f = JsonReply.MAPPER.writeValueAsString(fleet.get());
-                    String t = JsonReply.MAPPER.writeValueAsString(tasks.listing(query));
+                    String t = JsonReply.MAPPER.writeValueAsString(tasks.listing(query, null));
                     if (!f.equals(lastFleet)) {
                         sink.emit(SseEvent.builder().name("fleet").data(f).build());
                         lastFleet = f;

@@ -1,10 +1,8 @@
 package dev.avatarfleet.api.dashboard;
 
 import dev.avatarfleet.api.http.MethodGuard;
-import dev.avatarfleet.api.launch.ApiKeys;
 import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.http.JsonReply;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -29,12 +27,10 @@ public final class TryService implements HttpService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final TryItSettings settings;
-    private final ApiKeys keys;
     private final TryTokens tokens;
 
-    public TryService(TryItSettings settings, ApiKeys keys, Clock clock) {
+    public TryService(TryItSettings settings, Clock clock) {
         this.settings = settings;
-        this.keys = keys;
         this.tokens = new TryTokens(settings, clock);
     }
 
@@ -45,8 +41,7 @@ public final class TryService implements HttpService {
     }
 
     private void session(ServerRequest req, ServerResponse res) {
-        keys.require(ApiKeys.bearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null)),
-                req.headers().first(HeaderNames.create("api-secret")).orElse(null));
+        // why: the key is checked by the node's AccessFilter before any route, as for every route but the public ones
         if (!settings.enabled()) {
             throw ApiException.notFound("try-it is off on this node: set TRY_LIVEKIT_URL and TRY_LIVEKIT_API_SECRET");
         }

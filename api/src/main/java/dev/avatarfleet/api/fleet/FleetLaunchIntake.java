@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetLaunchIntake implements LaunchIntake {
     private static final Logger LOG = LoggerFactory.getLogger(FleetLaunchIntake.class);
+    /** why: when a tenant's session ends is not known; the plugin retries 2 s apart anyway, a person a little later */
+    static final java.time.Duration QUOTA_RETRY_AFTER = java.time.Duration.ofSeconds(10);
 
     private final RedisTaskStore store;
     private final ImageStore images;
@@ -50,13 +52,17 @@ public final class FleetLaunchIntake implements LaunchIntake {
         long exp = launch.token().expiresAtEpochSecond();
         Admission admission = store.admit(new NewTask(launch.roomName(), launch.token().identity(), launch.avatarId(), hash, List.of(),
                 launch.billingKeyId(), launch.livekitUrl(), launch.livekitToken(), launch.prompt(),
-                exp > 0 ? Instant.ofEpochSecond(exp) : null));
+                exp > 0 ? Instant.ofEpochSecond(exp) : null), launch.tenancy());
         return switch (admission) {
             case Admission.Existing existing -> reply(existing.task(), true);
+            case Admission.Refused refused when refused.reason() == Admission.Reason.QUOTA_EXCEEDED -> throw ApiException.limited(
+                    "quota_exceeded", "the tenant's sessions are at its quota (" + refused.activeSessions() + " of "
+                            + refused.maxSessions() + " pending or running); one must end first", QUOTA_RETRY_AFTER);
             case Admission.Refused refused -> throw ApiException.unavailable(refused.reason().wire(), switch (refused.reason()) {
                 case NOT_READY -> "no live worker has its model loaded";
                 case AT_CAPACITY -> "no free session slot in the fleet (" + refused.activeSessions() + " of "
                         + refused.maxSessions() + " in use)";
+                case QUOTA_EXCEEDED -> throw new IllegalStateException("answered above");
             });
             case Admission.Admitted admitted -> enqueue(admitted, image);
         };

@@ -28,9 +28,12 @@ public final class HealthService implements HttpService {
     private static final Logger LOG = LoggerFactory.getLogger(HealthService.class);
 
     private final Supplier<FleetTotals> totals;
+    private final Supplier<String> auth;
 
-    public HealthService(Supplier<FleetTotals> totals) {
+    /** @param auth what {@code /health} says of keys: {@code open} (none configured), {@code keys}, or {@code unknown} */
+    public HealthService(Supplier<FleetTotals> totals, Supplier<String> auth) {
         this.totals = totals;
+        this.auth = auth;
     }
 
     @Override
@@ -50,12 +53,13 @@ public final class HealthService implements HttpService {
                     "active_sessions", t.activeSessions(),
                     "max_sessions", t.maxSessions(),
                     "workers", t.liveWorkers().size(),
-                    "ready_workers", t.liveWorkers().stream().filter(w -> w.modelReady() && !w.draining()).count()));
+                    "ready_workers", t.liveWorkers().stream().filter(w -> w.modelReady() && !w.draining()).count(),
+                    "auth", auth.get()));
         } catch (DependencyUnavailableException e) {
             LOG.warn("fleet totals unavailable: {}", e.getMessage());
             JsonReply.send(res, Status.OK_200, JsonReply.object(
                     "status", "healthy", "active_sessions", 0, "max_sessions", 0, "workers", 0, "ready_workers", 0,
-                    "fleet_state", e.dependency() + " unavailable"));
+                    "auth", auth.get(), "fleet_state", e.dependency() + " unavailable"));
         }
     }
 

@@ -1,11 +1,14 @@
 package dev.avatarfleet.api.launch;
 
+import dev.avatarfleet.api.access.AccessFilter;
+import dev.avatarfleet.api.access.Fingerprints;
+import dev.avatarfleet.api.access.LaunchAccess;
 import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.api.http.RequestReadDeadline;
 import dev.avatarfleet.api.image.ImageResolver;
 import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.http.JsonReply;
-import dev.avatarfleet.common.task.BillingKey;
+import dev.avatarfleet.common.store.TenantAdmission;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -36,7 +39,8 @@ public final class LaunchService implements HttpService {
         Map<String, Object> awaitEnd(String taskId, Duration timeout);
     }
 
-    private final ApiKeys apiKeys;
+    private final LaunchAccess access;
+    private final Fingerprints fingerprints;
     private final LaunchFormReader formReader;
     private final LaunchValidator validator;
     private final ImageResolver images;
@@ -46,11 +50,14 @@ public final class LaunchService implements HttpService {
     private final String defaultBillingSecret;
 
     /**
+     * @param access               who may launch, its rate and its tenant
+     * @param fingerprints         the salted fingerprint of the billing secret ({@code billing_key_id})
      * @param defaultBillingSecret {@code BITHUMAN_API_SECRET}: what a launch without its own secret is accounted to, or null
      */
-    public LaunchService(ApiKeys apiKeys, LaunchFormReader formReader, LaunchValidator validator, ImageResolver images,
-                         LaunchIntake intake, SyncWaiter waiter, Duration syncTimeout, String defaultBillingSecret) {
-        this.apiKeys = apiKeys;
+    public LaunchService(LaunchAccess access, Fingerprints fingerprints, LaunchFormReader formReader, LaunchValidator validator,
+                         ImageResolver images, LaunchIntake intake, SyncWaiter waiter, Duration syncTimeout, String defaultBillingSecret) {
+        this.access = access;
+        this.fingerprints = fingerprints;
         this.formReader = formReader;
         this.validator = validator;
         this.images = images;
@@ -68,7 +75,7 @@ public final class LaunchService implements HttpService {
 
     private void launch(ServerRequest req, ServerResponse res) throws IOException {
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
-        String bearer = ApiKeys.bearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        String bearer = AccessFilter.bearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         String secretHeader = req.headers().first(HeaderNames.create("api-secret")).orElse(null);
         LaunchForm form;
         try (InputStream body = req.content().inputStream()) {
@@ -85,12 +92,14 @@ public final class LaunchService implements HttpService {
             String fromQuery = req.query().first("async_mode").asOptional().or(() -> req.query().first("async").asOptional()).orElse(null);
             form = form.withAsyncMode(fromQuery);
         }
-        apiKeys.require(bearer, secretHeader, form.apiSecret());
+        LaunchAccess.Permit permit = access.check(req, form.apiSecret());
+        ValidLaunch valid = validator.validate(form);
+        TenantAdmission tenancy = permit.take();
         // why: the seed's api_secret "overrides the billing secret (defaults to BITHUMAN_API_SECRET)"; the plugin
         // sends its secret as the api-secret header (JSON) or Bearer (multipart), so those count as the launch's own
         String launchSecret = firstPresent(form.apiSecret(), secretHeader, bearer);
-        ValidLaunch launch = validator.validate(form)
-                .withBillingKeyId(BillingKey.fingerprint(launchSecret, defaultBillingSecret));
+        ValidLaunch launch = valid.withBillingKeyId(fingerprints.billingKeyId(launchSecret, defaultBillingSecret))
+                .withTenancy(tenancy);
         ImageResolver.ResolvedImage image = images.resolve(launch.image());
         LaunchIntake.Admitted admitted = intake.admit(launch, image);
         if (launch.asyncMode()) {

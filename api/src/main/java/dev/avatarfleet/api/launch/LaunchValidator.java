@@ -52,7 +52,7 @@ public final class LaunchValidator {
             throw ApiException.badRequest("mode must be \"gpu\" or \"cpu\"");
         }
         return new ValidLaunch(livekitUrl.trim(), token.trim(), parsed, room, prompt, asyncMode(form.asyncMode()),
-                avatarId, imageSource(form), null);
+                avatarId, imageSource(form), null, null);
     }
 
     private static String required(String field, String value) {

@@ -1,6 +1,7 @@
 package dev.avatarfleet.api.launch;
 
 import dev.avatarfleet.api.image.ImageSource;
+import dev.avatarfleet.common.store.TenantAdmission;
 
 /**
  * A launch whose fields passed every check that needs no network and no storage.
@@ -14,6 +15,7 @@ import dev.avatarfleet.api.image.ImageSource;
  * @param avatarId     the caller's avatar id, or null
  * @param image        where the avatar image comes from
  * @param billingKeyId fingerprint of the billing secret the session is accounted to, or null
+ * @param tenancy      the tenant the launch is admitted under and its session quota
  */
 public record ValidLaunch(
         String livekitUrl,
@@ -24,10 +26,20 @@ public record ValidLaunch(
         boolean asyncMode,
         String avatarId,
         ImageSource image,
-        String billingKeyId) {
+        String billingKeyId,
+        TenantAdmission tenancy) {
+
+    public ValidLaunch {
+        tenancy = tenancy == null ? TenantAdmission.NONE : tenancy;
+    }
 
     /** The same launch, accounted to the billing secret with this fingerprint. */
     public ValidLaunch withBillingKeyId(String id) {
-        return new ValidLaunch(livekitUrl, livekitToken, token, roomName, prompt, asyncMode, avatarId, image, id);
+        return new ValidLaunch(livekitUrl, livekitToken, token, roomName, prompt, asyncMode, avatarId, image, id, tenancy);
+    }
+
+    /** The same launch, admitted under this tenant and quota. */
+    public ValidLaunch withTenancy(TenantAdmission t) {
+        return new ValidLaunch(livekitUrl, livekitToken, token, roomName, prompt, asyncMode, avatarId, image, billingKeyId, t);
     }
 }

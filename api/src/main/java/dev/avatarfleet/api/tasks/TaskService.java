@@ -1,5 +1,7 @@
 package dev.avatarfleet.api.tasks;
 
+import dev.avatarfleet.api.access.AccessFilter;
+import dev.avatarfleet.api.access.Caller;
 import dev.avatarfleet.api.http.MethodGuard;
 import dev.avatarfleet.common.http.ApiException;
 import dev.avatarfleet.common.http.JsonReply;
@@ -20,7 +22,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The fleet's tasks, answered the same by every API node from the shared store.
+ * The fleet's tasks, answered the same by every API node from the shared store. A tenant's key sees its own tasks
+ * only ({@link AccessFilter} answers 404 for another's task before the routes here run); an operator's, all.
  *
  * <pre>
  * curl "http://localhost:8089/tasks?status=running&amp;room_name=my-room&amp;limit=20&amp;offset=0"
@@ -64,21 +67,27 @@ public final class TaskService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        JsonReply.send(res, Status.OK_200, listing(req.query()));
+        // why: a tenant's list is read from its own index, so its totals and pages are its own; the filter put the caller here
+        Caller caller = req.context().get(Caller.class).orElseThrow(() ->
+                new IllegalStateException("GET /tasks reached without a caller: the access filter is not installed"));
+        JsonReply.send(res, Status.OK_200, listing(req.query(), caller.listedTenant()));
     }
 
     /**
      * The page of tasks that {@code GET /tasks} answers for this query ({@code status}, {@code room_name},
-     * {@code worker_id}, {@code limit}, {@code offset}); also what the dashboard's event stream sends.
+     * {@code worker_id}, {@code limit}, {@code offset}); also what the dashboard's event stream sends (an operator's
+     * view: every tenant).
+     *
+     * @param tenant the tenant whose tasks are listed, or null for every task
      */
-    public Map<String, Object> listing(Parameters q) {
+    public Map<String, Object> listing(Parameters q, String tenant) {
         TaskStatus status = q.first("status").map(s -> TaskStatus.fromWire(s.trim()).orElseThrow(() ->
                 ApiException.badRequest("status must be one of pending, running, completed, failed, cancelled"))).orElse(null);
         String room = filter(q.first("room_name").asOptional(), "room_name");
         String worker = filter(q.first("worker_id").asOptional(), "worker_id");
         int limit = number(q.first("limit").asOptional(), "limit", DEFAULT_LIMIT, 1, TaskQuery.MAX_LIMIT);
         int offset = number(q.first("offset").asOptional(), "offset", 0, 0, Integer.MAX_VALUE);
-        TaskPage page = store.list(new TaskQuery(status, room, worker, offset, limit));
+        TaskPage page = store.list(new TaskQuery(status, room, worker, offset, limit), tenant);
         int next = page.offset() + page.tasks().size();
         return JsonReply.object(
                 "tasks", page.tasks(),
@@ -129,7 +138,7 @@ public final class TaskService implements HttpService {
     }
 
     private static ApiException unknown(String id) {
-        return ApiException.notFound("no task " + (id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "..." : id));
+        return AccessFilter.noSuchTask(id);
     }
 
     private static String filter(Optional<String> value, String name) {

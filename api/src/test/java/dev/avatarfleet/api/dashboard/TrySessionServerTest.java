@@ -34,7 +34,7 @@ class TrySessionServerTest {
         try (FleetFixture fleet = new FleetFixture()) {
             fleet.readyWorker("worker-1", 2, "http://127.0.0.1:1");
             ApiNode node = ApiNode.start(ApiSettings.from(Map.of("API_HOST", "127.0.0.1", "API_PORT", "0", "API_KEYS", "k1")),
-                    new TryItSettings(URI.create("ws://127.0.0.1:7880"), "trykey", SECRET), fleet.controlPlane, Clock.systemUTC());
+                    dev.avatarfleet.api.access.AccessSettings.from(Map.of()), new TryItSettings(URI.create("ws://127.0.0.1:7880"), "trykey", SECRET), fleet.controlPlane, Clock.systemUTC());
             try {
                 assertEquals(401, fleet.post(node, "/try/session").statusCode(), "a key is needed when keys are set");
                 HttpResponse<String> r = session(fleet, node);

@@ -51,6 +51,8 @@ class ApiFleetServerTest {
     void pluginRequestsAreRecordedAndEnqueuedAndEveryNodeSeesThem() throws Exception {
         try (FleetFixture fleet = new FleetFixture()) {
             fleet.readyWorker("worker-1", 4, "http://127.0.0.1:1");
+            // why: k1 and k2 are two tenants; the operator's key sees both, as the listing below needs
+            String operator = fleet.createKey("ops", true);
             ApiNode a = fleet.node(Map.of("API_KEYS", "k1,k2"));
             ApiNode b = fleet.node(Map.of("API_KEYS", "k1,k2"));
 
@@ -94,29 +96,34 @@ class ApiFleetServerTest {
             assertEquals(t1.imageHash(), fleet.controlPlane.store().get(id2).orElseThrow().imageHash(), "same bytes, same hash");
             assertEquals("A91XMB7113", fleet.controlPlane.store().get(id2).orElseThrow().avatarId());
             // the seed's billing secret: the launch's own (here the plugin's api-secret header), only as a fingerprint
-            assertEquals(BillingKey.fingerprint("k2", null), fleet.controlPlane.store().get(id2).orElseThrow().billingKeyId());
-            assertEquals(BillingKey.fingerprint("k1", null), t1.billingKeyId());
+            byte[] salt = fleet.controlPlane.secrets().getOrCreate("fingerprint-salt", 32);
+            assertEquals(BillingKey.fingerprint(salt, "k2", null), fleet.controlPlane.store().get(id2).orElseThrow().billingKeyId());
+            assertEquals(BillingKey.fingerprint(salt, "k1", null), t1.billingKeyId());
 
             // both nodes answer the same
             for (String path : List.of("/tasks", "/tasks/" + id1, "/tasks?room_name=room-2", "/health")) {
-                HttpResponse<String> onA = fleet.get(a, path);
-                HttpResponse<String> onB = fleet.get(b, path);
+                HttpResponse<String> onA = fleet.get(a, path, operator);
+                HttpResponse<String> onB = fleet.get(b, path, operator);
                 assertEquals(200, onA.statusCode(), onA.body());
                 assertEquals(onA.body(), onB.body(), path);
             }
-            JsonNode list = JsonReply.MAPPER.readTree(fleet.get(a, "/tasks").body());
+            JsonNode list = JsonReply.MAPPER.readTree(fleet.get(a, "/tasks", operator).body());
             assertEquals(2, list.get("tasks").size());
             assertEquals(id2, list.get("tasks").get(0).get("task_id").asText(), "newest first");
-            JsonNode one = JsonReply.MAPPER.readTree(fleet.get(a, "/tasks/" + id1).body());
+            // each API_KEYS key is a tenant of its own: it sees its own task only
+            JsonNode ofK1 = JsonReply.MAPPER.readTree(fleet.get(b, "/tasks", "k1").body());
+            assertEquals(1, ofK1.get("total").asInt(), ofK1.toString());
+            assertEquals(id1, ofK1.get("tasks").get(0).get("task_id").asText());
+            JsonNode one = JsonReply.MAPPER.readTree(fleet.get(a, "/tasks/" + id1, operator).body());
             for (String field : List.of("task_id", "room_name", "status", "created_at", "completed_at", "error")) {
                 assertTrue(one.has(field), field);
             }
             assertTrue(one.get("created_at").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"), one.toString());
-            JsonNode paged = JsonReply.MAPPER.readTree(fleet.get(a, "/tasks?limit=1").body());
+            JsonNode paged = JsonReply.MAPPER.readTree(fleet.get(a, "/tasks?limit=1", operator).body());
             assertEquals(1, paged.get("tasks").size());
             assertEquals(1, paged.get("next_offset").asInt());
-            assertEquals(404, fleet.get(b, "/tasks/nope").statusCode());
-            assertEquals(400, fleet.get(b, "/tasks?status=sleeping").statusCode());
+            assertEquals(404, fleet.get(b, "/tasks/nope", operator).statusCode());
+            assertEquals(400, fleet.get(b, "/tasks?status=sleeping", operator).statusCode());
             JsonNode health = JsonReply.MAPPER.readTree(fleet.get(a, "/health").body());
             assertEquals("healthy", health.get("status").asText());
             assertEquals(2, health.get("active_sessions").asInt());
@@ -146,7 +153,8 @@ class ApiFleetServerTest {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
             assertEquals(200, r.statusCode(), r.body());
             TaskRecord t = fleet.controlPlane.store().get(JsonReply.MAPPER.readTree(r.body()).get("task_id").asText()).orElseThrow();
-            assertEquals(BillingKey.fingerprint(null, "fleet-secret"), t.billingKeyId());
+            assertEquals(BillingKey.fingerprint(fleet.controlPlane.secrets().getOrCreate("fingerprint-salt", 32), null, "fleet-secret"),
+                    t.billingKeyId());
             JsonNode shown = JsonReply.MAPPER.readTree(fleet.get(node, "/tasks/" + t.taskId()).body());
             assertEquals(t.billingKeyId(), shown.get("billing_key_id").asText());
             assertFalse(fleet.get(node, "/tasks/" + t.taskId()).body().contains("fleet-secret"), "never the secret itself");

@@ -8,7 +8,6 @@ import dev.avatarfleet.api.image.AvatarImageCheck;
 import dev.avatarfleet.api.image.DownloadTargetGuard;
 import dev.avatarfleet.api.image.ImageDownloader;
 import dev.avatarfleet.api.image.ImageResolver;
-import dev.avatarfleet.api.launch.ApiKeys;
 import dev.avatarfleet.api.launch.LaunchForm;
 import dev.avatarfleet.api.launch.LaunchFormReader;
 import dev.avatarfleet.api.launch.LaunchIntake;
@@ -60,13 +59,17 @@ final class LaunchFuzzing {
         }
     }
 
+    private static final String FUZZ_KEY = "fuzz-target-key";
+
     /** Sends a body through the routing; the answer is JSON and never a 5xx. */
     static void throughRouting(String contentType, byte[] body) {
         try (HttpClientResponse res = client().method(Method.POST).path("/launch")
-                .header(HeaderNames.CONTENT_TYPE, contentType).submit(body)) {
+                .header(HeaderNames.CONTENT_TYPE, contentType).header(HeaderNames.AUTHORIZATION, "Bearer " + FUZZ_KEY).submit(body)) {
             int status = res.status().code();
             String text = res.as(String.class);
             assertTrue(status < 500, "POST /launch answered " + status + ": " + text);
+            // why: a fuzzer stopped at the door would fuzz nothing
+            assertTrue(status != 401, "the fuzzer's key was refused: " + text);
             assertTrue(text.startsWith("{"), "not JSON: " + text);
         }
     }
@@ -80,10 +83,12 @@ final class LaunchFuzzing {
                     });
             ImageResolver images = new ImageResolver(downloader, new AvatarImageCheck(new ImageLimits(MAX_IMAGE, 4_000_000, 4096)));
             LaunchIntake intake = (launch, image) -> new LaunchIntake.Admitted("t-fuzz", launch.roomName(), "pending", false);
-            LaunchService launch = new LaunchService(new ApiKeys(List.of()), READER, VALIDATOR, images, intake,
+            // why: a node with keys, as in production; the fuzzer's requests carry the key, so each one reaches the parsers
+            dev.avatarfleet.api.access.AccessFilter access = dev.avatarfleet.api.TestAccess.filter(List.of(FUZZ_KEY));
+            LaunchService launch = new LaunchService(dev.avatarfleet.api.TestAccess.gate(access), dev.avatarfleet.api.TestAccess.FINGERPRINTS, READER, VALIDATOR, images, intake,
                     (id, timeout) -> Map.of("task_id", id, "status", "completed"), Duration.ofSeconds(1), null);
             HttpRouting.Builder routing = HttpRouting.builder();
-            ApiRouting.routing(routing, List.of(launch));
+            ApiRouting.routing(routing, access, List.of(launch));
             client = new DirectClient(routing);
         }
         return client;

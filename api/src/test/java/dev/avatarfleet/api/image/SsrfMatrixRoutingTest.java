@@ -9,7 +9,6 @@ import dev.avatarfleet.api.ApiRouting;
 import dev.avatarfleet.api.TestImages;
 import dev.avatarfleet.api.TestTokens;
 import dev.avatarfleet.common.http.JsonReply;
-import dev.avatarfleet.api.launch.ApiKeys;
 import dev.avatarfleet.api.launch.LaunchFormReader;
 import dev.avatarfleet.api.launch.LaunchIntake;
 import dev.avatarfleet.api.launch.LaunchService;
@@ -151,10 +150,11 @@ class SsrfMatrixRoutingTest {
             ADMITTED.add(launch.roomName());
             return new LaunchIntake.Admitted("t-1", launch.roomName(), "pending", false);
         };
-        LaunchService launch = new LaunchService(new ApiKeys(List.of()), new LaunchFormReader(4 << 20, 1 << 20),
+        dev.avatarfleet.api.access.AccessFilter access = dev.avatarfleet.api.TestAccess.filter(List.of());
+        LaunchService launch = new LaunchService(dev.avatarfleet.api.TestAccess.gate(access), dev.avatarfleet.api.TestAccess.FINGERPRINTS, new LaunchFormReader(4 << 20, 1 << 20),
                 new LaunchValidator(Clock.systemUTC(), 1 << 20), resolver, intake,
                 (id, timeout) -> Map.of("task_id", id), Duration.ofSeconds(1), null);
-        ApiRouting.routing(routing, List.of(launch));
+        ApiRouting.routing(routing, access, List.of(launch));
     }
 
     @AfterAll

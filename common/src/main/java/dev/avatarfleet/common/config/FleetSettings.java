@@ -240,4 +240,15 @@ public record FleetSettings(
         return new FleetSettings(kafkaBootstrapServers, redisUrl, keyPrefix, taskTopic, taskTopicPartitions, workerGroup, taskRetention,
                 maxTaskHistory, heartbeatInterval, deadWorkerTimeout, taskMaxAttempts, pruneInterval, redisTimeout, kafkaTimeout, other, backoff);
     }
+
+    /** why: settings printed anywhere (a log line, an exception's message) must not carry the Redis password */
+    @Override
+    public String toString() {
+        return "FleetSettings[kafkaBootstrapServers=" + kafkaBootstrapServers + ", redisUrl=" + Redact.url(redisUrl)
+                + ", keyPrefix=" + keyPrefix + ", taskTopic=" + taskTopic + ", taskTopicPartitions=" + taskTopicPartitions
+                + ", workerGroup=" + workerGroup + ", taskRetention=" + taskRetention + ", maxTaskHistory=" + maxTaskHistory
+                + ", heartbeatInterval=" + heartbeatInterval + ", deadWorkerTimeout=" + deadWorkerTimeout + ", taskMaxAttempts="
+                + taskMaxAttempts + ", pruneInterval=" + pruneInterval + ", redisTimeout=" + redisTimeout + ", kafkaTimeout="
+                + kafkaTimeout + "]";
+    }
 }

@@ -1,6 +1,7 @@
 package dev.avatarfleet.common.http;
 
 import io.helidon.http.Status;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,11 +13,17 @@ import java.util.Map;
 public final class ApiException extends RuntimeException {
     private final Status status;
     private final String code;
+    private final Map<String, String> headers;
 
     private ApiException(Status status, String code, String reason, Throwable cause) {
+        this(status, code, reason, cause, Map.of());
+    }
+
+    private ApiException(Status status, String code, String reason, Throwable cause, Map<String, String> headers) {
         super(reason, cause, false, false);
         this.status = status;
         this.code = code;
+        this.headers = Map.copyOf(headers);
     }
 
     /** 400: a missing or malformed field, a bad token, an invalid image. */
@@ -29,9 +36,24 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.BAD_REQUEST_400, code, reason, null);
     }
 
-    /** 401: API keys are configured and the request carries none of them. */
+    /** 401: API keys are configured and the request carries none of them; says how to send one (RFC 6750). */
     public static ApiException unauthorized(String reason) {
-        return new ApiException(Status.UNAUTHORIZED_401, "unauthorized", reason, null);
+        return new ApiException(Status.UNAUTHORIZED_401, "unauthorized", reason, null,
+                Map.of("WWW-Authenticate", "Bearer realm=\"avatar-fleet\""));
+    }
+
+    /**
+     * 429 with {@code Retry-After} (whole seconds, at least 1): a limit of the caller's ({@code rate_limited},
+     * {@code quota_exceeded}) that frees up later.
+     */
+    public static ApiException limited(String code, String reason, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return new ApiException(Status.TOO_MANY_REQUESTS_429, code, reason, null, Map.of("Retry-After", Long.toString(seconds)));
+    }
+
+    /** 403: the caller is known but may not use this route. */
+    public static ApiException forbidden(String reason) {
+        return new ApiException(Status.FORBIDDEN_403, "forbidden", reason, null);
     }
 
     /** 404: an unknown route or task. */
@@ -114,6 +136,11 @@ public final class ApiException extends RuntimeException {
 
     public String reason() {
         return getMessage();
+    }
+
+    /** Headers the refusal carries beside its body ({@code WWW-Authenticate}, {@code Retry-After}); often none. */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     /** The error body every refusal of either node carries: {@code {"status", "error", "reason", "detail"}}. */

@@ -33,6 +33,7 @@ public final class JsonReply {
 
     /** Writes the refusal {@code e} as its status and {@linkplain ApiException#body() error body}. */
     public static void send(ServerResponse res, ApiException e) {
+        e.headers().forEach(res::header);
         send(res, e.status(), e.body());
     }
 

@@ -17,10 +17,10 @@ public sealed interface Admission {
     }
 
     /**
-     * Refused; the API answers 503 with {@code reason.wire()}.
+     * Refused; the API answers 503 with {@code reason.wire()} (429 for {@link Reason#QUOTA_EXCEEDED}).
      *
-     * @param activeSessions pending and running tasks of the fleet when refused
-     * @param maxSessions    the summed MAX_SESSIONS of live, ready workers
+     * @param activeSessions pending and running tasks of the fleet (of the tenant, for a quota) when refused
+     * @param maxSessions    the summed MAX_SESSIONS of live, ready workers (the tenant's quota)
      */
     record Refused(Reason reason, long activeSessions, long maxSessions) implements Admission {
     }
@@ -30,7 +30,9 @@ public sealed interface Admission {
         /** No live worker has its model loaded. */
         NOT_READY,
         /** Every slot of the live, ready workers is taken by a pending or running task. */
-        AT_CAPACITY;
+        AT_CAPACITY,
+        /** The tenant's pending and running tasks fill its concurrent-session quota. */
+        QUOTA_EXCEEDED;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);

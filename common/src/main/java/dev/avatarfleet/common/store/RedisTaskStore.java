@@ -69,6 +69,14 @@ public final class RedisTaskStore {
      * (in the current epoch) with it, until the task ends or the token expires.
      */
     public Admission admit(NewTask task) {
+        return admit(task, TenantAdmission.NONE);
+    }
+
+    /**
+     * As {@link #admit(NewTask)}, for a tenant: the task is recorded under it, a repeated launch finds only the
+     * tenant's own task, and the launch is refused {@code quota_exceeded} when the tenant's active tasks fill its quota.
+     */
+    public Admission admit(NewTask task, TenantAdmission tenant) {
         for (int i = 0; i < 8; i++) {
             String id = newTaskId();
             String expected = epoch;
@@ -78,7 +86,9 @@ public final class RedisTaskStore {
                     prefix, id, Long.toString(deadWorkerTimeout.toMillis()), task.roomName(), task.identity(),
                     nullToEmpty(task.avatarId()), nullToEmpty(task.imageHash()), joinWarnings(task.warnings()),
                     nullToEmpty(task.billingKeyId()), expected, newEpoch(), LaunchRecords.encode(launch),
-                    Long.toString(launchTtl(task.tokenExpiresAt()).toMillis())));
+                    Long.toString(launchTtl(task.tokenExpiresAt()).toMillis()),
+                    // why: last, as the script reads them from the end
+                    nullToEmpty(tenant.tenant()), Integer.toString(tenant.maxSessions())));
             String outcome = (String) reply.get(0);
             switch (outcome) {
                 case "admitted" -> {
@@ -93,6 +103,9 @@ public final class RedisTaskStore {
                 case "at_capacity" -> {
                     return new Admission.Refused(Admission.Reason.AT_CAPACITY, Long.parseLong((String) reply.get(1)), Long.parseLong((String) reply.get(2)));
                 }
+                case "quota_exceeded" -> {
+                    return new Admission.Refused(Admission.Reason.QUOTA_EXCEEDED, Long.parseLong((String) reply.get(1)), Long.parseLong((String) reply.get(2)));
+                }
                 case "epoch" -> {
                     // why: first admission of this node, or Redis lost its data since: the launch names the epoch it is in
                     epoch = (String) reply.get(1);
@@ -104,6 +117,11 @@ public final class RedisTaskStore {
             }
         }
         throw new IllegalStateException("could not admit a launch for room " + task.roomName() + " in 8 tries");
+    }
+
+    /** The tenant a task was launched under: empty when the task is unknown, or has none (launched open). */
+    public Optional<String> tenantOf(String taskId) {
+        return Optional.ofNullable(redis.call("reading the tenant of task " + taskId, c -> c.hget(prefix + "task:" + taskId, "tenant")));
     }
 
     /** The current generation of the fleet's Redis data (made now if Redis has none). */
@@ -133,7 +151,16 @@ public final class RedisTaskStore {
 
     /** Tasks of the whole fleet, newest first, filtered and paged, from one atomic snapshot. */
     public TaskPage list(TaskQuery query) {
-        List<?> rows = (List<?>) redis.run("listing tasks", TaskScripts.LIST, List.of(prefix));
+        return list(query, null);
+    }
+
+    /**
+     * The tasks of one tenant (null: of the whole fleet), newest first, filtered and paged, from one atomic
+     * snapshot of the tenant's own index: its totals are its own.
+     */
+    public TaskPage list(TaskQuery query, String tenant) {
+        String index = tenant == null ? "tasks" : "tenant:" + tenant + ":tasks";
+        List<?> rows = (List<?>) redis.run("listing tasks", TaskScripts.LIST, List.of(prefix, index));
         List<TaskRecord> matching = new ArrayList<>();
         for (Object row : rows) {
             TaskRecord r = TaskHashes.toRecord(TaskHashes.pairs((List<?>) row));

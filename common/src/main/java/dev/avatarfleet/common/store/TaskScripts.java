@@ -16,10 +16,14 @@ package dev.avatarfleet.common.store;
  * <p>Keys, all under the prefix {@code p}: {@code task:<id>} (hash), {@code launch:<id>} (the
  * launch as admitted, for a re-enqueue when it has no Kafka record; gone when the task ends),
  * {@code tasks} (zset, by creation), {@code active} (set of pending and running ids),
- * {@code terminal} (zset, by end), {@code dedup:<len>:<room>|<identity>} (the active task of a
- * room and avatar), {@code workers} (zset, by heartbeat ms), {@code worker:<id>} (hash),
+ * {@code terminal} (zset, by end), {@code dedup:<len>:<room>|<identity>[|<tenant>]} (the active task of a
+ * room and avatar, of a tenant), {@code workers} (zset, by heartbeat ms), {@code worker:<id>} (hash),
  * {@code worker:<id>:tasks} (set), {@code epoch} (the id of this generation of the data: a Redis
- * that lost its data gets a new one), {@code lease:<name>}, channel {@code stop:<worker id>}.
+ * that lost its data gets a new one), {@code lease:<name>}, channel {@code stop:<worker id>}; per
+ * tenant {@code tenant:<t>:tasks} (zset, the tenant's tasks scored as in {@code tasks}) and
+ * {@code tenant:<t>:active} (set, its pending and running ids: a task leaves it when it ends, and any that
+ * ended otherwise (its record expired) leave at the tenant's next admission). A task adopted or reasserted after
+ * Redis lost its data has no tenant (the launch record does not carry one): only an operator's key sees it.
  */
 final class TaskScripts {
 
@@ -34,10 +38,13 @@ final class TaskScripts {
               local us = tonumber(t[2])
               return t[1] .. string.format('%03d', math.floor(us / 1000)), t[1] .. string.format('%06d', us)
             end
-            local function dedup_key(p, room, identity)
+            local function dedup_key(p, room, identity, tenant)
               room = room or ''
               identity = identity or ''
-              return p .. 'dedup:' .. string.len(room) .. ':' .. room .. '|' .. identity
+              local k = p .. 'dedup:' .. string.len(room) .. ':' .. room .. '|' .. identity
+              -- why: two tenants' rooms of one name are two rooms (their own LiveKit servers); each repeat finds its own
+              if tenant and tenant ~= '' then k = k .. '|' .. tenant end
+              return k
             end
             local function is_active(st)
               return st == 'pending' or st == 'running'
@@ -51,6 +58,11 @@ final class TaskScripts {
               return e
             end
             local function drop(p, id)
+              local tenant = redis.call('HGET', p .. 'task:' .. id, 'tenant')
+              if tenant then
+                redis.call('ZREM', p .. 'tenant:' .. tenant .. ':tasks', id)
+                redis.call('SREM', p .. 'tenant:' .. tenant .. ':active', id)
+              end
               redis.call('DEL', p .. 'task:' .. id)
               redis.call('ZREM', p .. 'tasks', id)
               redis.call('ZREM', p .. 'terminal', id)
@@ -67,13 +79,14 @@ final class TaskScripts {
             local function finish(p, id, status, err, reason, retention_ms, cap)
               local ms, us = clock()
               local k = p .. 'task:' .. id
-              local t = redis.call('HMGET', k, 'room_name', 'avatar_identity', 'worker_id')
+              local t = redis.call('HMGET', k, 'room_name', 'avatar_identity', 'worker_id', 'tenant')
               redis.call('HSET', k, 'status', status, 'completed_at', ms)
               if err ~= '' then redis.call('HSET', k, 'error', err) end
               if reason ~= '' then redis.call('HSET', k, 'end_reason', reason) end
               redis.call('SREM', p .. 'active', id)
               redis.call('ZADD', p .. 'terminal', us, id)
-              local dk = dedup_key(p, t[1], t[2])
+              if t[4] then redis.call('SREM', p .. 'tenant:' .. t[4] .. ':active', id) end
+              local dk = dedup_key(p, t[1], t[2], t[4])
               if redis.call('GET', dk) == id then redis.call('DEL', dk) end
               if t[3] then redis.call('SREM', p .. 'worker:' .. t[3] .. ':tasks', id) end
               redis.call('DEL', p .. 'launch:' .. id)
@@ -92,24 +105,54 @@ final class TaskScripts {
             """;
 
     /**
-     * ARGV: p, id, dead_ms, room, identity, avatar_id, image_hash, warnings, billing_key_id, expected_epoch,
-     * epoch_candidate, launch (the encoded launch record), launch_ttl_ms. Returns {'admitted', id, epoch},
-     * {'existing', id}, {'not_ready'|'at_capacity', active, capacity}, {'epoch', current} (the launch was built
-     * for another epoch: build it again) or {'collision'}.
+     * Tenants (issue 10): a task's {@code tenant} field, the tenant's task index and its active set, and its
+     * session quota, checked in the same atomic step as the fleet's capacity.
      */
-    static final LuaScript ADMIT = new LuaScript(PRELUDE + """
+    private static final String TENANCY = """
+            -- the tenant's active count when it is at its quota, else nil; forgets its ended tasks on the way
+            local function tenant_at_quota(p, tenant, quota)
+              if tenant == '' then return nil end
+              local ak = p .. 'tenant:' .. tenant .. ':active'
+              for _, t in ipairs(redis.call('SMEMBERS', ak)) do
+                local st = redis.call('HGET', p .. 'task:' .. t, 'status')
+                if st ~= 'pending' and st ~= 'running' then redis.call('SREM', ak, t) end
+              end
+              local n = redis.call('SCARD', ak)
+              if quota > 0 and n >= quota then return n end
+              return nil
+            end
+            local function tenant_add(p, tenant, id)
+              if tenant == '' then return end
+              redis.call('HSET', p .. 'task:' .. id, 'tenant', tenant)
+              redis.call('SADD', p .. 'tenant:' .. tenant .. ':active', id)
+              redis.call('ZADD', p .. 'tenant:' .. tenant .. ':tasks', redis.call('ZSCORE', p .. 'tasks', id), id)
+            end
+            """;
+
+    /**
+     * ARGV: p, id, dead_ms, room, identity, avatar_id, image_hash, warnings, billing_key_id, expected_epoch,
+     * epoch_candidate, launch (the encoded launch record), launch_ttl_ms, and last tenant ('' = none) and the
+     * tenant's session quota (0 = none). Returns {'admitted', id, epoch}, {'existing', id},
+     * {'not_ready'|'at_capacity'|'quota_exceeded', active, max}, {'epoch', current} (the launch was built for another
+     * epoch: build it again) or {'collision'}.
+     */
+    static final LuaScript ADMIT = new LuaScript(PRELUDE + TENANCY + """
             local p, id, dead = ARGV[1], ARGV[2], tonumber(ARGV[3])
             local room, identity = ARGV[4], ARGV[5]
+            -- why: read from the end, so the script's own arguments can grow in front of them
+            local tenant, quota = ARGV[#ARGV - 1], tonumber(ARGV[#ARGV]) or 0
             local ms, us = clock()
             local ep = ensure_epoch(p, ARGV[11])
             if ep ~= ARGV[10] then return {'epoch', ep} end
-            local dk = dedup_key(p, room, identity)
+            local dk = dedup_key(p, room, identity, tenant)
             local existing = redis.call('GET', dk)
             if existing then
               local st = redis.call('HGET', p .. 'task:' .. existing, 'status')
               if is_active(st) then return {'existing', existing} end
               redis.call('DEL', dk)
             end
+            local tenant_active = tenant_at_quota(p, tenant, quota)
+            if tenant_active then return {'quota_exceeded', tostring(tenant_active), tostring(quota)} end
             local ids = redis.call('ZRANGEBYSCORE', p .. 'workers', tonumber(ms) - dead, '+inf')
             local capacity, ready = 0, 0
             for _, wid in ipairs(ids) do
@@ -143,6 +186,7 @@ final class TaskScripts {
             redis.call('ZADD', p .. 'tasks', us, id)
             redis.call('SADD', p .. 'active', id)
             redis.call('SET', dk, id)
+            tenant_add(p, tenant, id)
             redis.call('SET', p .. 'launch:' .. id, ARGV[12], 'PX', ARGV[13])
             return {'admitted', id, ep}
             """);
@@ -484,16 +528,16 @@ final class TaskScripts {
             """);
 
     /**
-     * An operator replays an ended task: pending again for the next attempt, keeping its id, creation and attempts.
+     * A caller replays an ended task: pending again for the next attempt, keeping its id, creation, attempts and tenant.
      * ARGV: p, id. Returns {'replayed', attempts}, {'active', status}, {'room_busy', other_id} or {'not_found', ''}.
      */
     static final LuaScript REPLAY = new LuaScript(PRELUDE + """
             local p, id = ARGV[1], ARGV[2]
             local k = p .. 'task:' .. id
-            local t = redis.call('HMGET', k, 'status', 'room_name', 'avatar_identity', 'attempts')
+            local t = redis.call('HMGET', k, 'status', 'room_name', 'avatar_identity', 'attempts', 'tenant')
             if not t[1] then return {'not_found', ''} end
             if is_active(t[1]) then return {'active', t[1]} end
-            local dk = dedup_key(p, t[2], t[3])
+            local dk = dedup_key(p, t[2], t[3], t[5])
             local holder = redis.call('GET', dk)
             if holder and holder ~= id and is_active(redis.call('HGET', p .. 'task:' .. holder, 'status')) then
               return {'room_busy', holder}
@@ -504,6 +548,8 @@ final class TaskScripts {
             redis.call('PERSIST', k)
             redis.call('ZREM', p .. 'terminal', id)
             redis.call('SADD', p .. 'active', id)
+            -- why: the new attempt stays the tenant's: its tenant field and index entry are kept, its active count takes it again
+            if t[5] then redis.call('SADD', p .. 'tenant:' .. t[5] .. ':active', id) end
             redis.call('SET', dk, id)
             return {'replayed', t[4] or '0'}
             """);
@@ -538,10 +584,14 @@ final class TaskScripts {
             return #old + enforce_cap(p, tonumber(ARGV[3]))
             """);
 
-    /** ARGV: p. Every task hash, newest first, as flat field/value arrays (one atomic snapshot). */
+    /**
+     * ARGV: p, index ('tasks', or a tenant's 'tenant:<t>:tasks'). Every task hash of the index, newest first, as
+     * flat field/value arrays (one atomic snapshot).
+     */
     static final LuaScript LIST = new LuaScript("""
             local p = ARGV[1]
-            local ids = redis.call('ZREVRANGE', p .. 'tasks', 0, -1)
+            local index = p .. (ARGV[2] or 'tasks')
+            local ids = redis.call('ZREVRANGE', index, 0, -1)
             local out = {}
             for _, id in ipairs(ids) do
               local h = redis.call('HGETALL', p .. 'task:' .. id)
@@ -551,6 +601,7 @@ final class TaskScripts {
                 -- why: the record expired on its own (PEXPIRE backstop); forget its index entry
                 redis.call('ZREM', p .. 'tasks', id)
                 redis.call('ZREM', p .. 'terminal', id)
+                redis.call('ZREM', index, id)
               end
             end
             return out

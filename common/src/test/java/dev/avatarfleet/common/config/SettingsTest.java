@@ -43,4 +43,11 @@ class SettingsTest {
         assertTrue(assertThrows(SettingsException.class,
                 () -> FleetSettings.fromEnvironment(new Env(Map.of("TASK_RETENTION_SECONDS", "-1")))).getMessage().contains("TASK_RETENTION_SECONDS"));
     }
+
+    @Test
+    void fleetSettingsPrintedShowNoRedisPassword() {
+        FleetSettings s = FleetSettings.fromEnvironment(new Env(Map.of("REDIS_URL", "redis://app:hunter2-pw@cache:6380/1")));
+        assertTrue(s.redisUrl().toString().contains("hunter2-pw"), "the node still connects with it");
+        assertTrue(!s.toString().contains("hunter2-pw") && s.toString().contains("redis://***@cache:6380/1"), s.toString());
+    }
 }

@@ -274,11 +274,12 @@ public final class Setting<T> {
         try {
             URI uri = new URI(value);
             if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT)) || uri.getHost() == null) {
-                throw new SettingsException(variable, "must be a URL with scheme " + schemes + " and a host, was '" + value + "'");
+                throw new SettingsException(variable, "must be a URL with scheme " + schemes + " and a host, was '" + Redact.url(value) + "'");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new SettingsException(variable, "is not a URL: " + e.getMessage());
+            // why: the parser's message quotes the input, which may hold a password
+            throw new SettingsException(variable, "is not a URL (" + e.getReason() + "): '" + Redact.url(value) + "'");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.avatarfleet.docs;
 
 import dev.avatarfleet.api.ApiSettings;
 import dev.avatarfleet.api.dashboard.TryItSettings;
+import dev.avatarfleet.api.access.AccessSettings;
 import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.Node;
 import dev.avatarfleet.common.config.Setting;
@@ -9,6 +10,7 @@ import dev.avatarfleet.common.config.SettingsTable;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.logging.Logging;
+import dev.avatarfleet.common.secret.LaunchRecordKey;
 import dev.avatarfleet.devroom.DevRoomConfig;
 import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.worker.render.RenderSettings;
@@ -43,7 +45,9 @@ final class SettingsDocs {
         Map<Class<?>, List<Setting<?>>> all = new LinkedHashMap<>();
         all.put(FleetSettings.class, FleetSettings.SETTINGS);
         all.put(Logging.class, Logging.SETTINGS);
+        all.put(LaunchRecordKey.class, LaunchRecordKey.SETTINGS);
         all.put(ApiSettings.class, ApiSettings.SETTINGS);
+        all.put(AccessSettings.class, AccessSettings.SETTINGS);
         all.put(ImageLimits.class, ImageLimits.SETTINGS);
         all.put(TryItSettings.class, TryItSettings.SETTINGS);
         all.put(WorkerSettings.class, WorkerSettings.SETTINGS);
@@ -55,8 +59,8 @@ final class SettingsDocs {
 
     static List<Section> sections() {
         return List.of(
-                new Section("README.md", "api", SettingsTable.markdown(concat(ApiSettings.SETTINGS, ImageLimits.SETTINGS, TryItSettings.SETTINGS))),
-                new Section("README.md", "fleet", SettingsTable.markdown(concat(FleetSettings.SETTINGS, Logging.SETTINGS))),
+                new Section("README.md", "api", SettingsTable.markdown(concat(ApiSettings.SETTINGS, AccessSettings.SETTINGS, ImageLimits.SETTINGS, TryItSettings.SETTINGS))),
+                new Section("README.md", "fleet", SettingsTable.markdown(concat(FleetSettings.SETTINGS, LaunchRecordKey.SETTINGS, Logging.SETTINGS))),
                 new Section("README.md", "worker", SettingsTable.markdown(
                         concat(WorkerSettings.SETTINGS, RenderSettings.SETTINGS, ImageLimits.SETTINGS))),
                 new Section("ops/devroom/README.md", "devroom", SettingsTable.markdown(concat(DevRoomConfig.SETTINGS, Logging.SETTINGS))),
