@@ -295,13 +295,19 @@ class LiveSessionMediaTest {
 
     /**
      * Many short sessions in a row (50 by default, about 30 s; {@code -Davatar.churn.rounds=N}): threads stay
-     * where the first session left them and native memory grows only by the library's known per-PC leak.
+     * where the first session left them and, once the process is warm, native memory grows only by the library's
+     * known per-PC leak.
      */
     @Test
     void manyShortSessionsLeaveNoThreadsOrNativeMemoryBehind() throws Exception {
         int rounds = Integer.getInteger("avatar.churn.rounds", 50);
+        // why: the first sessions grow native memory by several MB each while the process warms up (malloc arenas of
+        // new threads, TensorFlow's kernels and buffers for the landmarker and the model, the resampler's filter
+        // banks), then the growth settles (measured on a clean clone: ~6 MB per session for rounds 1-9, 0.55 MB per
+        // session after); the leak bound is judged on the sessions after this warm-up
+        int warmUp = Math.min(10, rounds / 2);
         long threadsAfterFirst = 0;
-        long rssAfterFirst = 0;
+        long nativeAfterWarmUp = 0;
         for (int i = 0; i < rounds; i++) {
             String room = room();
             RecordingEvents events = new RecordingEvents();
@@ -316,7 +322,9 @@ class LiveSessionMediaTest {
                 // why: the baseline is taken once the first session's short-lived threads have gone
                 Thread.sleep(500);
                 threadsAfterFirst = Proc.threads();
-                rssAfterFirst = Proc.nativeKb();
+            }
+            if (i == warmUp - 1) {
+                nativeAfterWarmUp = Proc.nativeKb();
             }
         }
         long bound = threadsAfterFirst + 4;
@@ -328,14 +336,15 @@ class LiveSessionMediaTest {
         BenchFigures.record("churn_rounds", rounds);
         BenchFigures.record("churn_threads_after_first", threadsAfterFirst);
         BenchFigures.record("churn_threads_after_all", threads);
-        BenchFigures.record("churn_native_kb_after_first", rssAfterFirst);
+        BenchFigures.record("churn_native_kb_after_warm_up", nativeAfterWarmUp);
         BenchFigures.record("churn_native_kb_after_all", rss);
         assertTrue(threads <= threadsAfterFirst + 4, "threads " + threads + " after " + rounds + " sessions, " + threadsAfterFirst + " after one");
         // why: measured 0.5 MB per session, all of it webrtc-java 0.14's PeerConnection.close() leak (four PCs per
         // session here: the worker's two and the in-process dev room's two; reference webrtc-java.md pitfall 3);
         // 1.5 MB per session would mean a leak of our own
-        assertTrue(rss - rssAfterFirst < 1_536L * rounds,
-                "native memory grew " + (rss - rssAfterFirst) + " kB over " + rounds + " sessions");
+        int measured = rounds - warmUp;
+        assertTrue(rss - nativeAfterWarmUp < 1_536L * measured,
+                "native memory grew " + (rss - nativeAfterWarmUp) + " kB over the " + measured + " sessions after " + warmUp + " warm-up sessions");
     }
 
     static String loadAverage() {
