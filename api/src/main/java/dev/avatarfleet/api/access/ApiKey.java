@@ -87,18 +87,26 @@ public record ApiKey(String id, String tenant, boolean operator, byte[] salt, by
     }
 
     private static Integer number(Map<String, String> f, String name) {
-        String v = f.get(name);
-        if (v == null) {
+        return wholeNumber(f.get(name), name);
+    }
+
+    /**
+     * A limit as stored or typed: null when absent, else a whole number of 0 or more.
+     *
+     * @throws IllegalArgumentException naming {@code label} when it is anything else
+     */
+    static Integer wholeNumber(String value, String label) {
+        if (value == null) {
             return null;
         }
         try {
-            int n = Integer.parseInt(v);
+            int n = Integer.parseInt(value);
             if (n < 0) {
                 throw new NumberFormatException();
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number of 0 or more, was '" + v + "'");
+            throw new IllegalArgumentException(label + " must be a whole number of 0 or more, was '" + value + "'");
         }
     }
 

@@ -181,19 +181,7 @@ public final class KeyTool {
     }
 
     private static Integer number(Map<String, String> opts, String name) {
-        String v = opts.get(name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number of 0 or more");
-        }
+        return ApiKey.wholeNumber(opts.get(name), "--" + name);
     }
 
     private int usage(String problem) {

@@ -27,7 +27,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -175,39 +174,13 @@ public final class KafkaTaskLog implements AutoCloseable {
         return p;
     }
 
-    /** A Kafka step that may throw anything checked. */
-    @FunctionalInterface
-    interface Step<T> {
-        T run() throws Exception;
-    }
-
-    private <T> T call(String what, Step<T> step) {
-        Supplier<T> guarded = () -> {
-            try {
-                return step.run();
-            } catch (ExecutionException e) {
-                throw unavailable(what, e.getCause() == null ? e : e.getCause());
-            } catch (TimeoutException | KafkaException e) {
-                throw unavailable(what, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw unavailable(what, e);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw unavailable(what, e);
-            }
-        };
+    private <T> T call(String what, KafkaCall.Step<T> step) {
+        Supplier<T> guarded = () -> KafkaCall.run(settings.kafkaBootstrapServers(), what, step);
         try {
             return breaker.executeSupplier(guarded);
         } catch (CallNotPermittedException e) {
             throw new TaskLogUnavailableException("kafka unavailable at " + settings.kafkaBootstrapServers()
                     + " (circuit open after repeated failures) while " + what, e);
         }
-    }
-
-    private TaskLogUnavailableException unavailable(String what, Throwable cause) {
-        return new TaskLogUnavailableException("kafka unavailable at " + settings.kafkaBootstrapServers() + " while " + what + ": "
-                + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
     }
 }

@@ -66,16 +66,7 @@ public final class ShareGroupProbe implements AutoCloseable {
     }
 
     private <T> T call(String what, AdminCall<T> step) {
-        try {
-            return step.run(admin());
-        } catch (ExecutionException e) {
-            throw unavailable(what, e.getCause() == null ? e : e.getCause());
-        } catch (TimeoutException | KafkaException e) {
-            throw unavailable(what, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable(what, e);
-        }
+        return KafkaCall.run(settings.kafkaBootstrapServers(), what, () -> step.run(admin()));
     }
 
     private synchronized Admin admin() {
@@ -91,11 +82,6 @@ public final class ShareGroupProbe implements AutoCloseable {
             admin = Admin.create(p);
         }
         return admin;
-    }
-
-    private TaskLogUnavailableException unavailable(String what, Throwable cause) {
-        return new TaskLogUnavailableException("kafka unavailable at " + settings.kafkaBootstrapServers() + " while " + what + ": "
-                + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
     }
 
     @Override

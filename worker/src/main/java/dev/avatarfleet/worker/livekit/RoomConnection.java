@@ -103,47 +103,11 @@ public final class RoomConnection implements AutoCloseable {
                            Events events) {
         this.url = url;
         this.clock = clock;
-        this.events = inContext(events, LogContext.current());
+        this.events = new EventsInContext(events, LogContext.current());
         this.channels = new DataChannels(this.events::dataPacket, closed::get);
         this.peers = new PeerNegotiation(factory, this::send, signalThread, this::reportLost, closed::get,
                 channel -> channels.watch(channel, false));
         this.keepalive = new SignalKeepalive(timers, clock, this::send, this::lastReceivedMillis, this::reportLost);
-    }
-
-    /**
-     * {@code events}, each call made with the joining session's log context: they arrive on libwebrtc's and the
-     * HTTP client's threads, which carry none.
-     */
-    private static Events inContext(Events events, LogContext context) {
-        return new Events() {
-            @Override
-            public void dataPacket(DataPacket packet) {
-                try (LogContext.Scope ignored = context.open()) {
-                    events.dataPacket(packet);
-                }
-            }
-
-            @Override
-            public void participants(List<ParticipantInfo> updated) {
-                try (LogContext.Scope ignored = context.open()) {
-                    events.participants(updated);
-                }
-            }
-
-            @Override
-            public void leave(LeaveRequest leave) {
-                try (LogContext.Scope ignored = context.open()) {
-                    events.leave(leave);
-                }
-            }
-
-            @Override
-            public void lost(String reason) {
-                try (LogContext.Scope ignored = context.open()) {
-                    events.lost(reason);
-                }
-            }
-        };
     }
 
     /**
