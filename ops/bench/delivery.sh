@@ -9,6 +9,8 @@
 #   BENCH_TREE=/tmp/old-checkout ops/bench/delivery.sh ...    the stack of another checkout (built there), e.g. a
 #                                                             before/after comparison (ops/bench/compare-delivery.sh)
 #   SPEAK_ON=3 SPEAK_OFF=3 ...                                agents speak 3 s, pause 3 s (default: speech all along)
+#   WORKERS=3 ...                                             that many workers (ops/stack up --workers), each with
+#                                                             MAX_SESSIONS the largest count; 'worker cores' sums them
 # Needs root for the namespace, like ops/test. Everything runs on this machine: the dev room server decodes each
 # avatar once and re-encodes it for its agent, and the agents decode, so the worker shares the CPU with them.
 set -euo pipefail
@@ -32,17 +34,22 @@ in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
 max=$(echo "$COUNTS" | tr ',' '\n' | sort -n | tail -1)
 # why: a model folder of its own: the default one is shared with every other stack on this machine
 in_ns env VIDEO_WIDTH="$SIZE" VIDEO_HEIGHT="$SIZE" MODEL_DIR="$DATA/model" CAPACITY_FROM_COST=false \
-  ops/stack up --detach --host "$HOST" --data "$DATA" --max-sessions "$max" >"$DATA/up.log" 2>&1 \
+  ops/stack up --detach --host "$HOST" --data "$DATA" --max-sessions "$max" --workers "${WORKERS:-1}" >"$DATA/up.log" 2>&1 \
   || { cat "$DATA/up.log" >&2; exit 1; }
 API="http://$HOST:${API_PORT:-8089}"
 LK="ws://$HOST:${LIVEKIT_PORT:-7880}"
 java -cp worker/target/classes "$HERE/ops/bench/AvatarJpegs.java" "$DATA/img" 1 >/dev/null
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pid_of() { cat "$DATA/run/$1.pid"; }
+workers_cpu() { # every worker's CPU ticks, summed
+  local f t=0
+  for f in "$DATA"/run/worker-*.pid; do t=$((t + $(cpu_of "$(cat "$f")"))); done
+  echo "$t"
+}
 
 try_count() { # N -> prints a result line, returns 0 when sustained
   local n=$1 i pids=() w0 d0 w1 d1 t0 t1 out ok
-  w0=$(cpu_of "$(pid_of worker-1)"); d0=$(cpu_of "$(pid_of devroom)"); t0=$(date +%s%N)
+  w0=$(workers_cpu); d0=$(cpu_of "$(pid_of devroom)"); t0=$(date +%s%N)
   for i in $(seq 1 "$n"); do
     local room="d$n-$i-$RANDOM"
     local token
@@ -54,7 +61,7 @@ try_count() { # N -> prints a result line, returns 0 when sustained
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || true; done
-  w1=$(cpu_of "$(pid_of worker-1)"); d1=$(cpu_of "$(pid_of devroom)"); t1=$(date +%s%N)
+  w1=$(workers_cpu); d1=$(cpu_of "$(pid_of devroom)"); t1=$(date +%s%N)
   out=$(cat "$DATA"/agent-$n-*.out | jq -s --argjson n "$n" '[.[] | select(.event=="delivery")] as $d
     | {got: ($d | length), min_fps: ([$d[].fps] | min | if . == null then null else (. * 10 | round / 10) end), worst_p99: ([$d[].p99_ms] | max), worst_max: ([$d[].max_ms] | max),
        median_p50: ([$d[].p50_ms] | sort | .[(length/2|floor)])}')
@@ -68,7 +75,7 @@ try_count() { # N -> prints a result line, returns 0 when sustained
   [ "$ok" = true ]
 }
 
-echo "# end to end, ${SIZE}x${SIZE}, tree $(git -C "$TREE" log --oneline -1 2>/dev/null || echo "$TREE"), agents speaking $( [ "${SPEAK_OFF:-0}" = 0 ] && echo "all along" || echo "${SPEAK_ON}s on / ${SPEAK_OFF}s off"), ${MEASURE} s window, $(nproc) cores"
+echo "# end to end, ${SIZE}x${SIZE}, ${WORKERS:-1} worker(s), tree $(git -C "$TREE" log --oneline -1 2>/dev/null || echo "$TREE"), agents speaking $( [ "${SPEAK_OFF:-0}" = 0 ] && echo "all along" || echo "${SPEAK_ON}s on / ${SPEAK_OFF}s off"), ${MEASURE} s window, $(nproc) cores"
 echo "| sessions | agents reporting | min fps | median p50 ms | worst p99 ms | worst max ms | worker cores | dev room cores | load | |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 best=0

@@ -9,6 +9,9 @@
 # Two series of RUNS launches, one at a time, each waiting for the previous task to end:
 #   fresh  every launch brings a new image (a different hash): the worker prepares the avatar
 #   same   every launch brings the image of the first fresh run: prepared avatar from the worker's cache
+#   photo  every launch brings a new real-size photo of a person (PHOTO_SIZE, default 1732x1155 = 2 MP: a face-api
+#          demo photo scaled, ops/bench/PhotoJpegs.java): the API checks it and the worker prepares it (decode, face
+#          detection, crop); PHOTO_RUNS launches (default RUNS, 0: none)
 # Settings such as VIDEO_WIDTH/VIDEO_HEIGHT/MAX_SESSIONS pass through the environment to the stack.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,6 +38,13 @@ API="http://$HOST:${API_PORT:-8089}"
 LK="ws://$HOST:${LIVEKIT_PORT:-7880}"
 in_ns curl -sf "$API/ready" >/dev/null || { echo "stack not ready: $(in_ns curl -s "$API/ready")" >&2; exit 1; }
 java -cp worker/target/classes ops/bench/AvatarJpegs.java "$DATA/img" "$RUNS"
+PHOTO_RUNS=${PHOTO_RUNS:-$RUNS}
+PHOTO_SIZE=${PHOTO_SIZE:-1732x1155}
+if [ "$PHOTO_RUNS" -gt 0 ]; then
+  SAMPLE=ops/face-models/node_modules/@vladmandic/face-api/demo/sample1.jpg
+  [ -f "$SAMPLE" ] || ops/face-models/install >&2
+  java ops/bench/PhotoJpegs.java "$SAMPLE" "$DATA/img" photo "${PHOTO_SIZE%x*}" "${PHOTO_SIZE#*x}" "$PHOTO_RUNS" >&2
+fi
 
 one_launch() { # ROOM IMAGE -> prints ms from POST /launch to the first decoded frame
   local room=$1 image=$2 token out task status i
@@ -69,9 +79,12 @@ summary() { # NAME VALUES... (in run order)
 fresh=(); same=()
 for i in $(seq 1 "$RUNS"); do fresh+=("$(one_launch "fresh-$i" "$DATA/img/avatar-$i.jpg")"); done
 for i in $(seq 1 "$RUNS"); do same+=("$(one_launch "same-$i" "$DATA/img/avatar-1.jpg")"); done
+photo=()
+for i in $(seq 1 "$PHOTO_RUNS"); do photo+=("$(one_launch "photo-$i" "$DATA/img/photo-$i.jpg")"); done
 echo "# time to first frame, POST /launch -> agent's first decoded avatar_video frame"
 echo "# stack in a network namespace on $HOST, ${VIDEO_WIDTH:-512}x${VIDEO_HEIGHT:-512}, MAX_SESSIONS ${MAX_SESSIONS:-2}," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "# fresh run 1 is also the worker's first session (native encoder and peer-connection set-up)"
 summary fresh "${fresh[@]}"
 summary same "${same[@]}"
+if [ "$PHOTO_RUNS" -gt 0 ]; then summary photo "${photo[@]}"; fi

@@ -1,0 +1,112 @@
+package dev.avatarfleet.bench.load;
+
+import dev.avatarfleet.devroom.DevRoomTokens;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /launch} as its callers send it: the bitHuman plugin's JSON request (header {@code api-secret}, the
+ * image as base64 of a JPEG, or no image) or the seed's {@code curl -F} multipart upload ({@code avatar_image} as a
+ * file part). Each launch gets a room of its own (a launch is de-duplicated by room and identity) and a LiveKit token
+ * for that room, minted before the timed part starts. Answers the outcome's label: the status, and for an error the
+ * JSON error code ({@code 503 at_capacity}), or {@code timeout}.
+ */
+public final class LaunchClient {
+    /** The payload of a launch. */
+    public enum Payload { NONE, BASE64, MULTIPART }
+
+    private static final Pattern ERROR_CODE = Pattern.compile("\"(?:error|code)\"\\s*:\\s*\"([a-z_]+)\"");
+    private static final String BOUNDARY = "----avatarfleetbench7c4f";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<URI> apis;
+    private final String livekitUrl;
+    private final DevRoomTokens tokens;
+    private final Duration timeout;
+
+    public LaunchClient(List<URI> apis, String livekitUrl, String livekitKey, String livekitSecret, Duration timeout) {
+        this.apis = List.copyOf(apis);
+        this.livekitUrl = livekitUrl;
+        this.tokens = DevRoomTokens.create(livekitKey, livekitSecret);
+        this.timeout = timeout;
+    }
+
+    /** A launch ready to send: built before the clock starts, so the load generator's own work is not timed. */
+    public record Prepared(HttpRequest request) {
+    }
+
+    /** A launch into {@code room} with {@code image} (a JPEG, or null for none), sent to API node {@code i % nodes}. */
+    public Prepared prepare(int i, String room, Payload payload, byte[] image) {
+        String token = tokens.participant(room, "bithuman-avatar-agent").ttl(Duration.ofHours(1)).mint();
+        URI api = apis.get(Math.floorMod(i, apis.size())).resolve("/launch");
+        HttpRequest.Builder b = HttpRequest.newBuilder(api).timeout(timeout);
+        return new Prepared(switch (payload) {
+            case NONE, BASE64 -> {
+                StringBuilder json = new StringBuilder("{\"livekit_url\":\"").append(livekitUrl)
+                        .append("\",\"livekit_token\":\"").append(token).append("\",\"room_name\":\"").append(room).append('"');
+                if (payload == Payload.BASE64) {
+                    // why: the plugin's _send_json_request: mode gpu when an image is given, the JPEG as base64
+                    json.append(",\"mode\":\"gpu\",\"image\":\"").append(Base64.getEncoder().encodeToString(image)).append('"');
+                }
+                json.append('}');
+                yield b.header("Content-Type", "application/json").header("api-secret", "bench")
+                        .POST(HttpRequest.BodyPublishers.ofString(json.toString())).build();
+            }
+            case MULTIPART -> {
+                // why: the seed's curl -F: the three fields, then the photo as the avatar_image file part
+                String head = field("livekit_url", livekitUrl) + field("livekit_token", token) + field("room_name", room)
+                        + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"avatar_image\"; filename=\"photo.jpg\"\r\n"
+                        + "Content-Type: image/jpeg\r\n\r\n";
+                String tail = "\r\n--" + BOUNDARY + "--\r\n";
+                yield b.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                        .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head.getBytes(StandardCharsets.UTF_8), image,
+                                tail.getBytes(StandardCharsets.UTF_8)))).build();
+            }
+        });
+    }
+
+    private static String field(String name, String value) {
+        return "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    }
+
+    /** Sends it and answers the outcome's label ("200", "503 at_capacity", "timeout", "error ConnectException"). */
+    public String send(Prepared launch) {
+        try {
+            HttpResponse<String> r = http.send(launch.request(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return "200";
+            }
+            Matcher m = ERROR_CODE.matcher(r.body());
+            return r.statusCode() + (m.find() ? " " + m.group(1) : "");
+        } catch (HttpTimeoutException e) {
+            return "timeout";
+        } catch (IOException e) {
+            return "error " + e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unfinished";
+        }
+    }
+
+    /** A GET, timed by the caller: its status and body size. */
+    public record Got(int status, long bytes) {
+    }
+
+    public Got get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new Got(r.statusCode(), r.body().length);
+    }
+}
