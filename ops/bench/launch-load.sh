@@ -8,12 +8,13 @@
 #   ops/bench/launch-load.sh scale SECONDS CLIENTS NODES STEPS REQUESTS
 #       /launch throughput, CLIENTS callers back to back, with 1..NODES API nodes (ops/stack add-api), then
 #       GET /tasks with STEPS records (e.g. 1000,10000,100000) written by the admission script, REQUESTS each
+#   ops/bench/launch-load.sh launch 1 PLAN scale 1 8 2 100,1000 3     several modes, in order, on one stack (the smoke)
 # The API nodes run with LAUNCH_RATE_PER_MINUTE=0 (one address sends everything) and TASK_REENQUEUE_AFTER_MS=3600000
 # (the pending sweeper would otherwise produce every unclaimed test launch again after 10 s, in the middle of the
 # measurement). Needs root for the namespace, like ops/test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-MODE=${1:?MODE}; shift
+[ $# -gt 0 ] || { echo "usage: ops/bench/launch-load.sh launch SECONDS PLAN | scale SECONDS CLIENTS NODES STEPS REQUESTS" >&2; exit 2; }
 . ops/lib/java.sh
 . ops/lib/netns.sh
 [ "${BENCH_BUILT:-}" = 1 ] || mvn -B -o -q -pl ops/bench -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/bench.cp >&2
@@ -39,9 +40,11 @@ load() { # MODE ARGS...: the load generator inside the namespace, with the stack
     | grep -v -E '^(WARNING|SLF4J|[0-9:. ]+\[.*\] (INFO|DEBUG))' || true
 }
 echo "# stack without a worker in namespace $AVATAR_FLEET_NETNS ($HOST), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+while [ $# -gt 0 ]; do
+MODE=$1; shift
 case "$MODE" in
   launch)
-    SECONDS_EACH=${1:?SECONDS}; PLAN=${2:?PLAN}
+    SECONDS_EACH=${1:?SECONDS}; PLAN=${2:?PLAN}; shift 2
     SAMPLE=ops/face-models/node_modules/@vladmandic/face-api/demo/sample1.jpg
     [ -f "$SAMPLE" ] || ops/face-models/install >&2
     # why: the photos are deterministic (PhotoJpegs), so made once per checkout (the 12 MP one takes seconds)
@@ -55,7 +58,7 @@ case "$MODE" in
       "base64=$IMG/avatar-1.jpg,2mp=$IMG/photo-2mp-1.jpg,12mp=$IMG/photo-12mp-1.jpg"
     ;;
   scale)
-    SECS=${1:?SECONDS}; CLIENTS=${2:?CLIENTS}; NODES=${3:?NODES}; STEPS=${4:?STEPS}; REQUESTS=${5:?REQUESTS}
+    SECS=${1:?SECONDS}; CLIENTS=${2:?CLIENTS}; NODES=${3:?NODES}; STEPS=${4:?STEPS}; REQUESTS=${5:?REQUESTS}; shift 5
     echo "# /launch throughput: $CLIENTS callers back to back for $SECS s, no image, spread over the API nodes in turn"
     echo "| api nodes | clients | launches | 200 | launches/s | p50 ms | p99 ms | load |"
     echo "|---|---|---|---|---|---|---|---|"
@@ -72,3 +75,4 @@ case "$MODE" in
     ;;
   *) echo "unknown mode $MODE (launch | scale)" >&2; exit 2 ;;
 esac
+done

@@ -100,13 +100,19 @@ public final class LaunchClient {
         }
     }
 
-    /** A GET, timed by the caller: its status and body size. */
-    public record Got(int status, long bytes) {
+    /** A GET, timed by the caller: its status, body size, and the body's {@code total} field when it has one. */
+    public record Got(int status, long bytes, long total) {
     }
+
+    private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
 
     public Got get(URI uri) throws IOException, InterruptedException {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
-        return new Got(r.statusCode(), r.body().length);
+        byte[] body = r.body();
+        // why: the total follows the page; read it from the body's tail rather than parsing megabytes of JSON
+        String tail = new String(body, Math.max(0, body.length - 4096), Math.min(4096, body.length), StandardCharsets.UTF_8);
+        Matcher m = TOTAL.matcher(tail);
+        return new Got(r.statusCode(), body.length, m.find() ? Long.parseLong(m.group(1)) : -1);
     }
 }
