@@ -85,8 +85,10 @@ public final class OpenLoop {
         if (!done) {
             threads.shutdownNow();
         }
-        int ended = outcomes.values().stream().mapToInt(Integer::intValue).sum();
-        return new Result(n, new TreeMap<>(outcomes), all, ok, n - ended, (Math.max(lastEnd.get(), start) - start) / 1e9,
+        // why: one snapshot for both, so a call interrupted at the drain's end is counted once, as ended or unfinished
+        Map<String, Integer> snapshot = new TreeMap<>(outcomes);
+        int ended = snapshot.values().stream().mapToInt(Integer::intValue).sum();
+        return new Result(n, snapshot, all, ok, n - ended, (Math.max(lastEnd.get(), start) - start) / 1e9,
                 maxLate.get() / 1e6);
     }
 }
