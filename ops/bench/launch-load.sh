@@ -35,9 +35,9 @@ in_ns "${api_env[@]}" ops/stack up --detach --only kafka,redis,api --host "$HOST
 API="http://$HOST:$S_API_PORT"
 LK="ws://$HOST:$S_LIVEKIT_PORT"
 load() { # MODE ARGS...: the load generator inside the namespace, with the stack's own fleet settings
-  in_ns env KAFKA_BOOTSTRAP_SERVERS="$HOST:$S_KAFKA_PORT" REDIS_URL="redis://$HOST:$S_REDIS_PORT" LAUNCH_RECORD_KEY="$S_LAUNCH_RECORD_KEY" \
+  in_ns env LOG_FORMAT=json KAFKA_BOOTSTRAP_SERVERS="$HOST:$S_KAFKA_PORT" REDIS_URL="redis://$HOST:$S_REDIS_PORT" LAUNCH_RECORD_KEY="$S_LAUNCH_RECORD_KEY" \
     java -Xmx1g -cp "ops/bench/target/classes:$(cat ops/bench/target/bench.cp)" dev.avatarfleet.bench.load.LaunchLoad "$@" 2>&1 \
-    | grep -v -E '^(WARNING|SLF4J|[0-9:. ]+\[.*\] (INFO|DEBUG))' || true
+    | grep -v -E '^(WARNING|SLF4J)|^\{"[^}]*"level":"(INFO|DEBUG)"' || true
 }
 echo "# stack without a worker in namespace $AVATAR_FLEET_NETNS ($HOST), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 while [ $# -gt 0 ]; do

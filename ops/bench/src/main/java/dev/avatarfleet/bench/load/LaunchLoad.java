@@ -64,6 +64,10 @@ public final class LaunchLoad {
                 case "tasks" -> tasks(cp.store(), client, apis.get(0), livekitUrl, args[3], Integer.parseInt(args[4]));
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            // why: the Kafka and Redis clients' threads would keep the JVM alive after a failure
+            System.exit(1);
         }
         System.exit(0);
     }
