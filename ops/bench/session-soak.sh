@@ -45,7 +45,9 @@ churn() { # LOOP: sessions one after another until killed; one line per session 
   local loop=$1 n=0 room token out task status i
   while [ ! -f "$DATA/stop" ]; do
     n=$((n + 1)); room="soak-$loop-$n"
-    token=$(ops/stack token --data "$DATA" --room "$room" --identity "agent-$room" --agent)
+    # why: a loop that stopped on one failed step would end the churn silently; each failure is counted instead
+    token=$(ops/stack token --data "$DATA" --room "$room" --identity "agent-$room" --agent) \
+      || { echo "failed token" >>"$DATA/sessions"; sleep 1; continue; }
     out=$(in_ns env LIVEKIT_URL="$LK" AGENT_TOKEN="$token" SCENARIO=leave MAX_SECONDS=40 LAUNCH_API="$API" \
       LAUNCH_FORMAT=json LIVEKIT_API_KEY=devkey LIVEKIT_API_SECRET=secret BITHUMAN_API_SECRET=bench \
       AVATAR_IMAGE="$DATA/img/avatar-1.jpg" node ops/sdk-tests/agent.mjs 2>>"$DATA/agents.err" || true)
@@ -67,7 +69,7 @@ for l in $(seq 1 "$PARALLEL"); do churn "$l" & churn_pids+=($!); done
 
 mb() { awk -v k="$1" '$1 == k":" {printf "%.1f", $2 / 1024}' "$2"; }
 nmt() { # prints "JVM-native-MB heap-committed-MB" from NMT's summary
-  "$JAVA_HOME/bin/jcmd" "$WPID" VM.native_memory summary 2>/dev/null | awk '
+  in_ns "$JAVA_HOME/bin/jcmd" "$WPID" VM.native_memory summary 2>/dev/null | awk '
     /^Total:/ { match($0, /committed=[0-9]+KB/); t = substr($0, RSTART + 10, RLENGTH - 12) }
     /Java Heap \(/ { match($0, /committed=[0-9]+KB/); h = substr($0, RSTART + 10, RLENGTH - 12) }
     END { if (t == "") print "- -"; else printf "%.1f %.1f\n", (t - h) / 1024, h / 1024 }'
