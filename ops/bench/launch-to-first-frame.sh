@@ -6,6 +6,8 @@
 # launches its avatar exactly as livekit-plugins-bithuman does (JSON request, base64 JPEG q95).
 #   ops/bench/launch-to-first-frame.sh [RUNS]     (default 5; needs root for the namespace, like ops/test)
 #   KEEP_LOGS=DIR ops/bench/launch-to-first-frame.sh 3   also copies the stack's logs (api, worker-1, ...) to DIR
+#   THEN_SOAK='12 3' ops/bench/launch-to-first-frame.sh 1   then ops/bench/session-soak.sh 12 3 on the same stack
+#                                                        (every part started with NMT then; ops/bench/figure's smoke)
 # Two series of RUNS launches, one at a time, each waiting for the previous task to end:
 #   fresh  every launch brings a new image (a different hash): the worker prepares the avatar
 #   same   every launch brings the image of the first fresh run: prepared avatar from the worker's cache
@@ -32,7 +34,9 @@ trap cleanup EXIT
 in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
 
 # why: a fresh namespace has nothing listening, so the stack's default ports cannot collide with anything
-in_ns ops/stack up --detach --host "$HOST" --data "$DATA" --max-sessions "${MAX_SESSIONS:-2}" >"$DATA/up.log" 2>&1 \
+# why: THEN_SOAK runs the session soak on this stack afterwards (the smoke of `figure all`), whose worker needs NMT
+in_ns env ${THEN_SOAK:+JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary} \
+  ops/stack up --detach --host "$HOST" --data "$DATA" --max-sessions "${MAX_SESSIONS:-2}" >"$DATA/up.log" 2>&1 \
   || { cat "$DATA/up.log" >&2; exit 1; }
 API="http://$HOST:${API_PORT:-8089}"
 LK="ws://$HOST:${LIVEKIT_PORT:-7880}"
@@ -88,3 +92,7 @@ echo "# fresh run 1 is also the worker's first session (native encoder and peer-
 summary fresh "${fresh[@]}"
 summary same "${same[@]}"
 if [ "$PHOTO_RUNS" -gt 0 ]; then summary photo "${photo[@]}"; fi
+if [ -n "${THEN_SOAK:-}" ]; then
+  # shellcheck disable=SC2086 # why: THEN_SOAK is the soak's two arguments
+  SOAK_STACK="$DATA" SOAK_NETNS="$AVATAR_FLEET_NETNS" SOAK_HOST="$HOST" ops/bench/session-soak.sh $THEN_SOAK
+fi

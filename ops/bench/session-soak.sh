@@ -10,6 +10,8 @@
 # Prints one table row per sample: RSS and anonymous memory (/proc/PID/status, smaps_rollup), the JVM's own native
 # memory without the heap (NMT committed total minus the heap's), the heap committed, threads, open files.
 # VIDEO_WIDTH/VIDEO_HEIGHT pass through to the worker (default 256x256 here). Needs root, like ops/test.
+# SOAK_STACK=DATA SOAK_NETNS=NS SOAK_HOST=ADDR: use that running stack (its worker-1) instead of starting one, and leave
+# it running (ops/bench/launch-to-first-frame.sh THEN_SOAK=..., the smoke of `figure all`: one stack start less).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LENGTH=${1:?SECONDS}; SAMPLE=${2:?SAMPLE}
@@ -17,40 +19,51 @@ PARALLEL=${PARALLEL:-1}
 . ops/lib/java.sh
 . ops/lib/netns.sh
 (cd ops/sdk-tests && [ -d node_modules/@livekit/rtc-node ] || npm ci --no-audit --no-fund --loglevel=error)
-DATA=$(mktemp -d /tmp/avatar-fleet-soak.XXXXXX)
-avatar_fleet_netns_up
-HOST=${AVATAR_FLEET_NETNS_ADDRESSES%%,*}
+# why: the soak's own files (sessions, stop mark, image, agents' stderr) apart from the stack's data
+WORK=$(mktemp -d /tmp/avatar-fleet-soak.XXXXXX)
 churn_pids=()
-cleanup() {
-  for p in "${churn_pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  ip netns exec "$AVATAR_FLEET_NETNS" ops/stack down --data "$DATA" >/dev/null 2>&1 || true
-  ip netns del "$AVATAR_FLEET_NETNS" 2>/dev/null || true
-  rm -rf "$DATA"
-}
-trap cleanup EXIT
+if [ -n "${SOAK_STACK:-}" ]; then
+  DATA=$SOAK_STACK; AVATAR_FLEET_NETNS=${SOAK_NETNS:?SOAK_NETNS}; HOST=${SOAK_HOST:?SOAK_HOST}
+  cleanup() { for p in "${churn_pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+  trap cleanup EXIT
+else
+  DATA=$(mktemp -d /tmp/avatar-fleet-soak-stack.XXXXXX)
+  avatar_fleet_netns_up
+  HOST=${AVATAR_FLEET_NETNS_ADDRESSES%%,*}
+  cleanup() {
+    for p in "${churn_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    ip netns exec "$AVATAR_FLEET_NETNS" ops/stack down --data "$DATA" >/dev/null 2>&1 || true
+    ip netns del "$AVATAR_FLEET_NETNS" 2>/dev/null || true
+    rm -rf "$DATA" "$WORK"
+  }
+  trap cleanup EXIT
+fi
 in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
 export VIDEO_WIDTH=${VIDEO_WIDTH:-256} VIDEO_HEIGHT=${VIDEO_HEIGHT:-256}
-in_ns env MODEL_DIR="$DATA/model" ops/stack up --detach --only kafka,redis,devroom,api --host "$HOST" --data "$DATA" >"$DATA/up.log" 2>&1 \
-  || { cat "$DATA/up.log" >&2; exit 1; }
-# why: NMT for the measured worker only (the other parts need none); JAVA_TOOL_OPTIONS reaches the JVM the stack starts
-in_ns env MODEL_DIR="$DATA/model" JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary \
-  ops/stack add-worker --max-sessions $((PARALLEL + 1)) --data "$DATA" >>"$DATA/up.log" 2>&1 || { cat "$DATA/up.log" >&2; exit 1; }
-API="http://$HOST:${API_PORT:-8089}"
-LK="ws://$HOST:${LIVEKIT_PORT:-7880}"
+if [ -z "${SOAK_STACK:-}" ]; then
+  in_ns env MODEL_DIR="$DATA/model" ops/stack up --detach --only kafka,redis,devroom,api --host "$HOST" --data "$DATA" >"$WORK/up.log" 2>&1 \
+    || { cat "$WORK/up.log" >&2; exit 1; }
+  # why: NMT for the measured worker only (the other parts need none); JAVA_TOOL_OPTIONS reaches the JVM the stack starts
+  in_ns env MODEL_DIR="$DATA/model" JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary \
+    ops/stack add-worker --max-sessions $((PARALLEL + 1)) --data "$DATA" >>"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2; exit 1; }
+fi
+. "$DATA/stack.conf"
+API="http://$HOST:$S_API_PORT"
+LK="ws://$HOST:$S_LIVEKIT_PORT"
 for i in $(seq 1 600); do [ "$(in_ns curl -s -o /dev/null -w '%{http_code}' "$API/ready")" = 200 ] && break; sleep 0.2; done
 WPID=$(cat "$DATA/run/worker-1.pid")
-java -cp worker/target/classes ops/bench/AvatarJpegs.java "$DATA/img" 1
+java -cp worker/target/classes ops/bench/AvatarJpegs.java "$WORK/img" 1
 
-churn() { # LOOP: sessions one after another until killed; one line per session in $DATA/sessions
+churn() { # LOOP: sessions one after another until killed; one line per session in $WORK/sessions
   local loop=$1 n=0 room token out task status i
-  while [ ! -f "$DATA/stop" ]; do
+  while [ ! -f "$WORK/stop" ]; do
     n=$((n + 1)); room="soak-$loop-$n"
     # why: a loop that stopped on one failed step would end the churn silently; each failure is counted instead
     token=$(ops/stack token --data "$DATA" --room "$room" --identity "agent-$room" --agent) \
-      || { echo "failed token" >>"$DATA/sessions"; sleep 1; continue; }
+      || { echo "failed token" >>"$WORK/sessions"; sleep 1; continue; }
     out=$(in_ns env LIVEKIT_URL="$LK" AGENT_TOKEN="$token" SCENARIO=leave MAX_SECONDS=40 LAUNCH_API="$API" \
       LAUNCH_FORMAT=json LIVEKIT_API_KEY=devkey LIVEKIT_API_SECRET=secret BITHUMAN_API_SECRET=bench \
-      AVATAR_IMAGE="$DATA/img/avatar-1.jpg" node ops/sdk-tests/agent.mjs 2>>"$DATA/agents.err" || true)
+      AVATAR_IMAGE="$WORK/img/avatar-1.jpg" node ops/sdk-tests/agent.mjs 2>>"$WORK/agents.err" || true)
     task=$(echo "$out" | jq -r 'select(.event=="launched") | .body | fromjson | .task_id' 2>/dev/null || true)
     status=none
     if [ -n "$task" ]; then
@@ -61,10 +74,10 @@ churn() { # LOOP: sessions one after another until killed; one line per session 
       done
     fi
     # why: the agent leaves after its first frame, so the avatar's session ends by itself (completed)
-    if echo "$out" | grep -q '"event":"first_frame"' && [ "$status" = completed ]; then echo ok; else echo "failed $status"; fi >>"$DATA/sessions"
+    if echo "$out" | grep -q '"event":"first_frame"' && [ "$status" = completed ]; then echo ok; else echo "failed $status"; fi >>"$WORK/sessions"
   done
 }
-: >"$DATA/sessions"
+: >"$WORK/sessions"
 for l in $(seq 1 "$PARALLEL"); do churn "$l" & churn_pids+=($!); done
 
 mb() { awk -v k="$1" '$1 == k":" {printf "%.1f", $2 / 1024}' "$2"; }
@@ -82,15 +95,15 @@ while :; do
   t=$(( $(date +%s) - start ))
   [ -d "/proc/$WPID" ] || { echo "the worker (pid $WPID) is gone" >&2; exit 1; }
   read -r native heap < <(nmt)
-  ok=$(grep -c '^ok' "$DATA/sessions" || true); bad=$(grep -c '^failed' "$DATA/sessions" || true)
+  ok=$(grep -c '^ok' "$WORK/sessions" || true); bad=$(grep -c '^failed' "$WORK/sessions" || true)
   echo "| $t | $ok | $bad | $(mb VmRSS "/proc/$WPID/status") | $(mb Anonymous "/proc/$WPID/smaps_rollup") | $native | $heap |" \
     "$(awk '$1 == "Threads:" {print $2}' "/proc/$WPID/status") | $(ls "/proc/$WPID/fd" | wc -l) | $(cut -d' ' -f1 /proc/loadavg) |"
   [ "$t" -ge "$LENGTH" ] && break
   sleep "$SAMPLE"
 done
 # why: each loop ends its session in progress (bounded by the agent's MAX_SECONDS) rather than leaving it to the stack's stop
-touch "$DATA/stop"
+touch "$WORK/stop"
 for p in "${churn_pids[@]}"; do wait "$p" 2>/dev/null || true; done
 churn_pids=()
-echo "RESULT soak: $(grep -c '^ok' "$DATA/sessions" || true) sessions ended cleanly, $(grep -c '^failed' "$DATA/sessions" || true) failed, in ${t} s"
-grep '^failed' "$DATA/sessions" | sort | uniq -c | sed 's/^/# /' || true
+echo "RESULT soak: $(grep -c '^ok' "$WORK/sessions" || true) sessions ended cleanly, $(grep -c '^failed' "$WORK/sessions" || true) failed, in ${t} s"
+grep '^failed' "$WORK/sessions" | sort | uniq -c | sed 's/^/# /' || true
