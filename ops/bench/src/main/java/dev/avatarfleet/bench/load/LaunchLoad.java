@@ -194,8 +194,8 @@ public final class LaunchLoad {
         String token = DevRoomTokens.create("devkey", "secret").participant("bench-records", "bithuman-avatar-agent")
                 .ttl(Duration.ofHours(1)).mint();
         String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-        System.out.println("| records | query | requests | p50 ms | p99 ms | max ms | reply KB | load |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| records | query | requests | p50 ms | p99 ms | max ms | reply KB | errors | load |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         // why: records are counted by the API itself (its page's total), launches of an earlier mode on this stack included
         int have = 0;
         for (String s : steps.split(",")) {
@@ -209,18 +209,26 @@ public final class LaunchLoad {
             for (String query : List.of("/tasks?limit=20", "/tasks?status=running&limit=20", "/tasks")) {
                 Latencies l = new Latencies();
                 long bytes = 0;
+                Map<String, Integer> errors = new java.util.TreeMap<>();
                 for (int i = 0; i < requests; i++) {
                     long st = System.nanoTime();
-                    LaunchClient.Got g = client.get(api.resolve(query));
-                    if (g.status() != 200) {
-                        throw new IllegalStateException("GET " + query + " answered " + g.status());
+                    try {
+                        LaunchClient.Got g = client.get(api.resolve(query));
+                        if (g.status() != 200) {
+                            errors.merge(Integer.toString(g.status()), 1, Integer::sum);
+                            continue;
+                        }
+                        l.add((System.nanoTime() - st) / 1e6);
+                        bytes = g.bytes();
+                        total = g.total() >= 0 && query.equals("/tasks?limit=20") ? g.total() : total;
+                    } catch (IOException e) {
+                        // why: a node that fell over under the load is a result to report, not the end of the figure
+                        errors.merge(e.getClass().getSimpleName(), 1, Integer::sum);
                     }
-                    l.add((System.nanoTime() - st) / 1e6);
-                    bytes = g.bytes();
-                    total = g.total() >= 0 && query.equals("/tasks?limit=20") ? g.total() : total;
                 }
                 System.out.println("| " + (total >= 0 ? total : want) + " | `" + query + "` | " + requests + " | " + Latencies.cell(l.percentile(50)) + " | "
-                        + Latencies.cell(l.percentile(99)) + " | " + Latencies.cell(l.percentile(100)) + " | " + bytes / 1024 + " | " + load() + " |");
+                        + Latencies.cell(l.percentile(99)) + " | " + Latencies.cell(l.percentile(100)) + " | " + bytes / 1024 + " | "
+                        + (errors.isEmpty() ? "0" : errors.toString().replace("|", "/")) + " | " + load() + " |");
             }
         }
     }
