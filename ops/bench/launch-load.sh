@@ -11,7 +11,8 @@
 #   ops/bench/launch-load.sh launch 1 PLAN scale 1 8 2 100,1000 3     several modes, in order, on one stack (the smoke)
 # The API nodes run with LAUNCH_RATE_PER_MINUTE=0 (one address sends everything) and TASK_REENQUEUE_AFTER_MS=3600000
 # (the pending sweeper would otherwise produce every unclaimed test launch again after 10 s, in the middle of the
-# measurement). Needs root for the namespace, like ops/test.
+# measurement); each run's launches are cancelled when it is over (LaunchLoad's TaskSweep), so the active set stays
+# what one run made, as in a fleet whose workers claim launches at once. Needs root for the namespace, like ops/test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -gt 0 ] || { echo "usage: ops/bench/launch-load.sh launch SECONDS PLAN | scale SECONDS CLIENTS NODES STEPS REQUESTS" >&2; exit 2; }
@@ -28,14 +29,17 @@ cleanup() {
 }
 trap cleanup EXIT
 in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
-api_env=(env LAUNCH_RATE_PER_MINUTE=0 TASK_REENQUEUE_AFTER_MS=3600000)
+# why: MAX_TASK_HISTORY: /tasks is measured with up to 100,000 ended tasks kept (the default keeps 1,000); the load
+# generator cancels the launches of each run when it is over (TaskSweep), so they are history, not active tasks
+fleet_env=(MAX_TASK_HISTORY=1000000)
+api_env=(env LAUNCH_RATE_PER_MINUTE=0 TASK_REENQUEUE_AFTER_MS=3600000 "${fleet_env[@]}")
 in_ns "${api_env[@]}" ops/stack up --detach --only kafka,redis,api --host "$HOST" --data "$DATA" >"$DATA/up.log" 2>&1 \
   || { cat "$DATA/up.log" >&2; exit 1; }
 . "$DATA/stack.conf"
 API="http://$HOST:$S_API_PORT"
 LK="ws://$HOST:$S_LIVEKIT_PORT"
 load() { # MODE ARGS...: the load generator inside the namespace, with the stack's own fleet settings
-  in_ns env LOG_FORMAT=json KAFKA_BOOTSTRAP_SERVERS="$HOST:$S_KAFKA_PORT" REDIS_URL="redis://$HOST:$S_REDIS_PORT" LAUNCH_RECORD_KEY="$S_LAUNCH_RECORD_KEY" \
+  in_ns env LOG_FORMAT=json "${fleet_env[@]}" KAFKA_BOOTSTRAP_SERVERS="$HOST:$S_KAFKA_PORT" REDIS_URL="redis://$HOST:$S_REDIS_PORT" LAUNCH_RECORD_KEY="$S_LAUNCH_RECORD_KEY" \
     java -Xmx1g -cp "ops/bench/target/classes:$(cat ops/bench/target/bench.cp)" dev.avatarfleet.bench.load.LaunchLoad "$@" 2>&1 \
     | grep -v -E '^(WARNING|SLF4J)|^\{"[^}]*"level":"(INFO|DEBUG)"' || true
 }

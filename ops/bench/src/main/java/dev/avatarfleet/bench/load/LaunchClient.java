@@ -92,11 +92,22 @@ public final class LaunchClient {
         return "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
     }
 
+    private static final Pattern TASK_ID = Pattern.compile("\"task_id\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"");
+
     /** Sends it and answers the outcome's label ("200", "503 at_capacity", "timeout", "error ConnectException"). */
     public String send(Prepared launch) {
+        return send(launch, null);
+    }
+
+    /** The same, and the task a 200 created noted in {@code created} (for {@link TaskSweep}), when given. */
+    public String send(Prepared launch, TaskSweep created) {
         try {
             HttpResponse<String> r = http.send(launch.request(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
+                if (created != null) {
+                    Matcher id = TASK_ID.matcher(r.body());
+                    created.add(id.find() ? id.group(1) : null);
+                }
                 return "200";
             }
             Matcher m = ERROR_CODE.matcher(r.body());

@@ -35,10 +35,18 @@ public final class LaunchFloor implements AutoCloseable {
 
     /** One admission and one produce for a launch into {@code room}: "ok", or why it was not admitted. */
     public String launch(String room) {
+        return launch(room, null);
+    }
+
+    /** The same, the task it created noted in {@code created} when given. */
+    public String launch(String room, TaskSweep created) {
         Admission a = store.admit(new NewTask(room, "bithuman-avatar-agent", null, null, List.of(), null, livekitUrl, token,
                 null, Instant.now().plusSeconds(3600)), TenantAdmission.NONE);
         return switch (a) {
             case Admission.Admitted admitted -> {
+                if (created != null) {
+                    created.add(admitted.task().taskId());
+                }
                 log.append(admitted.launch());
                 yield "ok";
             }

@@ -60,7 +60,7 @@ public final class LaunchLoad {
              CapacityEntry capacity = new CapacityEntry(cp.registry(), Duration.ofMillis(400))) {
             switch (args[0]) {
                 case "launch" -> launch(cp, settings, client, livekitUrl, Integer.parseInt(args[3]), args[4], args.length > 5 ? args[5] : "");
-                case "throughput" -> throughput(client, apis.size(), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                case "throughput" -> throughput(cp.store(), client, apis.size(), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 case "tasks" -> tasks(cp.store(), client, apis.get(0), livekitUrl, args[3], Integer.parseInt(args[4]));
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
@@ -88,9 +88,11 @@ public final class LaunchLoad {
         Duration drain = length.plus(TIMEOUT).plusSeconds(5);
         String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         Map<Double, OpenLoop.Result> floors = new HashMap<>();
+        TaskSweep sweep = new TaskSweep();
         try (LaunchFloor floor = new LaunchFloor(cp.store(), settings, livekitUrl, token)) {
             // why: the first calls of a JVM pay class loading and JIT; neither the floor nor the API is measured cold
-            warm(floor, client, run, files);
+            warm(floor, client, run, files, sweep);
+            sweep.cancelAll(cp.store());
             System.out.println("# /launch open loop, " + seconds + " s per rate, latency from the scheduled send; floor = one admission"
                     + " script + one acks=all produce from this JVM at the same rate; capacity-only registry entry, no worker");
             System.out.println("| case | rate/s | sent | 200 | refused | other | p50 ms | p99 ms | max ms | floor p50 ms | floor p99 ms"
@@ -112,7 +114,8 @@ public final class LaunchLoad {
                     OpenLoop.Result f = floors.get(rate);
                     if (f == null) {
                         String prefix = "floor-" + run + "-" + r + "-";
-                        f = OpenLoop.run(rate, length, drain, "ok", i -> floor.launch(prefix + i));
+                        f = OpenLoop.run(rate, length, drain, "ok", i -> floor.launch(prefix + i, sweep));
+                        sweep.cancelAll(cp.store());
                         floors.put(rate, f);
                         System.out.println("floor " + r + "/s: " + f.outcomes() + ", p50 " + Latencies.cell(f.ok().percentile(50))
                                 + " ms, p99 " + Latencies.cell(f.ok().percentile(99)) + " ms");
@@ -122,7 +125,8 @@ public final class LaunchLoad {
                     for (int i = 0; i < n; i++) {
                         sends.add(client.prepare(i, "l-" + run + "-" + name + "-" + r + "-" + i, payload, image));
                     }
-                    OpenLoop.Result a = OpenLoop.run(rate, length, drain, "200", i -> client.send(sends.get(i)));
+                    OpenLoop.Result a = OpenLoop.run(rate, length, drain, "200", i -> client.send(sends.get(i), sweep));
+                    sweep.cancelAll(cp.store());
                     int refused = a.outcomes().entrySet().stream().filter(e -> e.getKey().startsWith("503") || e.getKey().startsWith("429"))
                             .mapToInt(Map.Entry::getValue).sum();
                     int other = a.sent() - a.count("200") - refused;
@@ -140,23 +144,25 @@ public final class LaunchLoad {
         }
     }
 
-    private static void warm(LaunchFloor floor, LaunchClient client, String run, Map<String, byte[]> files) {
+    private static void warm(LaunchFloor floor, LaunchClient client, String run, Map<String, byte[]> files, TaskSweep sweep) {
         for (int i = 0; i < 20; i++) {
-            floor.launch("warm-floor-" + run + "-" + i);
-            client.send(client.prepare(i, "warm-" + run + "-" + i, Payload.NONE, null));
+            floor.launch("warm-floor-" + run + "-" + i, sweep);
+            client.send(client.prepare(i, "warm-" + run + "-" + i, Payload.NONE, null), sweep);
         }
         int i = 0;
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            client.send(client.prepare(i, "warm-" + run + "-" + f.getKey() + "-" + i++, f.getKey().equals("base64") ? Payload.BASE64 : Payload.MULTIPART, f.getValue()));
+            client.send(client.prepare(i, "warm-" + run + "-" + f.getKey() + "-" + i++,
+                    f.getKey().equals("base64") ? Payload.BASE64 : Payload.MULTIPART, f.getValue()), sweep);
         }
     }
 
     // ------------------------------------------------------------------------------------------------ throughput
 
-    static void throughput(LaunchClient client, int nodes, int seconds, int clients) throws InterruptedException {
+    static void throughput(RedisTaskStore store, LaunchClient client, int nodes, int seconds, int clients) throws InterruptedException {
         String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        TaskSweep sweep = new TaskSweep();
         for (int i = 0; i < 10 * nodes; i++) {
-            client.send(client.prepare(i, "tw-" + run + "-" + i, Payload.NONE, null));
+            client.send(client.prepare(i, "tw-" + run + "-" + i, Payload.NONE, null), sweep);
         }
         AtomicInteger next = new AtomicInteger();
         Map<String, AtomicInteger> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
@@ -170,7 +176,7 @@ public final class LaunchLoad {
                         int i = next.getAndIncrement();
                         LaunchClient.Prepared p = client.prepare(i, "t-" + run + "-" + nodes + "-" + i, Payload.NONE, null);
                         long s = System.nanoTime();
-                        String label = client.send(p);
+                        String label = client.send(p, sweep);
                         if (label.equals("200")) {
                             ok.add((System.nanoTime() - s) / 1e6);
                         }
@@ -186,6 +192,7 @@ public final class LaunchLoad {
         if (outcomes.size() > 1) {
             System.out.println("outcomes " + nodes + " nodes: " + outcomes);
         }
+        sweep.cancelAll(store);
     }
 
     // ------------------------------------------------------------------------------------------------ tasks
@@ -202,7 +209,7 @@ public final class LaunchLoad {
             int want = Integer.parseInt(s);
             long t0 = System.nanoTime();
             seed(store, run, have, want, livekitUrl, token);
-            System.out.println(String.format(Locale.ROOT, "seeded %d records (%d new) through the admission script in %.1f s",
+            System.out.println(String.format(Locale.ROOT, "seeded %d records (%d new: admitted, then cancelled) in %.1f s",
                     want, want - have, (System.nanoTime() - t0) / 1e9));
             have = want;
             long total = -1;
@@ -233,7 +240,11 @@ public final class LaunchLoad {
         }
     }
 
-    /** Records from..to-1 written the way the API writes them (the admission script), 64 at a time. */
+    /**
+     * Records from..to-1 written the way the fleet writes them, 64 at a time: admitted by the admission script, then
+     * cancelled by the store's stop (a pending task no worker claimed), so they are history, as nearly every record of
+     * a fleet is (kept up to {@code MAX_TASK_HISTORY}, which launch-load.sh raises for this), not 100,000 active tasks.
+     */
     private static void seed(RedisTaskStore store, String run, int from, int to, String livekitUrl, String token) throws InterruptedException {
         AtomicInteger next = new AtomicInteger(from);
         AtomicLong refused = new AtomicLong();
@@ -244,7 +255,9 @@ public final class LaunchLoad {
                     for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
                         var a = store.admit(new NewTask("rec-" + run + "-" + i, "bithuman-avatar-agent", null, null, List.of(), null,
                                 livekitUrl, token, null, exp), TenantAdmission.NONE);
-                        if (!(a instanceof dev.avatarfleet.common.store.Admission.Admitted)) {
+                        if (a instanceof dev.avatarfleet.common.store.Admission.Admitted admitted) {
+                            store.requestStop(admitted.task().taskId(), "bench record");
+                        } else {
                             refused.incrementAndGet();
                         }
                     }
