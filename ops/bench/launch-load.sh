@@ -72,7 +72,7 @@ case "$MODE" in
         in_ns "${api_env[@]}" ops/stack add-api --data "$DATA" >>"$DATA/up.log" 2>&1 || { cat "$DATA/up.log" >&2; exit 1; }
         apis+=",http://$HOST:$((S_API_PORT - n + 1))"
       fi
-      load throughput "$apis" "$LK" "$SECS" "$CLIENTS" | grep -v '^#'
+      load throughput "$apis" "$LK" "$SECS" "$CLIENTS"
     done
     echo "# GET /tasks with many records (one API node)"
     load tasks "$API" "$LK" "$STEPS" "$REQUESTS"

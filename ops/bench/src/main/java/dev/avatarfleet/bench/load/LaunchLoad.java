@@ -117,7 +117,7 @@ public final class LaunchLoad {
                         f = OpenLoop.run(rate, length, drain, "ok", i -> floor.launch(prefix + i, sweep));
                         sweep.cancelAll(cp.store());
                         floors.put(rate, f);
-                        System.out.println("floor " + r + "/s: " + f.outcomes() + ", p50 " + Latencies.cell(f.ok().percentile(50))
+                        System.out.println("# floor " + r + "/s: " + f.outcomes() + ", p50 " + Latencies.cell(f.ok().percentile(50))
                                 + " ms, p99 " + Latencies.cell(f.ok().percentile(99)) + " ms");
                     }
                     int n = Math.max(1, (int) Math.round(rate * seconds));
@@ -137,7 +137,7 @@ public final class LaunchLoad {
                             + " | " + Latencies.cell(f.ok().percentile(99)) + " | " + (Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio))
                             + " | " + (image == null ? 0 : image.length / 1024) + " | " + load() + " |");
                     if (a.outcomes().size() > 1 || a.count("200") == 0) {
-                        System.out.println("outcomes " + name + " " + r + "/s: " + a.outcomes() + (a.unfinished() > 0 ? ", unfinished " + a.unfinished() : ""));
+                        System.out.println("# outcomes " + name + " " + r + "/s: " + a.outcomes() + (a.unfinished() > 0 ? ", unfinished " + a.unfinished() : ""));
                     }
                 }
             }
@@ -190,7 +190,7 @@ public final class LaunchLoad {
                 + String.format(Locale.ROOT, "%.1f", ok.count() / secs) + " | " + Latencies.cell(ok.percentile(50)) + " | "
                 + Latencies.cell(ok.percentile(99)) + " | " + load() + " |");
         if (outcomes.size() > 1) {
-            System.out.println("outcomes " + nodes + " nodes: " + outcomes);
+            System.out.println("# outcomes " + nodes + " nodes: " + outcomes);
         }
         sweep.cancelAll(store);
     }
@@ -209,7 +209,7 @@ public final class LaunchLoad {
             int want = Integer.parseInt(s);
             long t0 = System.nanoTime();
             seed(store, run, have, want, livekitUrl, token);
-            System.out.println(String.format(Locale.ROOT, "seeded %d records (%d new: admitted, then cancelled) in %.1f s",
+            System.out.println(String.format(Locale.ROOT, "# seeded %d records (%d new: admitted, then cancelled) in %.1f s",
                     want, want - have, (System.nanoTime() - t0) / 1e9));
             have = want;
             long total = -1;
