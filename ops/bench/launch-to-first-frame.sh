@@ -14,6 +14,9 @@
 #   photo  every launch brings a new real-size photo of a person (PHOTO_SIZE, default 1732x1155 = 2 MP: a face-api
 #          demo photo scaled, ops/bench/PhotoJpegs.java): the API checks it and the worker prepares it (decode, face
 #          detection, crop); PHOTO_RUNS launches (default RUNS, 0: none)
+#   first  FIRST_RUNS times (default 0): `ops/stack restart api` and `restart worker-1`, /ready, then one launch with a
+#          new image: the first launch after the fleet's nodes start (Kafka, Redis and the dev room server stay warm,
+#          as a production LiveKit server and Kafka do when the fleet restarts)
 # Settings such as VIDEO_WIDTH/VIDEO_HEIGHT/MAX_SESSIONS pass through the environment to the stack.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,7 +44,8 @@ in_ns env ${THEN_SOAK:+JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary} \
 API="http://$HOST:${API_PORT:-8089}"
 LK="ws://$HOST:${LIVEKIT_PORT:-7880}"
 in_ns curl -sf "$API/ready" >/dev/null || { echo "stack not ready: $(in_ns curl -s "$API/ready")" >&2; exit 1; }
-java -cp worker/target/classes ops/bench/AvatarJpegs.java "$DATA/img" "$RUNS"
+FIRST_RUNS=${FIRST_RUNS:-0}
+java -cp worker/target/classes ops/bench/AvatarJpegs.java "$DATA/img" "$((RUNS + FIRST_RUNS))"
 PHOTO_RUNS=${PHOTO_RUNS:-$RUNS}
 PHOTO_SIZE=${PHOTO_SIZE:-1732x1155}
 if [ "$PHOTO_RUNS" -gt 0 ]; then
@@ -85,6 +89,13 @@ for i in $(seq 1 "$RUNS"); do fresh+=("$(one_launch "fresh-$i" "$DATA/img/avatar
 for i in $(seq 1 "$RUNS"); do same+=("$(one_launch "same-$i" "$DATA/img/avatar-1.jpg")"); done
 photo=()
 for i in $(seq 1 "$PHOTO_RUNS"); do photo+=("$(one_launch "photo-$i" "$DATA/img/photo-$i.jpg")"); done
+first=()
+for i in $(seq 1 "$FIRST_RUNS"); do
+  in_ns ops/stack restart api --data "$DATA" >>"$DATA/restart.log" 2>&1
+  in_ns ops/stack restart worker-1 --data "$DATA" >>"$DATA/restart.log" 2>&1
+  for j in $(seq 1 600); do [ "$(in_ns curl -s -o /dev/null -w '%{http_code}' "$API/ready")" = 200 ] && break; sleep 0.2; done
+  first+=("$(one_launch "first-$i" "$DATA/img/avatar-$((RUNS + i)).jpg")")
+done
 echo "# time to first frame, POST /launch -> agent's first decoded avatar_video frame"
 echo "# stack in a network namespace on $HOST, ${VIDEO_WIDTH:-512}x${VIDEO_HEIGHT:-512}, MAX_SESSIONS ${MAX_SESSIONS:-2}," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
@@ -92,6 +103,7 @@ echo "# fresh run 1 is also the worker's first session (native encoder and peer-
 summary fresh "${fresh[@]}"
 summary same "${same[@]}"
 if [ "$PHOTO_RUNS" -gt 0 ]; then summary photo "${photo[@]}"; fi
+if [ "$FIRST_RUNS" -gt 0 ]; then summary first "${first[@]}"; fi
 if [ -n "${THEN_SOAK:-}" ]; then
   # shellcheck disable=SC2086 # why: THEN_SOAK is the soak's two arguments
   SOAK_STACK="$DATA" SOAK_NETNS="$AVATAR_FLEET_NETNS" SOAK_HOST="$HOST" ops/bench/session-soak.sh $THEN_SOAK
