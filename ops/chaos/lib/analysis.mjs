@@ -66,11 +66,13 @@ function lastBefore(frames, t) {
  * The agent's own evidence of its avatar live twice at one instant (two workers publishing for one session):
  * - overlap: frames from an earlier publisher decoded after the first frame of a later one;
  * - replaced_live: a publisher removed by the room as DUPLICATE_IDENTITY (another connection took its identity)
- *   while it was live (a frame within liveMs before the removal);
+ *   while it was live (a frame within gapMs before the removal);
  * - two_present: a publisher joined while another one that was live was still in the room.
+ * "Live" uses the same gapMs that failoverOf uses for "the frames stopped": a publisher whose frames the agent
+ * already counted as stopped (the outage of a failover) cannot at the same instant be counted as live.
  * @returns {{at: number, kind: string, room: string, sids: string[], detail: string}[]}
  */
-export function twiceSeenByAgent(record, { liveMs = 1000 } = {}) {
+export function twiceSeenByAgent(record, { gapMs = 1000 } = {}) {
   const out = [];
   const seen = new Set();
   const add = (e) => {
@@ -81,7 +83,7 @@ export function twiceSeenByAgent(record, { liveMs = 1000 } = {}) {
     }
   };
   const pubs = record.publishers.filter((p) => p.frames.length > 0).sort((a, b) => a.frames[0] - b.frames[0]);
-  const liveAt = (p, t) => p.frames.some((f) => f <= t && t - f <= liveMs);
+  const liveAt = (p, t) => p.frames.some((f) => f <= t && t - f <= gapMs);
   for (let a = 0; a < pubs.length; a++) {
     for (let b = a + 1; b < pubs.length; b++) {
       const first = pubs[b].frames[0];

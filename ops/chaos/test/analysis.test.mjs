@@ -64,6 +64,24 @@ test('twice: replaced by the room (DUPLICATE_IDENTITY) while live counts; replac
   assert.deepEqual(dead, []);
 });
 
+test('twice: the kill -9 of the clean-clone CI run of 2b57f18 is a failover, not live twice', () => {
+  // its record, in ms of the run: fault at 25600; the killed publisher's last frame +16 ms; the room replaces it
+  // (DUPLICATE_IDENTITY) at +1487 ms as the replay joins; frames from the replay at +1724 ms
+  const t0 = 25600;
+  const killed = pub('OLD', run(20000, t0 + 16, 40).concat([t0 + 16]), { leftAt: t0 + 1487, reason: 'DUPLICATE_IDENTITY' });
+  const replay = pub('NEW', run(t0 + 1724, 40000), { joinedAt: t0 + 1487 });
+  const r = rec([killed, replay], [{ at: t0 + 1487, type: 'joined', sid: 'NEW', others: ['OLD'] }]);
+  const f = failoverOf(framesOf(r), t0, t0 + 3000, opts);
+  assert.equal(f.kind, 'failover');
+  assert.equal(f.ms, 1724);
+  // the frames had stopped for 1.47 s (> gapMs) when the room replaced it: not live, so not twice
+  assert.deepEqual(twiceSeenByAgent(r, { gapMs: opts.gapMs }), []);
+  // and the judgement still sees a replacement that lands within the gap
+  const quick = rec([pub('OLD', run(20000, t0 + 16), { leftAt: t0 + 900, reason: 'DUPLICATE_IDENTITY' }),
+    pub('NEW', run(t0 + 1100, 40000), { joinedAt: t0 + 900 })]);
+  assert.deepEqual(twiceSeenByAgent(quick, { gapMs: opts.gapMs }).map((x) => x.kind), ['replaced_live']);
+});
+
 test('twice: a publisher joins while another live one is present', () => {
   const e = twiceSeenByAgent(rec([pub('A', run(0, 9000)), pub('B', [])],
     [{ at: 5000, type: 'joined', sid: 'B', others: ['A'] }]));
