@@ -160,6 +160,14 @@ public final class RedisTaskStore {
      */
     public TaskPage list(TaskQuery query, String tenant) {
         String index = tenant == null ? "tasks" : "tenant:" + tenant + ":tasks";
+        if (query.status() == null && query.roomName() == null && query.workerId() == null) {
+            List<?> reply = (List<?>) redis.run("listing tasks", TaskScripts.LIST_PAGE, List.of(prefix, index,
+                    Integer.toString(query.offset()), Integer.toString(query.limit())));
+            List<TaskRecord> page = ((List<?>) reply.get(1)).stream()
+                    .map(row -> TaskHashes.toRecord(TaskHashes.pairs((List<?>) row))).toList();
+            return new TaskPage(page, ((Number) reply.get(0)).intValue(), query.offset(), query.limit());
+        }
+        // why: a filter reads the whole index (no secondary index per status, room or worker yet)
         List<?> rows = (List<?>) redis.run("listing tasks", TaskScripts.LIST, List.of(prefix, index));
         List<TaskRecord> matching = new ArrayList<>();
         for (Object row : rows) {

@@ -337,6 +337,9 @@ class RedisTaskStoreTest {
             TaskPage second = f.store.list(new TaskQuery(null, null, null, 2, 2));
             assertEquals(6, second.total());
             assertEquals(List.of(ids.get(3), ids.get(2)), second.tasks().stream().map(TaskRecord::taskId).toList());
+            TaskPage past = f.store.list(new TaskQuery(null, null, null, 10, 5));
+            assertEquals(6, past.total());
+            assertTrue(past.tasks().isEmpty());
         }
     }
 
