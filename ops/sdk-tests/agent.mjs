@@ -18,6 +18,9 @@
 //   SPEECH_RATE, SPEECH_CHANNELS   format of the speech (default 24000 / 1, like OpenAI TTS)
 //   CLEAR_AFTER_MS                 scenario clear: ms after the speech starts (default 1000)
 //   MAX_SECONDS                    hard limit for the whole script (default 60)
+//   FRAMES_DIR                     scenarios speak | clear: a folder for every FRAME_EVERY-th received frame (default 2) as
+//                                  raw I420, <phase>-<seq>-<w>x<h>.i420, phase idle | speaking | afterSpeech | afterClear
+//                                  (the last two from SETTLE_MS, default 400, after the speech is played or cleared)
 //   LAUNCH_API                     optional: the API base URL; once connected the agent launches its avatar itself,
 //                                  exactly as livekit-plugins-bithuman does (it mints the avatar's token and POSTs /launch)
 //   LAUNCH_FORMAT                  json (the plugin's default, header api-secret) | multipart (model "expression",
@@ -34,7 +37,8 @@ import {
   dispose,
 } from '@livekit/rtc-node';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const env = process.env;
 const url = env.LIVEKIT_URL;
@@ -48,6 +52,9 @@ const speechRate = Number(env.SPEECH_RATE || 24000);
 const speechChannels = Number(env.SPEECH_CHANNELS || 1);
 const clearAfterMs = Number(env.CLEAR_AFTER_MS || 1000);
 const maxSeconds = Number(env.MAX_SECONDS || 60);
+const framesDir = env.FRAMES_DIR || null;
+const frameEvery = Number(env.FRAME_EVERY || 2);
+const settleMs = Number(env.SETTLE_MS || 400);
 
 const t0 = Date.now();
 const now = () => Date.now() - t0;
@@ -60,30 +67,29 @@ const hardStop = setTimeout(() => {
 }, maxSeconds * 1000);
 
 // ---- what we observe of the avatar's video ----
-const video = { frames: [], width: 0, height: 0, reference: null };
-let mouthPhase = 'idle';
-const mouth = { idle: [], speaking: [], afterClear: [] };
+const video = { frames: [], width: 0, height: 0 };
+// why: the mouth is judged by the Java test with a landmark model on the frames as received, in each frame's own face
+// (the head sways: a fixed region of the picture measures the sway, not the mouth). Written phases: idle (the measured
+// idle window), speaking (from 300 ms into the speech until it is reported played, or the clear is sent), afterSpeech
+// and afterClear (from SETTLE_MS after that on). Not written: unjudged (warm-up, the speech's first 300 ms, the clear's
+// round trip) and the settling SETTLE_MS.
+let mouthPhase = 'unjudged';
+let phaseSince = 0;
+const written = { idle: 0, speaking: 0, afterSpeech: 0, afterClear: 0 };
+let received = 0;
+function setPhase(phase) {
+  mouthPhase = phase;
+  phaseSince = now();
+}
 
-function mouthDiff(frame) {
-  // mean absolute luma difference to the first frame, over the lower-middle of the picture
+function keepFrame(frame) {
+  received++;
+  if (!framesDir || !(mouthPhase in written) || received % frameEvery !== 0) return;
+  if ((mouthPhase === 'afterSpeech' || mouthPhase === 'afterClear') && now() - phaseSince < settleMs) return;
   const i420 = frame.type === VideoBufferType.I420 ? frame : frame.convert(VideoBufferType.I420);
-  const y = i420.getPlane(0);
-  const w = i420.width;
-  const h = i420.height;
-  const x0 = Math.floor(w * 0.3), x1 = Math.floor(w * 0.7);
-  const y0 = Math.floor(h * 0.55), y1 = Math.floor(h * 0.9);
-  const region = new Uint8Array((x1 - x0) * (y1 - y0));
-  let k = 0;
-  for (let row = y0; row < y1; row++) {
-    for (let col = x0; col < x1; col++) region[k++] = y[row * w + col];
-  }
-  if (!video.reference) {
-    video.reference = region;
-    return 0;
-  }
-  let sum = 0;
-  for (let i = 0; i < region.length; i++) sum += Math.abs(region[i] - video.reference[i]);
-  return sum / region.length;
+  const bytes = (i420.width * i420.height * 3) / 2;
+  const n = String(written[mouthPhase]++).padStart(4, '0');
+  writeFileSync(join(framesDir, `${mouthPhase}-${n}-${i420.width}x${i420.height}.i420`), i420.data.subarray(0, bytes));
 }
 
 async function watchVideo(track) {
@@ -97,8 +103,7 @@ async function watchVideo(track) {
       emit('first_frame', { width: f.width, height: f.height,
         since_launch_ms: launchPostedAt === null ? null : now() - launchPostedAt });
     }
-    const d = mouthDiff(f);
-    mouth[mouthPhase].push({ at: now(), d });
+    keepFrame(f);
   }
 }
 
@@ -116,10 +121,6 @@ async function watchAudio(track) {
 function fpsOver(fromMs, toMs) {
   const n = video.frames.filter((t) => t >= fromMs && t < toMs).length;
   return n / ((toMs - fromMs) / 1000);
-}
-
-function mean(list) {
-  return list.length ? list.reduce((a, b) => a + b.d, 0) / list.length : 0;
 }
 
 // ---- speech, as DataStreamAudioOutput writes it ----
@@ -292,6 +293,7 @@ try {
     } else {
       await sleep(warmupSeconds * 1000);
       const idleStart = now();
+      setPhase('idle');
       await sleep(idleSeconds * 1000);
       const idleEnd = now();
       emit('video', { fps: fpsOver(idleStart, idleEnd), width: video.width, height: video.height, window_s: idleSeconds,
@@ -299,13 +301,15 @@ try {
       if (scenario === 'speak' || scenario === 'clear') {
         const speechStart = now();
         const sending = speak(room, speechSeconds);
+        setPhase('unjudged');
         await sleep(300);
-        mouthPhase = 'speaking';
+        setPhase('speaking');
         if (scenario === 'clear') {
           await sleep(Math.max(0, clearAfterMs - 300));
           const clearAt = now();
+          setPhase('unjudged');
           const answer = await room.localParticipant.performRpc({ destinationIdentity: avatarIdentity, method: 'lk.clear_buffer', payload: '' });
-          mouthPhase = 'afterClear';
+          setPhase('afterClear');
           emit('clear_buffer', { answer, rpc_ms: now() - clearAt });
           await sending;
           await waitFor(() => finished.length > 0, 5000, 'playback_finished after clear');
@@ -315,17 +319,11 @@ try {
           await sending;
           await waitFor(() => finished.length > 0, (speechSeconds + 10) * 1000, 'playback_finished');
           emit('spoken', { finished_after_ms: finished[0].at - speechStart });
-          mouthPhase = 'idle';
+          setPhase('afterSpeech');
           await sleep(1500);
         }
-        const idleFrames = mouth.idle.slice(1);
-        emit('mouth', {
-          idle_mean: mean(idleFrames),
-          speaking_mean: mean(mouth.speaking),
-          after_clear_mean: mean(mouth.afterClear.filter((m) => m.at > (mouth.afterClear[0]?.at ?? 0) + 200)),
-          idle_frames: idleFrames.length,
-          speaking_frames: mouth.speaking.length,
-        });
+        setPhase('unjudged');
+        emit('mouth', { frames_dir: framesDir, ...written });
       }
       emit('audio', { frames: audio.frames, speech_frames: audio.speechFrames });
       emit('summary', { playback_finished: finished.map((f) => f.payload) });

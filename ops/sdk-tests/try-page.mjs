@@ -1,9 +1,13 @@
 // The dashboard's try-it page (GET /try on an API node) in headless Debian Chromium, driven by playwright-core; run by
 // worker's LaunchToRoomMediaTest. It types the API key, presses Start (the page mints a room, joins it with
 // livekit-client as the agent and launches the avatar), waits for the avatar's video, presses "Speak the clip" and
-// samples the video while the clip plays: the frame must not be black and the mouth region must change.
+// samples the video at rest, while the clip plays and after it: the frame must not be black, and each sample is written to
+// FRAMES_DIR as a PNG (<phase>-<seq>.png, phase idle | speaking | afterSpeech) for the Java test, which judges the mouth
+// with a landmark model in each frame's own face (the head sways: a fixed region of the picture would measure the sway).
 // Prints "RESULT {json}" and exits 0, or "FAIL ..." and exits 1.
-//   TRY_URL=http://127.0.0.1:PORT/try API_KEY=... PROFILE_DIR=... SCREENSHOT=out.png node try-page.mjs
+//   TRY_URL=http://127.0.0.1:PORT/try API_KEY=... PROFILE_DIR=... FRAMES_DIR=... SCREENSHOT=out.png node try-page.mjs
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openPage } from './chromium.mjs';
 
 const env = process.env;
@@ -21,41 +25,49 @@ try {
   await page.waitForFunction(() => window.tryState.error || (window.tryState.video && window.tryState.frames > 10), null, WAIT);
   const started = await page.evaluate(() => window.tryState);
   if (started.error) throw new Error('the page failed: ' + started.error);
-  const sample = async (n) => {
+  // the video element's picture now, as PNG bytes (what the viewer sees, after decoding and scaling)
+  const grab = async () => {
+    const url = await page.evaluate(() => {
+      const video = document.getElementById('avatar');
+      const canvas = document.createElement('canvas');
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      canvas.getContext('2d').drawImage(video, 0, 0);
+      return canvas.toDataURL('image/png');
+    });
+    return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+  };
+  const written = { idle: 0, speaking: 0, afterSpeech: 0 };
+  // samples about every 150 ms for `ms`
+  const sample = async (phase, ms) => {
     const out = [];
-    for (let i = 0; i < n; i++) {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
       await page.waitForTimeout(150);
       out.push(await page.evaluate(() => window.tryProbe()));
+      if (env.FRAMES_DIR) writeFileSync(join(env.FRAMES_DIR, `${phase}-${String(written[phase]++).padStart(4, '0')}.png`), await grab());
     }
     return out;
   };
-  // why: the idle avatar moves a little too (breathing, blinks); the mouth must change more while it speaks
-  const idle = await sample(20);
+  const idle = await sample('idle', 3000);
   await page.click('#speak');
   // sampled while the 4 s clip plays (3 s of it, from 0.3 s on: the avatar's buffering is well under that)
   await page.waitForTimeout(300);
-  const samples = await sample(20);
+  const samples = await sample('speaking', 3000);
   await page.waitForFunction(() => window.tryState.playbackFinished > 0, null, WAIT);
+  // why: the mouth settles within 0.4 s of the speech's end (SpeechShapes' release)
+  await page.waitForTimeout(400);
+  await sample('afterSpeech', 1500);
   const state = await page.evaluate(() => window.tryState);
   if (env.SCREENSHOT) await page.screenshot({ path: env.SCREENSHOT, fullPage: true });
 
-  // the mean per-pixel luma change of the mouth region between samples 150 ms apart
-  const diff = (a, b) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;
-  const change = (list) => {
-    let total = 0;
-    for (let i = 1; i < list.length; i++) total += diff(list[i].mouth, list[i - 1].mouth);
-    return total / (list.length - 1);
-  };
-  const idleChange = change(idle);
-  const mouthChange = change(samples);
-  const nonBlack = Math.min(...samples.map((s) => s.nonBlack / s.pixels));
+  const nonBlack = Math.min(...idle.concat(samples).map((s) => s.nonBlack / s.pixels));
   const result = {
-    width: samples[0].width, height: samples[0].height, nonBlack, idleChange, mouthChange,
-    fps: state.fps, decodedFps: state.decodedFps, frames: state.frames, playbackFinished: state.playbackFinished, taskId: state.taskId,
+    width: samples[0].width, height: samples[0].height, nonBlack, frames: written,
+    fps: state.fps, decodedFps: state.decodedFps, frames_shown: state.frames, playbackFinished: state.playbackFinished, taskId: state.taskId,
   };
-  // why: a black video, or a mouth that moves no more while speaking than at rest, fails here
+  // why: a black video fails here; the mouth is judged by the Java test from the frames written
   if (nonBlack < 0.5) throw new Error('the avatar video is black: ' + JSON.stringify(result));
-  if (mouthChange < idleChange + 1.0) throw new Error('the mouth region did not move with the clip: ' + JSON.stringify(result));
   console.log('RESULT ' + JSON.stringify(result));
 } catch (e) {
   console.log('FAIL ' + (e && e.message ? e.message : e));

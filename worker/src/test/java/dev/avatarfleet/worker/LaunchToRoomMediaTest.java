@@ -24,7 +24,9 @@ import dev.avatarfleet.testkit.LiveKitClientPage;
 import dev.avatarfleet.testkit.MediaNetwork;
 import dev.avatarfleet.testkit.NodeScript;
 import dev.avatarfleet.testkit.TestServers;
+import dev.avatarfleet.worker.face.SharedLandmarker;
 import dev.avatarfleet.worker.node.WorkerNode;
+import dev.avatarfleet.worker.render.ReceivedMouth;
 import dev.avatarfleet.worker.render.RenderSettings;
 import dev.avatarfleet.worker.render.avatar.DefaultAvatar;
 import dev.avatarfleet.worker.render.model.ModelSignatureException;
@@ -55,6 +57,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,8 @@ class LaunchToRoomMediaTest {
     static final String BITHUMAN_SECRET = "bh-secret-" + UUID.randomUUID().toString().substring(0, 8);
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** Received frames judged per phase (landmarks on each: about 0.1-0.4 s a frame on the shared CI host). */
+    static final int MOUTH_FRAMES = 16;
 
     static MediaNetwork net;
     static LiveKitClientPage page;
@@ -133,6 +138,8 @@ class LaunchToRoomMediaTest {
         api = ApiNode.start(ApiSettings.from(env), dev.avatarfleet.api.access.AccessSettings.from(env), new TryItSettings(URI.create(room.wsUrl()), room.config().apiKey(),
                 room.config().apiSecret()), apiPlane, Clock.systemUTC());
 
+        // why: the mouth judges' landmark model, loaded before any test's clock runs
+        SharedLandmarker.get();
         avatarJpeg = tmp.resolve("avatar.jpg");
         writeJpeg(avatarJpeg);
 
@@ -171,12 +178,12 @@ class LaunchToRoomMediaTest {
 
     @Test
     @Timeout(value = 75, unit = TimeUnit.SECONDS)
-    void agentLaunchesWithThePluginsJsonSeesAndHearsTheAvatarAndLeaving_completesTheTask() throws Exception {
+    void agentLaunchesWithThePluginsJsonSeesAndHearsTheAvatarAndLeaving_completesTheTask(@TempDir Path frames) throws Exception {
         String roomName = "json-" + UUID.randomUUID().toString().substring(0, 8);
         String agentIdentity = "agent-json";
         try (JsonLogCapture logs = JsonLogCapture.start();
              AgentProcess agent = agent(roomName, agentIdentity, "json", "speak",
-                Map.of("IDLE_SECONDS", "10", "WARMUP_SECONDS", "2", "SPEECH_SECONDS", "3"))) {
+                Map.of("IDLE_SECONDS", "10", "WARMUP_SECONDS", "2", "SPEECH_SECONDS", "3", "FRAMES_DIR", frames.toString()))) {
             JsonNode launched = agent.await("launched", WAIT);
             JsonNode reply = JSON.readTree(launched.path("body").asText());
             assertEquals(200, launched.path("status").asInt(), launched.toString());
@@ -208,9 +215,7 @@ class LaunchToRoomMediaTest {
                     Set.copyOf(agent.all("track").stream().map(t -> t.path("name").asText()).toList()), agent.output());
 
             agent.await("spoken", WAIT);
-            JsonNode mouth = agent.await("mouth", WAIT);
-            assertTrue(mouth.path("speaking_mean").asDouble() > mouth.path("idle_mean").asDouble() + 1.0,
-                    "the mouth moves while the agent speaks: " + mouth);
+            JsonNode written = agent.await("mouth", WAIT);
             JsonNode audio = agent.await("audio", WAIT);
             assertTrue(audio.path("speech_frames").asInt() > 50, "the speech is heard on avatar_audio: " + audio);
             JsonNode summary = agent.await("summary", WAIT);
@@ -242,24 +247,36 @@ class LaunchToRoomMediaTest {
                     HttpResponse.BodyHandlers.ofString()).body());
             assertTrue(m.value("avatarfleet_time_to_first_frame_seconds_count", Map.of()).orElse(0) >= 1, "first frame measured");
             assertTrue(m.value("avatarfleet_frame_interval_seconds_count", Map.of()).orElse(0) > 100, "frames measured");
-            assertTrue(m.value("avatarfleet_render_batch_seconds_count", Map.of()).orElse(0) > 100, "render batches measured");
+            // why: the 3 s of speech (75 ticks) are rendered live; idle ticks may come from the avatar's idle loop, which
+            // LandmarkFaceMotion's periodic idle motion allows as soon as the loop is built (seen: 100 or fewer batches)
+            assertTrue(m.value("avatarfleet_render_batch_seconds_count", Map.of()).orElse(0) > 50, "render batches measured");
             assertTrue(m.value("avatarfleet_encode_seconds_count", Map.of()).orElse(0) > 0, "encoded frames measured");
             assertTrue(m.value("avatarfleet_sessions_ended_total", Map.of("reason", "agent_left")).orElse(0) >= 1, "the end counted");
+
+            // the mouth as the agent received it, in each frame's own face: it opens on the speech and closes after it
+            ReceivedMouth judge = new ReceivedMouth(SharedLandmarker.get());
+            ReceivedMouth.Phase idle = judge.phase(frames, "idle", MOUTH_FRAMES);
+            ReceivedMouth.Phase speaking = judge.phase(frames, "speaking", MOUTH_FRAMES);
+            ReceivedMouth.Phase after = judge.phase(frames, "afterSpeech", MOUTH_FRAMES);
+            System.out.println("mouth as the agent received it (" + written + "): " + idle + "; " + speaking + "; " + after);
+            ReceivedMouth.opensOnSpeech(idle, speaking).ifPresent(Assertions::fail);
+            ReceivedMouth.closedAgain(idle, after).ifPresent(Assertions::fail);
         }
     }
 
     /**
      * The dashboard's try-it page in Chromium: it mints a room (POST /try/session), joins it as the agent with the
      * API jar's livekit-client, launches the avatar, shows its video and sends a clip as the agent's speech; the
-     * video is not black and its mouth region changes more while the clip plays than at rest. The page's frame rate
+     * video is not black, and in the frames the page showed (grabbed from its video element) the lips part while the clip
+     * plays and close after it, judged in each frame's own face ({@link ReceivedMouth}). The page's frame rate
      * is printed, not asserted: the dev room server forwards at about 20 fps (ops/devroom/README.md).
      */
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void theTryItPageShowsTheAvatarTalking(@TempDir Path profile) throws Exception {
+    void theTryItPageShowsTheAvatarTalking(@TempDir Path profile, @TempDir Path frames) throws Exception {
         Path screenshot = Path.of("target", "try-it.png").toAbsolutePath();
         Map<String, String> env = Map.of("TRY_URL", "http://127.0.0.1:" + api.port() + "/try", "API_KEY", BITHUMAN_SECRET,
-                "PROFILE_DIR", profile.toString(), "SCREENSHOT", screenshot.toString());
+                "PROFILE_DIR", profile.toString(), "SCREENSHOT", screenshot.toString(), "FRAMES_DIR", frames.toString());
         NodeScript.Result run;
         try (NodeScript browser = NodeScript.start(NodeScript.sdkTestsDirectory(), "try-page.mjs", List.of(), env)) {
             run = browser.await(Duration.ofSeconds(80));
@@ -271,12 +288,18 @@ class LaunchToRoomMediaTest {
         JsonNode result = JSON.readTree(line.substring(7));
         assertEquals(SIZE, result.path("width").asInt(), line);
         assertTrue(result.path("nonBlack").asDouble() >= 0.5, "the avatar's picture is not black: " + line);
-        assertTrue(result.path("mouthChange").asDouble() > result.path("idleChange").asDouble() + 1.0,
-                "the mouth region changes more while the clip plays than at rest: " + line);
         assertTrue(result.path("playbackFinished").asInt() >= 1, "the avatar answered lk.playback_finished: " + line);
         // the page closed, so its agent left: the session ends and frees its slot before the next test launches
         JsonNode ended = awaitStatus(result.path("taskId").asText(), "completed", new ArrayList<>());
         assertEquals("agent_left", ended.path("end_reason").asText(), ended.toString());
+
+        ReceivedMouth judge = new ReceivedMouth(SharedLandmarker.get());
+        ReceivedMouth.Phase idle = judge.phase(frames, "idle", MOUTH_FRAMES);
+        ReceivedMouth.Phase speaking = judge.phase(frames, "speaking", MOUTH_FRAMES);
+        ReceivedMouth.Phase after = judge.phase(frames, "afterSpeech", MOUTH_FRAMES);
+        System.out.println("mouth as the try-it page showed it (" + ReceivedMouth.census(frames) + "): " + idle + "; " + speaking + "; " + after);
+        ReceivedMouth.opensOnSpeech(idle, speaking).ifPresent(Assertions::fail);
+        ReceivedMouth.closedAgain(idle, after).ifPresent(Assertions::fail);
     }
 
     private static int freePort() throws IOException {

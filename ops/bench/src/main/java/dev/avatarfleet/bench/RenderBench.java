@@ -33,6 +33,7 @@ import org.tensorflow.types.TUint8;
  *       calls of one session, interleaved, same inputs; prints the per-tick times and their ratio.</li>
  *   <li>{@code soak SIZE N TICKS}: the loop stepped back to back for TICKS ticks; prints RSS before and after.</li>
  *   <li>{@code strip SIZE FRAMES 0 OUT.png}: what {@code GET /test-frame?strip=FRAMES} answers, written to a file.</li>
+ *   <li>{@code prepare SIZE REPS}, {@code motion SIZE N REPS}: the landmark work's costs ({@link FaceBench}).</li>
  * </ul>
  */
 public final class RenderBench {
@@ -41,6 +42,10 @@ public final class RenderBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length >= 3 && (args[0].equals("prepare") || args[0].equals("motion"))) {
+            FaceBench.main(args);
+            return;
+        }
         if (args.length < 4) {
             System.err.println("usage: RenderBench sustain|ratio|soak SIZE N SECONDS|REPS|TICKS");
             System.exit(2);

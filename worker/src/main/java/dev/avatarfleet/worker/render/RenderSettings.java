@@ -39,7 +39,8 @@ public record RenderSettings(Path modelDir, int width, int height, int batchSize
             .readBy(Node.WORKER).means("prepared avatars kept in memory, by image hash");
     public static final Setting<Boolean> FACE_DETECTION = Setting.bool("FACE_DETECTION", true)
             .readBy(Node.WORKER)
-            .means("find the face with OpenCV's Haar cascade; without one, a centred crop and a `warnings` entry");
+            .means("find the main face and its landmarks (face-api's detector and 68-point net, [docs/landmarks.md](docs/landmarks.md)),"
+                    + " OpenCV's Haar cascade as the fallback; `false`: a centred crop. A fallback puts a `warnings` entry on the task");
     public static final Setting<String> CUDA_VISIBLE_DEVICES = Setting.external("CUDA_VISIBLE_DEVICES", "CUDA")
             .readBy(Node.WORKER).documentedDefault("all GPUs")
             .means("with the `-Pgpu` build: the GPUs TensorFlow may use (read by CUDA itself); TensorFlow grows its GPU memory"

@@ -18,9 +18,9 @@ import javax.imageio.ImageIO;
  * package {@code @vladmandic/face-api} 1.7.15 (MIT), which the worker build copies into the test classpath
  * ({@code face-photos/}), and single-person crops of them; each also mirrored and turned by +-15 degrees.
  */
-final class PhotoSet {
+public final class PhotoSet {
 
-    enum Kind { GROUP, FRONTAL, TILTED, THREE_QUARTER }
+    public enum Kind { GROUP, FRONTAL, TILTED, THREE_QUARTER }
 
     /**
      * One photo.
@@ -32,7 +32,7 @@ final class PhotoSet {
      *                 picked by eye: the largest, then most central face
      * @param cropSide for a single-person photo, the side of the square cut around {@code face} (0: the whole file)
      */
-    record Photo(String name, String file, Kind kind, Point face, int cropSide) {
+    public record Photo(String name, String file, Kind kind, Point face, int cropSide) {
         @Override
         public String toString() {
             return name;
@@ -49,10 +49,10 @@ final class PhotoSet {
      * @param turn  degrees the variant is turned clockwise on screen against the base photo
      * @param mirrored whether it is the mirror image
      */
-    record Variant(String name, BufferedImage image, UnaryOperator<Point> map, UnaryOperator<Point> fromBase, double turn, boolean mirrored) {
+    public record Variant(String name, BufferedImage image, UnaryOperator<Point> map, UnaryOperator<Point> fromBase, double turn, boolean mirrored) {
     }
 
-    static final List<Photo> PHOTOS = List.of(
+    public static final List<Photo> PHOTOS = List.of(
             // why: group photos where MainFaceRule's choice stays clear in every variant (in sample2 the main face is
             // half hidden by hair and its landmarks, so its score, change between variants; in sample4 and sample5 two
             // faces score within a few percent): those three appear below only as single-person crops
@@ -71,7 +71,7 @@ final class PhotoSet {
     private PhotoSet() {
     }
 
-    static BufferedImage read(String file) {
+    public static BufferedImage read(String file) {
         try (InputStream in = PhotoSet.class.getResourceAsStream("/face-photos/" + file)) {
             if (in == null) {
                 throw new IllegalStateException("face-photos/" + file + " is not on the test classpath: the worker build copies it from "
@@ -84,7 +84,7 @@ final class PhotoSet {
     }
 
     /** The photo itself (cut out for a single person), its mirror image, and it turned by -15 and +15 degrees. */
-    static List<Variant> variants(Photo p) {
+    public static List<Variant> variants(Photo p) {
         BufferedImage file = read(p.file());
         BufferedImage base;
         Point shift;

@@ -4,6 +4,10 @@ import dev.avatarfleet.common.image.DecodedImage;
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.InvalidImageException;
 import dev.avatarfleet.common.store.ImageStore;
+import dev.avatarfleet.worker.face.FaceLandmarker;
+import dev.avatarfleet.worker.face.FaceLandmarks;
+import dev.avatarfleet.worker.face.Point;
+import dev.avatarfleet.worker.face.Rect;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -14,52 +18,63 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.function.UnaryOperator;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's {@link AvatarPreparer}: decode (refusing bad images before decoding), find the face,
- * crop around it to the video's aspect, scale to the video size, and remember the result by the
- * SHA-256 of the bytes in a bounded LRU cache (many sessions share one avatar).
+ * The worker's {@link AvatarPreparer}: decode (refusing bad images before decoding), find the main face and its
+ * landmarks ({@link FaceLocator}: landmarks, else a Haar box, else a centred crop), crop head and shoulders around it
+ * to the video's aspect, scale to the video size, choose the head region (the {@link PatchRegion}, of the model's side) and the face's geometry in
+ * it (the model's face vector: {@link LandmarkFaceVector}, or {@link FallbackFaceVector} without landmarks), and remember the result by the SHA-256 of the bytes in a bounded LRU cache (many sessions
+ * share one avatar). Landmarks run here, once per image, never per frame.
  */
 public final class FaceCropPreparer implements AvatarPreparer {
 
     /** The warning put on a task whose image has no detectable face. */
-    public static final String NO_FACE_WARNING = "no face detected in the avatar image: placed by a centred crop";
+    public static final String NO_FACE_WARNING = FaceLocator.CENTRED_WARNING;
+    /** The warning put on a task whose face the landmarker did not find and the Haar cascade did. */
+    public static final String HAAR_FALLBACK_WARNING = FaceLocator.HAAR_WARNING;
 
     private static final Logger LOG = LoggerFactory.getLogger(FaceCropPreparer.class);
 
     private final ImageDecoder decoder;
-    private final FaceDetector detector;
+    private final FaceLocator locator;
     private final int width;
     private final int height;
-    private final int patchSize;
+    private final int patchSide;
     private final Map<String, PreparedImage> cache;
 
-    /** As below, with the default patch side for the video size ({@link PatchRegion#defaultSize}). */
+    /** Without landmarks (the Haar detector alone), with the default patch side ({@link PatchRegion#defaultSize}). */
     public FaceCropPreparer(ImageDecoder decoder, FaceDetector detector, int width, int height, int cacheSize) {
-        this(decoder, detector, width, height, PatchRegion.defaultSize(width, height), cacheSize);
+        this(decoder, null, detector, width, height, PatchRegion.defaultSize(width, height), cacheSize);
+    }
+
+    /** Without landmarks: the Haar detector alone. */
+    public FaceCropPreparer(ImageDecoder decoder, FaceDetector detector, int width, int height, int patchSize, int cacheSize) {
+        this(decoder, null, detector, width, height, patchSize, cacheSize);
     }
 
     /**
-     * @param detector   the face detector, or null to always use a centred crop (with a warning)
+     * @param landmarker the face landmarker (owned by the caller), or null to use the Haar detector alone
+     * @param detector   the fallback face detector, or null for none (then a centred crop, with a warning)
      * @param patchSize  P, the side of the head region the model renders (the model's)
      * @param cacheSize  how many prepared avatars to keep
      */
-    public FaceCropPreparer(ImageDecoder decoder, FaceDetector detector, int width, int height, int patchSize, int cacheSize) {
+    public FaceCropPreparer(ImageDecoder decoder, FaceLandmarker landmarker, FaceDetector detector, int width, int height,
+                            int patchSize, int cacheSize) {
         if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("VIDEO_WIDTH and VIDEO_HEIGHT must be positive and even, got " + width + "x" + height);
         }
-        this.decoder = Objects.requireNonNull(decoder, "decoder");
-        this.detector = detector;
-        this.width = width;
-        this.height = height;
         if (patchSize < 2 || patchSize % 2 != 0 || patchSize > Math.min(width, height)) {
             throw new IllegalArgumentException("patch side " + patchSize + " must be even and fit the " + width + "x" + height + " frame");
         }
-        this.patchSize = patchSize;
+        this.decoder = Objects.requireNonNull(decoder, "decoder");
+        this.locator = new FaceLocator(landmarker, detector);
+        this.width = width;
+        this.height = height;
+        this.patchSide = patchSize;
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, PreparedImage> eldest) {
@@ -131,55 +146,35 @@ public final class FaceCropPreparer implements AvatarPreparer {
         int w = img.getWidth();
         int h = img.getHeight();
         double aspect = width / (double) height;
-        List<String> warnings = List.of();
-        Crop crop;
-        FaceGeometry source; // fractions of the source image
-        if (isDefault) {
-            crop = Crop.centred(w, h, aspect, 0.5);
-            source = DefaultAvatar.GEOMETRY;
+        FacePlacement place = isDefault
+                // why: the drawn default avatar's parts are known exactly; no detector needed
+                ? new FacePlacement(Crop.centred(w, h, aspect, 0.5), null, DefaultAvatar.GEOMETRY, List.of())
+                : locator.locate(img, aspect, hash.substring(0, 12));
+        Crop crop = place.crop();
+        UnaryOperator<Point> toFrame = p -> crop.toFrame(p, width, height);
+        FaceGeometry geometry;
+        PatchRegion patch;
+        float[] vector;
+        if (place.landmarks() != null) {
+            FaceLandmarks l = place.landmarks();
+            geometry = FaceGeometry.fromLandmarks(l, toFrame, width, height);
+            // why: the patch is centred between the eyes and the chin, so it holds brows to chin with room for the jaw
+            Point centre = toFrame.apply(l.leftEyeCentre().mid(l.rightEyeCentre()).mid(l.chin()));
+            patch = PatchRegion.around(centre.x(), centre.y(), patchSide, width, height);
+            PatchRegion at = patch;
+            vector = LandmarkFaceVector.of(l, p -> {
+                Point f = toFrame.apply(p);
+                return new Point(f.x() - at.x(), f.y() - at.y());
+            }, patchSide);
         } else {
-            Optional<FaceDetector.FaceBox> face = detector == null ? Optional.empty() : detector.detect(img);
-            if (face.isPresent()) {
-                FaceDetector.FaceBox f = face.get();
-                crop = Crop.around(w, h, aspect, f.x() + f.width() / 2.0, f.y() + 0.55 * f.height(), 2.3 * f.width());
-                source = FaceGeometry.fromFaceBox(f.x() / (double) w, f.y() / (double) h, f.width() / (double) w, f.height() / (double) h);
-            } else {
-                crop = Crop.centred(w, h, aspect, 0.45);
-                source = null;
-                warnings = List.of(NO_FACE_WARNING);
-                LOG.atInfo().log(() -> "no face found in avatar " + hash.substring(0, 12) + "; centred crop");
-            }
+            geometry = place.proportions() == null ? FaceGeometry.CENTRED : crop.map(place.proportions(), w, h);
+            patch = PatchRegion.around(geometry.mouthX() * width, (geometry.eyeY() + geometry.mouthY()) / 2 * height, patchSide, width,
+                    height);
+            vector = FallbackFaceVector.of(geometry, patch, width, height);
         }
-        FaceGeometry geometry = source == null ? FaceGeometry.CENTRED : crop.map(source, w, h);
         byte[] rgb = scaleToRgb(img, crop, width, height);
-        return PreparedImage.of(hash, warnings, width, height, rgb, geometry, patchSize);
-    }
-
-    /** A crop rectangle in source pixels. */
-    record Crop(double x, double y, double w, double h) {
-
-        static Crop centred(int iw, int ih, double aspect, double centreY) {
-            double cw = Math.min(iw, ih * aspect);
-            double ch = cw / aspect;
-            return clamp(iw, ih, iw / 2.0 - cw / 2, ih * centreY - ch / 2, cw, ch);
-        }
-
-        static Crop around(int iw, int ih, double aspect, double cx, double cy, double wantW) {
-            double cw = Math.min(wantW, Math.min(iw, ih * aspect));
-            double ch = cw / aspect;
-            return clamp(iw, ih, cx - cw / 2, cy - ch / 2, cw, ch);
-        }
-
-        private static Crop clamp(int iw, int ih, double x, double y, double w, double h) {
-            return new Crop(Math.max(0, Math.min(iw - w, x)), Math.max(0, Math.min(ih - h, y)), w, h);
-        }
-
-        FaceGeometry map(FaceGeometry g, int iw, int ih) {
-            return new FaceGeometry(
-                    (float) ((g.mouthX() * iw - x) / w), (float) ((g.mouthY() * ih - y) / h),
-                    (float) (g.mouthRx() * iw / w), (float) (g.mouthRy() * ih / h),
-                    (float) ((g.eyeY() * ih - y) / h), (float) (g.eyeDx() * iw / w));
-        }
+        return PreparedImage.of(hash, place.warnings(), width, height, rgb, geometry, patch, vector,
+                new Rect(crop.x(), crop.y(), crop.w(), crop.h()));
     }
 
     private static byte[] scaleToRgb(BufferedImage src, Crop c, int tw, int th) {

@@ -1,7 +1,9 @@
 package dev.avatarfleet.worker.render.avatar;
 
+import dev.avatarfleet.worker.face.Rect;
 import dev.avatarfleet.worker.render.model.FaceVector;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The worker's {@link PreparedAvatar}: the cropped, scaled RGB pixels, where the face is in them, and what every tick
@@ -18,9 +20,10 @@ import java.util.List;
  * @param faceVector the model's face input ({@link FaceVector}), fractions of the patch
  * @param patchRgb   the patch's pixels, P x P x 3 RGB
  * @param i420       the whole frame as I420 planes
+ * @param sourceCrop where the frame was cut from the source image (its pixels, upright), for tools and tests
  */
 public record PreparedImage(String imageHash, List<String> warnings, int width, int height, byte[] rgb, FaceGeometry face,
-                            PatchRegion patch, float[] faceVector, byte[] patchRgb, byte[] i420) implements PreparedAvatar {
+                            PatchRegion patch, float[] faceVector, byte[] patchRgb, byte[] i420, Rect sourceCrop) implements PreparedAvatar {
 
     public PreparedImage {
         warnings = List.copyOf(warnings);
@@ -30,20 +33,17 @@ public record PreparedImage(String imageHash, List<String> warnings, int width, 
         if (patch.x() + patch.size() > width || patch.y() + patch.size() > height) {
             throw new IllegalArgumentException("patch " + patch + " is not inside the " + width + "x" + height + " frame");
         }
+        Objects.requireNonNull(sourceCrop, "sourceCrop");
         if (faceVector.length != FaceVector.SIZE || patchRgb.length != patch.size() * patch.size() * 3
                 || i420.length != width * height * 3 / 2) {
             throw new IllegalArgumentException("face vector, patch pixels or I420 frame of the wrong size");
         }
     }
 
-    /**
-     * Prepares the derived parts from the frame and the face: the patch of side {@code patchSize} centred on the face
-     * (between the eye line and the lip line), the fallback face vector, the patch pixels and the I420 frame.
-     */
+    /** Derives the patch's pixels and the I420 frame from the frame, once. */
     public static PreparedImage of(String imageHash, List<String> warnings, int width, int height, byte[] rgb, FaceGeometry face,
-                                   int patchSize) {
-        PatchRegion patch = PatchRegion.around(face.mouthX() * width, (face.eyeY() + face.mouthY()) / 2 * height, patchSize, width, height);
-        return new PreparedImage(imageHash, warnings, width, height, rgb, face, patch, FallbackFaceVector.of(face, patch, width, height),
-                PatchCut.patchRgb(rgb, width, patch), PatchCut.i420(rgb, width, height));
+                                   PatchRegion patch, float[] faceVector, Rect sourceCrop) {
+        return new PreparedImage(imageHash, warnings, width, height, rgb, face, patch, faceVector, PatchCut.patchRgb(rgb, width, patch),
+                PatchCut.i420(rgb, width, height), sourceCrop);
     }
 }

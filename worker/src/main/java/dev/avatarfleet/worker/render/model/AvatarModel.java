@@ -35,6 +35,9 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
     /** The file the worker writes beside a model it built, so a later start knows it may rebuild it. */
     static final String MARKER = "avatar-fleet-default-model.properties";
 
+    /** The motion the default model is built with: the face's own landmarks ({@link LandmarkFaceMotion}). */
+    public static final FaceMotion DEFAULT_MOTION = new LandmarkFaceMotion();
+
     private static final Logger LOG = LoggerFactory.getLogger(AvatarModel.class);
 
     private final SavedModelBundle bundle;
@@ -64,9 +67,17 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
      * @throws ModelSignatureException when the folder holds something that is not a usable avatar model
      */
     public static AvatarModel open(Path dir, int patchSize, int intraOpThreads) {
+        return open(dir, patchSize, intraOpThreads, DEFAULT_MOTION);
+    }
+
+    /**
+     * {@link #open(Path, int, int)} with the default model built around {@code motion} (benchmarks compare motions;
+     * the worker uses {@link #DEFAULT_MOTION}).
+     */
+    public static AvatarModel open(Path dir, int patchSize, int intraOpThreads, FaceMotion motion) {
         boolean builtIn = false;
-        if (isEmpty(dir) || rebuildable(dir, patchSize)) {
-            build(dir, patchSize);
+        if (isEmpty(dir) || rebuildable(dir, patchSize, motion)) {
+            build(dir, patchSize, motion);
             builtIn = true;
         } else if (!Files.isRegularFile(dir.resolve("saved_model.pb")) && !Files.isRegularFile(dir.resolve("saved_model.pbtxt"))) {
             throw new ModelSignatureException("MODEL_DIR " + dir + " is not empty but holds no saved_model.pb: "
@@ -86,7 +97,7 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
                 bundle.close();
                 LOG.info("MODEL_DIR {} holds the default model of an earlier worker (signature '{}'); rebuilding it as '{}'",
                         dir, ModelSignature.V1_KEY, ModelSignature.V2_KEY);
-                build(dir, patchSize);
+                build(dir, patchSize, motion);
                 builtIn = true;
                 bundle = load(dir, intraOpThreads);
                 sig = ModelSignature.check(bundle, "MODEL_DIR " + dir);
@@ -103,18 +114,18 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
         }
     }
 
-    private static void build(Path dir, int patchSize) {
+    private static void build(Path dir, int patchSize, FaceMotion motion) {
         long t0 = System.nanoTime();
         try {
             if (Files.exists(dir)) {
                 deleteModelFiles(dir);
             }
             Files.createDirectories(dir);
-            DefaultAvatarGraph.export(dir, patchSize, new LegacyFaceMotion());
+            DefaultAvatarGraph.export(dir, patchSize, motion);
             Properties marker = new Properties();
             marker.setProperty("signature", ModelSignature.V2_KEY);
             marker.setProperty("patch_size", Integer.toString(patchSize));
-            marker.setProperty("motion", LegacyFaceMotion.class.getSimpleName());
+            marker.setProperty("motion", motion.getClass().getSimpleName());
             try (var out = Files.newBufferedWriter(dir.resolve(MARKER), StandardCharsets.UTF_8)) {
                 marker.store(out, "written by the avatar-fleet worker beside the default model it built; delete the folder's"
                         + " content to have it rebuilt");
@@ -122,12 +133,13 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("MODEL_DIR " + dir + " cannot be written", e);
         }
-        LOG.atInfo().log(() -> "built the default avatar model (patch " + patchSize + ") into " + dir + " in "
+        LOG.atInfo().log(() -> "built the default avatar model (patch " + patchSize + ", " + motion.getClass().getSimpleName() + ") into "
+                + dir + " in "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /** A model this worker built for another patch size, signature or motion: rebuilt, never a foreign one. */
-    private static boolean rebuildable(Path dir, int patchSize) {
+    private static boolean rebuildable(Path dir, int patchSize, FaceMotion motion) {
         Path marker = dir.resolve(MARKER);
         if (!Files.isRegularFile(marker)) {
             return false;
@@ -140,7 +152,7 @@ public final class AvatarModel implements BatchModel, AutoCloseable {
         }
         boolean same = ModelSignature.V2_KEY.equals(p.getProperty("signature"))
                 && Integer.toString(patchSize).equals(p.getProperty("patch_size"))
-                && LegacyFaceMotion.class.getSimpleName().equals(p.getProperty("motion"));
+                && motion.getClass().getSimpleName().equals(p.getProperty("motion"));
         if (!same) {
             LOG.info("MODEL_DIR {} holds a default model built for {}; rebuilding it for patch {}", dir, p, patchSize);
         }

@@ -45,8 +45,13 @@ public final class FaceVector {
     public static final int CHIN_Y = 18;
     /** Jaw half-width |4-12| / 2. */
     public static final int JAW_HALF_WIDTH = 19;
-    /** 20..22: reserved, 0 (extend only through the lead). */
-    public static final int RESERVED_FIRST = 20;
+    /**
+     * Lip line offset (slot 20, reserved in the contract, taken by render-face; the lead is told): where the lips meet
+     * at the centre (midpoint of 62 and 66), along the face axis from the mouth centre, positive down the face.
+     */
+    public static final int LIP_LINE_OFFSET = 20;
+    /** 21..22: reserved, 0 (extend only through the lead). */
+    public static final int RESERVED_FIRST = 21;
     /** 1 = from landmarks, 0 = fallback proportions (Haar box or centred crop). */
     public static final int SOURCE = 23;
 

@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.image.InvalidImageException;
+import dev.avatarfleet.worker.face.FaceLandmarker;
+import dev.avatarfleet.worker.face.SharedLandmarker;
+import dev.avatarfleet.worker.face.WeightFiles;
+import dev.avatarfleet.worker.render.model.FaceVector;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class FaceCropPreparerTest {
 
     private static final HaarFaceDetector DETECTOR = new HaarFaceDetector();
-    private final FaceCropPreparer preparer = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), DETECTOR, 128, 128, 2);
+    private final FaceCropPreparer preparer = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), SharedLandmarker.get(), DETECTOR,
+            128, 128, PatchRegion.defaultSize(128, 128), 2);
 
     private static byte[] png(BufferedImage img) throws Exception {
         var out = new ByteArrayOutputStream();
@@ -51,21 +56,59 @@ class FaceCropPreparerTest {
     }
 
     @Test
-    void anOffCentreFaceIsFoundAndTheCropIsPlacedAroundIt() throws Exception {
+    void anOffCentreFaceIsFoundByItsLandmarksAndTheCropAndPatchArePlacedAroundIt() throws Exception {
         // the drawn portrait pasted into the right half of a larger grey picture
+        PreparedImage p = preparer.prepare(png(offCentrePortrait()));
+        assertTrue(p.warnings().isEmpty(), "the landmarker found the face: " + p.warnings());
+        float[] v = p.faceVector();
+        assertEquals(1f, v[FaceVector.SOURCE], "from landmarks");
+        FaceGeometry f = p.face();
+        assertEquals(0.5, f.mouthX(), 0.06, "the crop is centred on the face");
+        assertTrue(f.eyeY() < f.mouthY() && f.mouthY() < 0.9, f.toString());
+        assertLipsAt(p, v);
+        // the patch holds both eyes, the mouth and the chin
+        for (int[] xy : new int[][] {{FaceVector.LEFT_EYE_X, FaceVector.LEFT_EYE_Y}, {FaceVector.RIGHT_EYE_X, FaceVector.RIGHT_EYE_Y},
+                {FaceVector.MOUTH_X, FaceVector.MOUTH_Y}, {FaceVector.CHIN_X, FaceVector.CHIN_Y}}) {
+            assertTrue(v[xy[0]] > 0.05 && v[xy[0]] < 0.95 && v[xy[1]] > 0.05 && v[xy[1]] < 0.95, "inside the patch: " + v[xy[0]] + "," + v[xy[1]]);
+        }
+        assertEquals(1f, v[FaceVector.ROLL_COS], 0.01, "the drawn face is upright");
+    }
+
+    @Test
+    void withoutLandmarksTheHaarBoxPlacesTheFaceAndTheWarningSaysSo() throws Exception {
+        FaceCropPreparer haarOnly = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), DETECTOR, 128, 128, 2);
+        PreparedImage p = haarOnly.prepare(png(offCentrePortrait()));
+        assertEquals(List.of(FaceLocator.HAAR_ONLY_WARNING), p.warnings());
+        assertEquals(0f, p.faceVector()[FaceVector.SOURCE], "from the box's proportions");
+        assertEquals(0.5, p.face().mouthX(), 0.06, "the crop is centred on the face");
+    }
+
+    @Test
+    void aLandmarkerThatFailsFallsBackToTheHaarBoxAndSaysSo() throws Exception {
+        FaceLandmarker broken = FaceLandmarker.load(WeightFiles.classpath(), 1);
+        broken.close();
+        FaceCropPreparer p = new FaceCropPreparer(new ImageDecoder(ImageLimits.DEFAULTS), broken, DETECTOR, 128, 128,
+                PatchRegion.defaultSize(128, 128), 2);
+        PreparedImage prepared = p.prepare(png(offCentrePortrait()));
+        assertEquals(2, prepared.warnings().size(), prepared.warnings().toString());
+        assertTrue(prepared.warnings().get(0).startsWith(FaceLocator.LANDMARKER_FAILED), prepared.warnings().toString());
+        assertEquals(FaceLocator.HAAR_WARNING, prepared.warnings().get(1));
+    }
+
+    private static BufferedImage offCentrePortrait() {
         BufferedImage canvas = plain(1200, 900, Color.GRAY);
         var g = canvas.createGraphics();
         g.drawImage(DefaultAvatar.draw(512), 620, 300, null);
         g.dispose();
-        PreparedImage p = preparer.prepare(png(canvas));
-        assertTrue(p.warnings().isEmpty(), "the OpenCV cascade found the face: " + p.warnings());
-        FaceGeometry f = p.face();
-        assertEquals(0.5, f.mouthX(), 0.06, "the crop is centred on the face");
-        assertTrue(f.eyeY() < f.mouthY() && f.mouthY() < 0.9, f.toString());
-        // the geometry points at the lips in the prepared pixels (lips are red, skin and background are not)
-        int mx = Math.round(f.mouthX() * 128);
-        int my = Math.round((f.mouthY() + 0.02f) * 128);
-        int i = 3 * (my * 128 + mx);
+        return canvas;
+    }
+
+    /** The vector's mouth centre is on the lips in the prepared pixels (lips are red, skin and background are not). */
+    private static void assertLipsAt(PreparedImage p, float[] v) {
+        PatchRegion patch = p.patch();
+        int mx = Math.round(patch.x() + v[FaceVector.MOUTH_X] * patch.size());
+        int my = Math.round(patch.y() + (v[FaceVector.MOUTH_Y] + 0.5f * v[FaceVector.LOWER_LIP]) * patch.size());
+        int i = 3 * (my * p.width() + mx);
         int r = p.rgb()[i] & 0xFF;
         int gr = p.rgb()[i + 1] & 0xFF;
         assertTrue(r > gr + 50, "lip colour at the mouth: r=" + r + " g=" + gr);
