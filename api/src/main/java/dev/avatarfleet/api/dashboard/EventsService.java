@@ -111,7 +111,7 @@ public final class EventsService implements HttpService {
     }
 
     /**
-     * A comment line, which the browser's EventSource ignores.
+     * A comment line ({@code :}), which every SSE reader skips (the dashboard's reader in common.js: a block without data).
      * why: only a write finds out that the client went away (a closed tab, a reload); a quiet fleet sends no event,
      * so without it a gone client's stream held its slot for up to {@link #MAX_STREAM}, and a stopping node waited
      * its whole shutdown grace for it; it also keeps an idle proxy (nginx's read timeout) from cutting the stream
