@@ -66,11 +66,11 @@ function lastBefore(frames, t) {
  * The agent's own evidence of its avatar live twice at one instant (two workers publishing for one session):
  * - overlap: frames from an earlier publisher decoded after the first frame of a later one;
  * - replaced_live: a publisher removed by the room as DUPLICATE_IDENTITY (another connection took its identity)
- *   while it was live (a frame within liveMs before the removal);
- * - two_present: a publisher joined while another one that was live was still in the room.
+ *   while its frames were still coming (see streamingAt);
+ * - two_present: a publisher joined while another one whose frames were still coming was in the room.
  * @returns {{at: number, kind: string, room: string, sids: string[], detail: string}[]}
  */
-export function twiceSeenByAgent(record, { liveMs = 1000 } = {}) {
+export function twiceSeenByAgent(record, { gapMs = 1000 } = {}) {
   const out = [];
   const seen = new Set();
   const add = (e) => {
@@ -81,7 +81,7 @@ export function twiceSeenByAgent(record, { liveMs = 1000 } = {}) {
     }
   };
   const pubs = record.publishers.filter((p) => p.frames.length > 0).sort((a, b) => a.frames[0] - b.frames[0]);
-  const liveAt = (p, t) => p.frames.some((f) => f <= t && t - f <= liveMs);
+  const liveAt = (p, t) => streamingAt(p.frames, t, gapMs);
   for (let a = 0; a < pubs.length; a++) {
     for (let b = a + 1; b < pubs.length; b++) {
       const first = pubs[b].frames[0];
@@ -110,6 +110,35 @@ export function twiceSeenByAgent(record, { liveMs = 1000 } = {}) {
     }
   }
   return out.sort((x, y) => x.at - y.at);
+}
+
+/** How far back streamingAt looks for a publisher's own cadence, and the least it allows (a few 40 ms frames). */
+export const CADENCE_WINDOW_MS = 5000;
+export const CADENCE_FLOOR_MS = 200;
+
+/**
+ * Whether a publisher's frames were still coming at t: its last frame before t is no older than the longest interval
+ * between its frames over the CADENCE_WINDOW_MS before that frame (at least CADENCE_FLOOR_MS, at most gapMs).
+ * why: a worker killed with -9 stops at once, and with failover under 1 s the room replaces its publisher 0.8 s
+ * after its last frame, well inside the failover's 1 s gap, while its frames had come every 40-55 ms; a publisher the
+ * room replaces while it still streams (a zombie) had its last frame 16-38 ms before (the runs before issue 14's
+ * fencing). Its own cadence tells the two apart where a fixed window cannot.
+ * @param frames the publisher's frame times, ascending
+ */
+export function streamingAt(frames, t, gapMs = 1000) {
+  let last = -1;
+  for (let i = frames.length - 1; i >= 0; i--) {
+    if (frames[i] <= t) {
+      last = i;
+      break;
+    }
+  }
+  if (last === -1) return false;
+  let longest = 0;
+  for (let i = last; i > 0 && frames[i - 1] >= frames[last] - CADENCE_WINDOW_MS; i--) {
+    longest = Math.max(longest, frames[i] - frames[i - 1]);
+  }
+  return t - frames[last] <= Math.min(gapMs, Math.max(CADENCE_FLOOR_MS, longest));
 }
 
 /** Nearest-rank percentile of numbers (null when empty). */

@@ -30,7 +30,10 @@ export function buildReport({ run, agents, watcher, thresholds }) {
     .map((t) => ({ task: t.task_id, room: t.room, status: t.current.status, worker: t.current.worker,
       note: 'a task no accepted launch names (its launch was refused or its reply lost), still not terminal at the end' }));
 
-  const twiceAgents = agents.flatMap((a) => twiceSeenByAgent(a, { liveMs: thresholds.liveMs }));
+  // why: live twice is judged with the failover's gap (frames stopped = no frame for gapMs), not with liveMs, the
+  // steady waits' looser "live"; with liveMs (1.5 s) a killed worker's publisher replaced 1.47 s after its last frame,
+  // already counted as an outage, was also counted live (clean-clone CI run of 2b57f18)
+  const twiceAgents = agents.flatMap((a) => twiceSeenByAgent(a, { gapMs: thresholds.gapMs }));
   const twiceTasks = watcher?.twice ?? [];
   const twiceRooms = new Set([...twiceAgents, ...twiceTasks].map((e) => e.room));
 

@@ -1,7 +1,7 @@
 // node --test ops/chaos/test/: the judgements ops/chaos makes, on made-up records whose answer is known.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { distribution, failoverOf, framesOf, percentile, twiceSeenByAgent } from '../lib/analysis.mjs';
+import { distribution, failoverOf, framesOf, percentile, streamingAt, twiceSeenByAgent } from '../lib/analysis.mjs';
 
 const run = (from, to, step = 40) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
 const pub = (sid, frames, extra = {}) => ({ sid, identity: 'bithuman-avatar-agent', joinedAt: frames[0] ?? 0, leftAt: null, reason: null, frames, ...extra });
@@ -62,6 +62,49 @@ test('twice: replaced by the room (DUPLICATE_IDENTITY) while live counts; replac
   const dead = twiceSeenByAgent(rec([pub('A', run(0, 5000), { leftAt: 13400, reason: 'DUPLICATE_IDENTITY' }),
     pub('B', run(14000, 20000), { joinedAt: 13400 })]));
   assert.deepEqual(dead, []);
+});
+
+test('twice: the kill -9 of the clean-clone CI run of 2b57f18 is a failover, not live twice', () => {
+  // its record, in ms of the run: fault at 25600; the killed publisher's last frame +16 ms; the room replaces it
+  // (DUPLICATE_IDENTITY) at +1487 ms as the replay joins; frames from the replay at +1724 ms
+  const t0 = 25600;
+  const killed = pub('OLD', run(20000, t0 + 16, 40).concat([t0 + 16]), { leftAt: t0 + 1487, reason: 'DUPLICATE_IDENTITY' });
+  const replay = pub('NEW', run(t0 + 1724, 40000), { joinedAt: t0 + 1487 });
+  const r = rec([killed, replay], [{ at: t0 + 1487, type: 'joined', sid: 'NEW', others: ['OLD'] }]);
+  const f = failoverOf(framesOf(r), t0, t0 + 3000, opts);
+  assert.equal(f.kind, 'failover');
+  assert.equal(f.ms, 1724);
+  // the frames had stopped for 1.47 s (> gapMs) when the room replaced it: not live, so not twice
+  assert.deepEqual(twiceSeenByAgent(r, { gapMs: opts.gapMs }), []);
+  // a publisher the room replaces while its frames are still coming is twice
+  const zombie = rec([pub('OLD', run(20000, t0 + 880), { leftAt: t0 + 900, reason: 'DUPLICATE_IDENTITY' }),
+    pub('NEW', run(t0 + 1100, 40000), { joinedAt: t0 + 900 })]);
+  assert.deepEqual(twiceSeenByAgent(zombie, { gapMs: opts.gapMs }).map((x) => x.kind), ['replaced_live']);
+});
+
+test('twice: a kill -9 replaced 0.83 s after the last frame (full profile, 9248ec6) is not twice, though within the gap', () => {
+  // fault 8 of that run: frames every 40-54 ms, the last 2 ms before the kill; the room replaced the publisher at
+  // +827 ms, as the replay joined (a frame within the 1 s gap, but 15 frame intervals after the stream stopped)
+  const t0 = 151700;
+  const killed = pub('OLD', run(140000, t0 - 2), { leftAt: t0 + 827, reason: 'DUPLICATE_IDENTITY' });
+  const replay = pub('NEW', run(t0 + 1471, 170000), { joinedAt: t0 + 827 });
+  const r = rec([killed, replay], [{ at: t0 + 827, type: 'joined', sid: 'NEW', others: ['OLD'] }]);
+  assert.deepEqual(twiceSeenByAgent(r, { gapMs: 1000 }), []);
+  assert.equal(failoverOf(framesOf(r), t0, t0 + 5000, opts).kind, 'failover');
+});
+
+test('still streaming: judged by the publisher own cadence, never beyond the gap', () => {
+  const steady = run(0, 10000);
+  assert.equal(streamingAt(steady, 10000 + 150), true); // within the 200 ms floor
+  assert.equal(streamingAt(steady, 10000 + 250), false);
+  const jerky = [...run(0, 8000), 8400, 8800, 9200]; // 400 ms apart lately: a slow but live stream
+  assert.equal(streamingAt(jerky, 9200 + 350), true);
+  assert.equal(streamingAt(jerky, 9200 + 450), false);
+  const stalls = [0, 1200, 2400]; // longer apart than the gap itself
+  assert.equal(streamingAt(stalls, 2400 + 999, 1000), true);
+  assert.equal(streamingAt(stalls, 2400 + 1001, 1000), false); // never beyond the gap
+  assert.equal(streamingAt([], 100), false);
+  assert.equal(streamingAt([500], 100), false); // nothing before t
 });
 
 test('twice: a publisher joins while another live one is present', () => {

@@ -8,6 +8,13 @@ final class CostMeter {
 
     /** Weight of one tick: about the last 100 ticks (4 s) count. */
     private static final double ALPHA = 0.01;
+    /**
+     * The most one session's work in one tick may count for: a tick's length. why: one stall (a new session's
+     * encoder and track created on its first push, a GC pause) is not the steady cost, and an average moved by it
+     * took a worker from offering 10 sessions to 1 in the middle of a failover (one push of ~2 s: 21 ms of push per
+     * frame for seconds), so a killed worker's sessions waited 4-5 s for a slot (ops/chaos full run on 9248ec6).
+     */
+    static final double SAMPLE_CAP_MS = 40.0;
 
     private volatile double liveMs = Double.NaN;
     private volatile double idleMs = Double.NaN;
@@ -36,7 +43,8 @@ final class CostMeter {
     }
 
     private static double mix(double old, double sample) {
-        return Double.isNaN(old) ? sample : old + ALPHA * (sample - old);
+        double capped = Math.min(sample, SAMPLE_CAP_MS);
+        return Double.isNaN(old) ? capped : old + ALPHA * (capped - old);
     }
 
     /** The averages (NaN where nothing was measured yet). */

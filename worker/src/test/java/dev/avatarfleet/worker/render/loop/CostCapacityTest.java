@@ -41,6 +41,24 @@ class CostCapacityTest {
     }
 
     @Test
+    void oneStalledPushDoesNotTakeTheWorkersSlotsAway() {
+        CostCapacity c = capacity(10, 2, 2.0, 0.2);
+        encodeMsPerFrame = 0.2;
+        ticks(300, 4, 4.7, 1.2);
+        nextSecond();
+        assertEquals(5, c.getAsInt(), "32 / (4.7 + 1.2 + 0.1)");
+        // why: a new session's first push created its encoder and track: one frame took 2 s on the render thread
+        meter.record(4, (long) (4 * 4.7e6), 0, 0, 4, (long) (3 * 1.2e6 + 2_000e6));
+        frames.addAndGet(4);
+        nextSecond();
+        assertEquals(5, c.getAsInt(), "a stall counts for at most one tick: 1.2 -> 1.6 ms of push, still 5 sessions");
+        // a host that got slower for good still offers fewer
+        ticks(600, 4, 4.7, 12.0);
+        nextSecond();
+        assertEquals(1, c.getAsInt(), "32 / (4.7 + ~12 + 0.1)");
+    }
+
+    @Test
     void thePriorsStandInUntilTheLoopHasMeasured() {
         CostCapacity c = capacity(8, 2, 6.0, 2.0);
         assertEquals(4, c.getAsInt(), "32 / (6 + 1)");
