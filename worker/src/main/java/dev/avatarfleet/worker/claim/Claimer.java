@@ -2,6 +2,7 @@ package dev.avatarfleet.worker.claim;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ public final class Claimer implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration STALE_STOP_WAIT = Duration.ofSeconds(5);
+    private static final Duration HAND_BACK_EVERY = Duration.ofSeconds(1);
 
     private final LaunchConsumer consumer;
     private final RedisTaskStore store;
@@ -48,6 +50,7 @@ public final class Claimer implements AutoCloseable {
     private final StoreOutageHold outage;
     private final Retry keepClaiming;
     private volatile boolean running = true;
+    private long lastHandBack = Long.MIN_VALUE / 2;
 
     /**
      * @param mayClaim false while the model is not ready or the worker drains
@@ -113,6 +116,7 @@ public final class Claimer implements AutoCloseable {
     /** One round: waits for a free slot, polls, handles what came and commits the acknowledgements. */
     private void claimOnce() throws InterruptedException {
         if (!mayClaim.getAsBoolean() || !slots.awaitFree(200, TimeUnit.MILLISECONDS)) {
+            handBackWhatArrived();
             Thread.sleep(mayClaim.getAsBoolean() ? 0 : 100);
             return;
         }
@@ -134,6 +138,39 @@ public final class Claimer implements AutoCloseable {
         if (!batch.isEmpty()) {
             consumer.commit(COMMIT_TIMEOUT);
         }
+    }
+
+    /**
+     * While this worker cannot take work (no free slot, draining, fenced off from Redis), gives back at once what its
+     * share member acquired meanwhile, and a record held through a store outage. why: a member that stops polling
+     * still acquires a record in the background and holds it for the group's record lock (15 s in the tests, 30 s by
+     * default) while other workers have free slots: a full or fenced worker delayed a launch or a replay by that much
+     * (ops/chaos: a replay waited 10.5 s while its worker was cut from Redis). Releasing counts a delivery, so it is
+     * done at most once a second: the record goes to a member that is polling, not round and round.
+     */
+    private void handBackWhatArrived() {
+        if (!join.joined() || clockMillis() - lastHandBack < HAND_BACK_EVERY.toMillis()) {
+            return;
+        }
+        lastHandBack = clockMillis();
+        List<LaunchDelivery> back = new ArrayList<>(consumer.poll(Duration.ZERO));
+        if (!mayClaim.getAsBoolean()) {
+            LaunchDelivery held = outage.takeHeld();
+            if (held != null) {
+                back.add(held);
+            }
+        }
+        for (LaunchDelivery d : back) {
+            consumer.release(d);
+        }
+        if (!back.isEmpty()) {
+            consumer.commit(COMMIT_TIMEOUT);
+            LOG.atInfo().log(() -> "gave back " + back.size() + " launch record(s) this worker cannot take now");
+        }
+    }
+
+    private static long clockMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     /**

@@ -70,4 +70,35 @@ class FencingTest {
             }
         }
     }
+
+    /**
+     * The chaos tool's cut: a worker with a free slot (its share member polling empty) is cut from Redis. Fenced, it
+     * stops polling, yet its member acquires in the background and would hold the replayed record for the group's
+     * record lock (15 s on the test broker; ops/chaos saw a replay wait 10.5 s): the fenced worker gives it back.
+     */
+    @Test
+    void theReplayOfACutOffWorkersSessionIsNotHeldByItsShareMember() throws Exception {
+        try (TcpProxy proxy = TcpProxy.to(TestServers.redis().port()); Fleet fleet = new Fleet("fence-held")) {
+            try {
+                HoldingSessionFactory cutOff = new HoldingSessionFactory();
+                HoldingSessionFactory other = new HoldingSessionFactory();
+                fleet.worker(Fleet.withRedis(fleet.settings, "redis://127.0.0.1:" + proxy.port(), Duration.ofMillis(400)),
+                        "cut-off", 2, cutOff, Clock.systemUTC());
+                fleet.awaitReady(1);
+                TaskRecord t = assertInstanceOf(Admission.Admitted.class, fleet.launch("room-h", "avatar")).task();
+                await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+                fleet.worker("other", 2, other);
+                fleet.awaitReady(2);
+                long cutAt = System.nanoTime();
+                proxy.cut();
+                // why: the replay comes once the fleet counts the cut-off worker dead (~5 s); a held record would add
+                // the 15 s record lock on top (~20 s)
+                await().atMost(Duration.ofSeconds(15)).until(() -> other.live(t.taskId()) == 1);
+                long ms = Duration.ofNanos(System.nanoTime() - cutAt).toMillis();
+                assertTrue(ms < 15_000, "the replay ran " + ms + " ms after the cut");
+            } finally {
+                proxy.heal();
+            }
+        }
+    }
 }
