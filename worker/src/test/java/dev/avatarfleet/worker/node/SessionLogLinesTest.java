@@ -5,7 +5,6 @@ import dev.avatarfleet.common.store.Admission;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.JsonLogCapture;
-import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.session.AvatarSession;
 import dev.avatarfleet.worker.session.SessionFactory;
 import java.time.Duration;
@@ -29,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
  * carry {@code task_id}, {@code worker_id} and {@code room_name}. (The real session, its LiveKit threads and
  * the render loop: LaunchToRoomMediaTest.)
  */
-@WaitingBound
 class SessionLogLinesTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionLogLinesTest.class);
