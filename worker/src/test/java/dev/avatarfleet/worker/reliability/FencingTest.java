@@ -33,14 +33,7 @@ class FencingTest {
             try {
                 HoldingSessionFactory cutOff = new HoldingSessionFactory();
                 HoldingSessionFactory other = new HoldingSessionFactory();
-                fleet.worker(Fleet.withRedis(fleet.settings, "redis://127.0.0.1:" + proxy.port(), Duration.ofMillis(400)),
-                        "cut-off", 1, cutOff, Clock.systemUTC());
-                fleet.awaitReady(1);
-                TaskRecord t = assertInstanceOf(Admission.Admitted.class, fleet.launch("room-f", "avatar")).task();
-                await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
-                assertEquals("cut-off", fleet.task(t.taskId()).workerId());
-                fleet.worker("other", 1, other);
-                fleet.awaitReady(2);
+                TaskRecord t = runningOnTheWorkerBehind(proxy, fleet, 1, cutOff, other);
 
                 try (LiveWatch watch = LiveWatch.of(List.of(t.taskId()), cutOff, other)) {
                     proxy.cut();
@@ -82,13 +75,8 @@ class FencingTest {
             try {
                 HoldingSessionFactory cutOff = new HoldingSessionFactory();
                 HoldingSessionFactory other = new HoldingSessionFactory();
-                fleet.worker(Fleet.withRedis(fleet.settings, "redis://127.0.0.1:" + proxy.port(), Duration.ofMillis(400)),
-                        "cut-off", 2, cutOff, Clock.systemUTC());
-                fleet.awaitReady(1);
-                TaskRecord t = assertInstanceOf(Admission.Admitted.class, fleet.launch("room-h", "avatar")).task();
-                await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
-                fleet.worker("other", 2, other);
-                fleet.awaitReady(2);
+                // why: two slots, so the cut-off worker's member was polling (empty) when the cut came
+                TaskRecord t = runningOnTheWorkerBehind(proxy, fleet, 2, cutOff, other);
                 long cutAt = System.nanoTime();
                 proxy.cut();
                 // why: the replay comes once the fleet counts the cut-off worker dead (~5 s); a held record would add
@@ -100,5 +88,22 @@ class FencingTest {
                 proxy.heal();
             }
         }
+    }
+
+    /**
+     * A worker "cut-off" reaching Redis through {@code proxy} runs one task; then a worker "other" joins; both have
+     * {@code slots} slots and are ready. Returns the task.
+     */
+    private static TaskRecord runningOnTheWorkerBehind(TcpProxy proxy, Fleet fleet, int slots, HoldingSessionFactory cutOff,
+                                                       HoldingSessionFactory other) {
+        fleet.worker(Fleet.withRedis(fleet.settings, "redis://127.0.0.1:" + proxy.port(), Duration.ofMillis(400)),
+                "cut-off", slots, cutOff, Clock.systemUTC());
+        fleet.awaitReady(1);
+        TaskRecord t = assertInstanceOf(Admission.Admitted.class, fleet.launch("room-cut", "avatar")).task();
+        await().atMost(WAIT).until(() -> fleet.task(t.taskId()).status() == TaskStatus.RUNNING);
+        assertEquals("cut-off", fleet.task(t.taskId()).workerId());
+        fleet.worker("other", slots, other);
+        fleet.awaitReady(2);
+        return t;
     }
 }
