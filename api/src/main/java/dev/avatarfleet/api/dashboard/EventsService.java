@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /events}: the dashboard's live view as server-sent events. Every {@link #PERIOD} the node reads the
  * fleet ({@link FleetView}) and the page of tasks the query asks for (the query of {@code GET /tasks}) and sends
- * each as an event ({@code fleet}, {@code tasks}) when it changed; {@code error} when Redis is down. A stream ends
- * after {@link #MAX_STREAM} (the browser reconnects); at most {@link #MAX_STREAMS} at once per node, 429 beyond.
+ * each as an event ({@code fleet}, {@code tasks}) when it changed; {@code error} when Redis is down; a comment line
+ * ({@code :}) in a period with nothing else to send. A stream ends after {@link #MAX_STREAM} (the browser reconnects),
+ * or within about two periods of its client going away; at most {@link #MAX_STREAMS} at once per node, 429 beyond.
  * <pre>
  * curl -N "http://localhost:8089/events?status=running&amp;limit=20"
  * event:fleet
@@ -71,21 +72,29 @@ public final class EventsService implements HttpService {
                 try {
                     String f = JsonReply.MAPPER.writeValueAsString(fleet.get());
                     String t = JsonReply.MAPPER.writeValueAsString(tasks.listing(query, null));
+                    boolean sent = false;
                     if (!f.equals(lastFleet)) {
                         sink.emit(SseEvent.builder().name("fleet").data(f).build());
                         lastFleet = f;
+                        sent = true;
                     }
                     if (!t.equals(lastTasks)) {
                         sink.emit(SseEvent.builder().name("tasks").data(t).build());
                         lastTasks = t;
+                        sent = true;
                     }
                     lastError = null;
+                    if (!sent) {
+                        keepAlive(sink);
+                    }
                 } catch (DependencyUnavailableException e) {
                     String error = JsonReply.MAPPER.writeValueAsString(Map.of("error", "unavailable",
                             "reason", e.dependency() + " unavailable"));
                     if (!error.equals(lastError)) {
                         sink.emit(SseEvent.builder().name("error").data(error).build());
                         lastError = error;
+                    } else {
+                        keepAlive(sink);
                     }
                 }
                 Thread.sleep(PERIOD);
@@ -99,5 +108,15 @@ public final class EventsService implements HttpService {
         } finally {
             streams.release();
         }
+    }
+
+    /**
+     * A comment line ({@code :}), which every SSE reader skips (the dashboard's reader in common.js: a block without data).
+     * why: only a write finds out that the client went away (a closed tab, a reload); a quiet fleet sends no event,
+     * so without it a gone client's stream held its slot for up to {@link #MAX_STREAM}, and a stopping node waited
+     * its whole shutdown grace for it; it also keeps an idle proxy (nginx's read timeout) from cutting the stream
+     */
+    private static void keepAlive(SseSink sink) {
+        sink.emit(SseEvent.builder().comment("").build());
     }
 }

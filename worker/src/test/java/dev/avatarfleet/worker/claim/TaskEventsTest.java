@@ -34,10 +34,12 @@ import dev.avatarfleet.common.task.LaunchSpecs;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.RedisServerProcess;
+import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.session.SessionEnd;
 import org.junit.jupiter.api.Test;
 
 /** A session's end against a real redis-server that stops answering for a while. */
+@WaitingBound
 class TaskEventsTest {
 
     @Test

@@ -14,6 +14,7 @@ import dev.avatarfleet.common.store.NewTasks;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.KafkaBroker;
+import dev.avatarfleet.worker.WaitingBound;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * claiming after its Kafka broker went away and came back on the same data, and a task enqueued
  * before the restart is still run.
  */
+@WaitingBound
 class BrokerRestartTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -21,6 +21,7 @@ import dev.avatarfleet.common.task.LaunchSpec;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.TestServers;
+import dev.avatarfleet.worker.WaitingBound;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 /** Workers against a real broker and a redis-server that stops answering while a launch record is delivered. */
+@WaitingBound
 class ClaimerRedisOutageTest {
 
     @Test

@@ -30,6 +30,7 @@ import dev.avatarfleet.common.config.FleetSettings;
 import dev.avatarfleet.common.config.WorkerSettings;
 import dev.avatarfleet.common.json.Json;
 import dev.avatarfleet.testkit.TestServers;
+import dev.avatarfleet.worker.WaitingBound;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * Kafka broker and a real redis-server, each node with its own connections, talking HTTP.
  * Sessions are the test-only holding session (the real one comes with the avatar participant).
  */
+@WaitingBound
 class FleetEndToEndTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -7,6 +7,7 @@ import dev.avatarfleet.common.store.Admission;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.PrometheusScrape;
+import dev.avatarfleet.worker.WaitingBound;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * parser: the worker metrics of the contract with {@code node_id}, sessions running and offered slots moving as
  * sessions start and end and equal to the worker's {@code /ready}, ends counted by reason; {@code /observe/health}.
  */
+@WaitingBound
 class WorkerMetricsNodeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

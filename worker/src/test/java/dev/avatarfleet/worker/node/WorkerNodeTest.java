@@ -27,10 +27,12 @@ import dev.avatarfleet.common.store.StopResult;
 import dev.avatarfleet.common.store.WorkerState;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
+import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.session.SessionFactory;
 import org.junit.jupiter.api.Test;
 
 /** Worker nodes against a real broker and redis-server. */
+@WaitingBound
 class WorkerNodeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -11,6 +11,7 @@ import dev.avatarfleet.common.store.Admission;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.TestServers;
+import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.node.Fleet;
 import dev.avatarfleet.worker.node.HoldingSessionFactory;
 import dev.avatarfleet.worker.node.WorkerNode;
@@ -21,6 +22,7 @@ import redis.clients.jedis.RedisClient;
  * Issue 14, defect 10: the image of an active task stays in the image store while the task runs, so a replay
  * after a session longer than the image's life finds it.
  */
+@WaitingBound
 class ImageRenewalTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

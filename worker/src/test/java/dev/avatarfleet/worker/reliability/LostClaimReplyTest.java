@@ -14,6 +14,7 @@ import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.TcpProxy;
 import dev.avatarfleet.testkit.TestServers;
+import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.node.Fleet;
 import dev.avatarfleet.worker.node.HoldingSessionFactory;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * Issue 14, defect 2: a claim that Redis ran but whose reply the worker never heard (the reply was lost with
  * the connection) is still run by that worker, once.
  */
+@WaitingBound
 class LostClaimReplyTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

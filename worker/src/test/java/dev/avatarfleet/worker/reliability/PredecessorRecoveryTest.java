@@ -13,6 +13,7 @@ import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.TcpProxy;
 import dev.avatarfleet.testkit.TestServers;
+import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.node.Fleet;
 import dev.avatarfleet.worker.node.HoldingSessionFactory;
 import dev.avatarfleet.worker.node.WorkerNode;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * Issue 14, defect 3: a worker restarted under the same {@code WORKER_ID} while it cannot reach Redis recovers its
  * killed predecessor's tasks once Redis answers, not only if it could at its start.
  */
+@WaitingBound
 class PredecessorRecoveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

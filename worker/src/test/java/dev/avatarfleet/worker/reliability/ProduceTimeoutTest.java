@@ -24,6 +24,7 @@ import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.FreePorts;
 import dev.avatarfleet.testkit.KafkaBroker;
 import dev.avatarfleet.testkit.TcpProxy;
+import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.node.Fleet;
 import dev.avatarfleet.worker.node.HoldingSessionFactory;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broker's replies), while a worker with its own way to the broker claims the task: the launch is answered 200 with
  * that task, which is not failed under its worker.
  */
+@WaitingBound
 class ProduceTimeoutTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -16,6 +16,7 @@ import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.RedisServerProcess;
 import dev.avatarfleet.testkit.TestServers;
+import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.node.Fleet;
 import dev.avatarfleet.worker.node.HoldingSessionFactory;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * Issue 14, defect 4: Redis restarted without its data under running sessions. The workers never stop a healthy
  * session because its key vanished; they tell Redis again what they run, and the fleet takes new launches.
  */
+@WaitingBound
 class RedisDataLossTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -11,6 +11,7 @@ import java.util.List;
 import dev.avatarfleet.common.store.Admission;
 import dev.avatarfleet.common.task.TaskRecord;
 import dev.avatarfleet.common.task.TaskStatus;
+import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.node.Fleet;
 import dev.avatarfleet.worker.node.HoldingSessionFactory;
 import dev.avatarfleet.worker.node.WorkerComponents;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * Issue 14, defect 8: SIGTERM drains a worker by handing its sessions over, so a rolling restart of every worker
  * of a fleet loses no session.
  */
+@WaitingBound
 class RollingRestartTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

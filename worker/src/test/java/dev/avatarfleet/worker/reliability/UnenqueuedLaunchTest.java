@@ -25,6 +25,7 @@ import dev.avatarfleet.common.task.TaskStatus;
 import dev.avatarfleet.testkit.FreePorts;
 import dev.avatarfleet.testkit.TcpProxy;
 import dev.avatarfleet.testkit.TestServers;
+import dev.avatarfleet.worker.WaitingBound;
 import dev.avatarfleet.worker.node.Fleet;
 import dev.avatarfleet.worker.node.HoldingSessionFactory;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * task with no launch record. The plugin's retry is answered with that task, and the fleet runs it from the
  * launch kept with the task.
  */
+@WaitingBound
 class UnenqueuedLaunchTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
