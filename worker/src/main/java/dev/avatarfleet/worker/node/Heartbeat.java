@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.avatarfleet.common.fault.DependencyUnavailableException;
+import dev.avatarfleet.common.logging.LogContext;
 import dev.avatarfleet.common.store.BeatReport;
 import dev.avatarfleet.common.store.Claim;
 import dev.avatarfleet.common.store.FleetRegistry;
@@ -151,15 +152,21 @@ public final class Heartbeat implements AutoCloseable {
                 case OK -> {
                 }
                 case STOP -> slots.stop(taskId, "stopped");
-                case LOST -> {
-                    LOG.warn("task {} is no longer this worker's claim in Redis (replayed after a heartbeat gap, or ended); "
-                            + "stopping its session here", taskId);
-                    slots.stop(taskId, "task recovered by the fleet after a heartbeat gap");
-                }
+                // why: in the task's own log context (task_id, worker_id, room_name), as every line about a session;
+                // a slot freed since the snapshot (its session ended here meanwhile) has nothing left to stop
+                case LOST -> slots.spec(taskId).ifPresent(spec -> {
+                    try (LogContext.Scope ignored = LogContext.session(taskId, workerId, spec.roomName()).open()) {
+                        LOG.warn("task {} is no longer this worker's claim in Redis (replayed after a heartbeat gap, or ended); "
+                                + "stopping its session here", taskId);
+                        slots.stop(taskId, "task recovered by the fleet after a heartbeat gap");
+                    }
+                });
                 case MISSING -> slots.spec(taskId).ifPresent(spec -> {
                     // why: Redis lost its data; the session is healthy, so Redis is told again rather than the session stopped
-                    if (store.reassert(spec, workerId)) {
-                        LOG.warn("task {} was unknown to Redis (its data was lost?); recorded again as running on {}", taskId, workerId);
+                    try (LogContext.Scope ignored = LogContext.session(taskId, workerId, spec.roomName()).open()) {
+                        if (store.reassert(spec, workerId)) {
+                            LOG.warn("task {} was unknown to Redis (its data was lost?); recorded again as running on {}", taskId, workerId);
+                        }
                     }
                 });
             }
