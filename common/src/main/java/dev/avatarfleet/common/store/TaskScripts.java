@@ -585,25 +585,36 @@ final class TaskScripts {
             """);
 
     /**
+     * Lua: rows(p, index, ids) -> the task hashes of ids, in order, as flat field/value arrays, and how many of ids had
+     * no record. why: a record expired on its own (PEXPIRE backstop) has its index entries forgotten here.
+     */
+    private static final String ROWS = """
+            local function rows(p, index, ids)
+              local out = {}
+              local gone = 0
+              for _, id in ipairs(ids) do
+                local h = redis.call('HGETALL', p .. 'task:' .. id)
+                if #h > 0 then
+                  out[#out + 1] = h
+                else
+                  redis.call('ZREM', p .. 'tasks', id)
+                  redis.call('ZREM', p .. 'terminal', id)
+                  redis.call('ZREM', index, id)
+                  gone = gone + 1
+                end
+              end
+              return out, gone
+            end
+            """;
+
+    /**
      * ARGV: p, index ('tasks', or a tenant's 'tenant:<t>:tasks'). Every task hash of the index, newest first, as
      * flat field/value arrays (one atomic snapshot).
      */
-    static final LuaScript LIST = new LuaScript("""
+    static final LuaScript LIST = new LuaScript(ROWS + """
             local p = ARGV[1]
             local index = p .. (ARGV[2] or 'tasks')
-            local ids = redis.call('ZREVRANGE', index, 0, -1)
-            local out = {}
-            for _, id in ipairs(ids) do
-              local h = redis.call('HGETALL', p .. 'task:' .. id)
-              if #h > 0 then
-                out[#out + 1] = h
-              else
-                -- why: the record expired on its own (PEXPIRE backstop); forget its index entry
-                redis.call('ZREM', p .. 'tasks', id)
-                redis.call('ZREM', p .. 'terminal', id)
-                redis.call('ZREM', index, id)
-              end
-            end
+            local out = rows(p, index, redis.call('ZREVRANGE', index, 0, -1))
             return out
             """);
 
@@ -612,25 +623,13 @@ final class TaskScripts {
      * hashes as flat field/value arrays (one atomic snapshot). why: an unfiltered page must not read every record of
      * the index (100,000 kept tasks made each /tasks call read them all); a record expired on its own leaves the page.
      */
-    static final LuaScript LIST_PAGE = new LuaScript("""
+    static final LuaScript LIST_PAGE = new LuaScript(ROWS + """
             local p = ARGV[1]
             local index = p .. ARGV[2]
             local from = tonumber(ARGV[3])
             local total = redis.call('ZCARD', index)
-            local ids = redis.call('ZREVRANGE', index, from, from + tonumber(ARGV[4]) - 1)
-            local out = {}
-            for _, id in ipairs(ids) do
-              local h = redis.call('HGETALL', p .. 'task:' .. id)
-              if #h > 0 then
-                out[#out + 1] = h
-              else
-                redis.call('ZREM', p .. 'tasks', id)
-                redis.call('ZREM', p .. 'terminal', id)
-                redis.call('ZREM', index, id)
-                total = total - 1
-              end
-            end
-            return {total, out}
+            local out, gone = rows(p, index, redis.call('ZREVRANGE', index, from, from + tonumber(ARGV[4]) - 1))
+            return {total - gone, out}
             """);
 
     /** Every script above, for loading them all at start. */
