@@ -17,27 +17,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -gt 0 ] || { echo "usage: ops/bench/launch-load.sh launch SECONDS PLAN | scale SECONDS CLIENTS NODES STEPS REQUESTS" >&2; exit 2; }
 . ops/lib/java.sh
-. ops/lib/netns.sh
+. ops/bench/lib.sh
 [ "${BENCH_BUILT:-}" = 1 ] || mvn -B -o -q -pl ops/bench -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/bench.cp >&2
-DATA=$(mktemp -d /tmp/avatar-fleet-launch.XXXXXX)
-avatar_fleet_netns_up
-HOST=${AVATAR_FLEET_NETNS_ADDRESSES%%,*}
-cleanup() {
-  ip netns exec "$AVATAR_FLEET_NETNS" ops/stack down --data "$DATA" >/dev/null 2>&1 || true
-  ip netns del "$AVATAR_FLEET_NETNS" 2>/dev/null || true
-  rm -rf "$DATA"
-}
-trap cleanup EXIT
-in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
+bench_stack_begin launch
 # why: MAX_TASK_HISTORY: /tasks is measured with up to 100,000 ended tasks kept (the default keeps 1,000); the load
 # generator cancels the launches of each run when it is over (TaskSweep), so they are history, not active tasks
 fleet_env=(MAX_TASK_HISTORY=1000000)
-api_env=(env LAUNCH_RATE_PER_MINUTE=0 TASK_REENQUEUE_AFTER_MS=3600000 "${fleet_env[@]}")
-in_ns "${api_env[@]}" ops/stack up --detach --only kafka,redis,api --host "$HOST" --data "$DATA" >"$DATA/up.log" 2>&1 \
-  || { cat "$DATA/up.log" >&2; exit 1; }
-. "$DATA/stack.conf"
-API="http://$HOST:$S_API_PORT"
-LK="ws://$HOST:$S_LIVEKIT_PORT"
+api_env=(LAUNCH_RATE_PER_MINUTE=0 TASK_REENQUEUE_AFTER_MS=3600000 "${fleet_env[@]}")
+bench_stack_up "${api_env[@]}" -- --only kafka,redis,api
+bench_stack_conf
 load() { # MODE ARGS...: the load generator inside the namespace, with the stack's own fleet settings
   in_ns env LOG_FORMAT=json "${fleet_env[@]}" KAFKA_BOOTSTRAP_SERVERS="$HOST:$S_KAFKA_PORT" REDIS_URL="redis://$HOST:$S_REDIS_PORT" LAUNCH_RECORD_KEY="$S_LAUNCH_RECORD_KEY" \
     java -Xmx1g -cp "ops/bench/target/classes:$(cat ops/bench/target/bench.cp)" dev.avatarfleet.bench.load.LaunchLoad "$@" 2>&1 \
@@ -69,7 +57,7 @@ case "$MODE" in
     apis=$API
     for n in $(seq 1 "$NODES"); do
       if [ "$n" -gt 1 ]; then
-        in_ns "${api_env[@]}" ops/stack add-api --data "$DATA" >>"$DATA/up.log" 2>&1 || { cat "$DATA/up.log" >&2; exit 1; }
+        in_ns env "${api_env[@]}" ops/stack add-api --data "$DATA" >>"$DATA/up.log" 2>&1 || { cat "$DATA/up.log" >&2; exit 1; }
         apis+=",http://$HOST:$((S_API_PORT - n + 1))"
       fi
       load throughput "$apis" "$LK" "$SECS" "$CLIENTS"

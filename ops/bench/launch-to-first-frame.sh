@@ -6,8 +6,9 @@
 # launches its avatar exactly as livekit-plugins-bithuman does (JSON request, base64 JPEG q95).
 #   ops/bench/launch-to-first-frame.sh [RUNS]     (default 5; needs root for the namespace, like ops/test)
 #   KEEP_LOGS=DIR ops/bench/launch-to-first-frame.sh 3   also copies the stack's logs (api, worker-1, ...) to DIR
-#   THEN_SOAK='12 3' ops/bench/launch-to-first-frame.sh 1   then ops/bench/session-soak.sh 12 3 on the same stack
-#                                                        (every part started with NMT then; ops/bench/figure's smoke)
+#   THEN='ops/bench/session-soak.sh 12 3; ops/bench/delivery.sh 128 1 3' ops/bench/launch-to-first-frame.sh 1
+#       then those tools on this same stack (BENCH_STACK, ops/bench/lib.sh), every part started with NMT for the
+#       soak: the smoke of `ops/bench/figure all`, one stack start for four figures
 # Two series of RUNS launches, one at a time, each waiting for the previous task to end:
 #   fresh  every launch brings a new image (a different hash): the worker prepares the avatar
 #   same   every launch brings the image of the first fresh run: prepared avatar from the worker's cache
@@ -22,27 +23,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-5}
 . ops/lib/java.sh
-. ops/lib/netns.sh
+. ops/bench/lib.sh
 (cd ops/sdk-tests && [ -d node_modules/@livekit/rtc-node ] || npm ci --no-audit --no-fund --loglevel=error)
-DATA=$(mktemp -d /tmp/avatar-fleet-bench.XXXXXX)
-avatar_fleet_netns_up
-HOST=${AVATAR_FLEET_NETNS_ADDRESSES%%,*}
-cleanup() {
-  if [ -n "${KEEP_LOGS:-}" ]; then mkdir -p "$KEEP_LOGS" && cp -r "$DATA/logs/." "$KEEP_LOGS/" 2>/dev/null || true; fi
-  ip netns exec "$AVATAR_FLEET_NETNS" ops/stack down --data "$DATA" >/dev/null 2>&1 || true
-  ip netns del "$AVATAR_FLEET_NETNS" 2>/dev/null || true
-  rm -rf "$DATA"
-}
-trap cleanup EXIT
-in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
-
-# why: a fresh namespace has nothing listening, so the stack's default ports cannot collide with anything
-# why: THEN_SOAK runs the session soak on this stack afterwards (the smoke of `figure all`), whose worker needs NMT
-in_ns env ${THEN_SOAK:+JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary} \
-  ops/stack up --detach --host "$HOST" --data "$DATA" --max-sessions "${MAX_SESSIONS:-2}" >"$DATA/up.log" 2>&1 \
-  || { cat "$DATA/up.log" >&2; exit 1; }
-API="http://$HOST:${API_PORT:-8089}"
-LK="ws://$HOST:${LIVEKIT_PORT:-7880}"
+bench_stack_begin bench
+if [ -n "${KEEP_LOGS:-}" ]; then
+  bench_before_end() { mkdir -p "$KEEP_LOGS" && cp -r "$DATA/logs/." "$KEEP_LOGS/" 2>/dev/null; }
+fi
+# why: THEN runs more tools on this stack afterwards; the session soak among them reads the worker's NMT
+bench_stack_up ${THEN:+JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary} -- --max-sessions "${MAX_SESSIONS:-2}"
+bench_stack_conf
 in_ns curl -sf "$API/ready" >/dev/null || { echo "stack not ready: $(in_ns curl -s "$API/ready")" >&2; exit 1; }
 FIRST_RUNS=${FIRST_RUNS:-0}
 java -cp worker/target/classes ops/bench/AvatarJpegs.java "$DATA/img" "$((RUNS + FIRST_RUNS))"
@@ -71,7 +60,7 @@ one_launch() { # ROOM IMAGE -> prints ms from POST /launch to the first decoded 
   echo "$out" | jq -rs --arg room "$room" '(map(select(.event=="launched"))[0].posted_at) as $t0
     | "\($room): /launch reply +\(map(select(.event=="launched"))[0].at - $t0) ms, joined +\(map(select(.event=="avatar_joined"))[0].at - $t0) ms, video track +\(map(select(.event=="track" and .kind=="video"))[0].at - $t0) ms, first frame +\(map(select(.event=="first_frame"))[0].at - $t0) ms"' >&2 || true
   # why: the task record's own millisecond timestamps split the fleet's part: Kafka delivery and claim, then join and publish
-  in_ns redis-cli -h "$HOST" -p "${REDIS_PORT:-6379}" --raw HMGET "avatarfleet:task:$task" created_at claimed_at running_at \
+  in_ns redis-cli -h "$HOST" -p "$S_REDIS_PORT" --raw HMGET "avatarfleet:task:$task" created_at claimed_at running_at \
     | paste -sd' ' | awk -v room="$room" 'NF == 3 { printf "%s: task record: created -> claimed %d ms, claimed -> running %d ms\n", room, $2 - $1, $3 - $2 }' >&2 || true
   echo "$out" | jq -r 'select(.event=="first_frame") | .since_launch_ms' | grep . \
     || { echo "no first frame in $room (task $task: $status): $out" >&2; return 1; }
@@ -104,7 +93,6 @@ summary fresh "${fresh[@]}"
 summary same "${same[@]}"
 if [ "$PHOTO_RUNS" -gt 0 ]; then summary photo "${photo[@]}"; fi
 if [ "$FIRST_RUNS" -gt 0 ]; then summary first "${first[@]}"; fi
-if [ -n "${THEN_SOAK:-}" ]; then
-  # shellcheck disable=SC2086 # why: THEN_SOAK is the soak's two arguments
-  SOAK_STACK="$DATA" SOAK_NETNS="$AVATAR_FLEET_NETNS" SOAK_HOST="$HOST" ops/bench/session-soak.sh $THEN_SOAK
+if [ -n "${THEN:-}" ]; then
+  BENCH_STACK="$DATA" BENCH_NETNS="$AVATAR_FLEET_NETNS" BENCH_HOST="$HOST" bash -c "$THEN"
 fi

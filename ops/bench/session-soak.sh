@@ -10,46 +10,28 @@
 # Prints one table row per sample: RSS and anonymous memory (/proc/PID/status, smaps_rollup), the JVM's own native
 # memory without the heap (NMT committed total minus the heap's), the heap committed, threads, open files.
 # VIDEO_WIDTH/VIDEO_HEIGHT pass through to the worker (default 256x256 here). Needs root, like ops/test.
-# SOAK_STACK=DATA SOAK_NETNS=NS SOAK_HOST=ADDR: use that running stack (its worker-1) instead of starting one, and leave
-# it running (ops/bench/launch-to-first-frame.sh THEN_SOAK=..., the smoke of `figure all`: one stack start less).
+# BENCH_STACK=DATA BENCH_NETNS=NS BENCH_HOST=ADDR: use that running stack (its worker-1, started with NMT) instead of
+# starting one, and leave it running (ops/bench/lib.sh; launch-to-first-frame.sh's THEN, the smoke of `figure all`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LENGTH=${1:?SECONDS}; SAMPLE=${2:?SAMPLE}
 PARALLEL=${PARALLEL:-1}
 . ops/lib/java.sh
-. ops/lib/netns.sh
+. ops/bench/lib.sh
 (cd ops/sdk-tests && [ -d node_modules/@livekit/rtc-node ] || npm ci --no-audit --no-fund --loglevel=error)
 # why: the soak's own files (sessions, stop mark, image, agents' stderr) apart from the stack's data
 WORK=$(mktemp -d /tmp/avatar-fleet-soak.XXXXXX)
 churn_pids=()
-if [ -n "${SOAK_STACK:-}" ]; then
-  DATA=$SOAK_STACK; AVATAR_FLEET_NETNS=${SOAK_NETNS:?SOAK_NETNS}; HOST=${SOAK_HOST:?SOAK_HOST}
-  cleanup() { for p in "${churn_pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-  trap cleanup EXIT
-else
-  DATA=$(mktemp -d /tmp/avatar-fleet-soak-stack.XXXXXX)
-  avatar_fleet_netns_up
-  HOST=${AVATAR_FLEET_NETNS_ADDRESSES%%,*}
-  cleanup() {
-    for p in "${churn_pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    ip netns exec "$AVATAR_FLEET_NETNS" ops/stack down --data "$DATA" >/dev/null 2>&1 || true
-    ip netns del "$AVATAR_FLEET_NETNS" 2>/dev/null || true
-    rm -rf "$DATA" "$WORK"
-  }
-  trap cleanup EXIT
-fi
-in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
+bench_before_end() { for p in "${churn_pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+bench_stack_begin soak-stack
 export VIDEO_WIDTH=${VIDEO_WIDTH:-256} VIDEO_HEIGHT=${VIDEO_HEIGHT:-256}
-if [ -z "${SOAK_STACK:-}" ]; then
-  in_ns env MODEL_DIR="$DATA/model" ops/stack up --detach --only kafka,redis,devroom,api --host "$HOST" --data "$DATA" >"$WORK/up.log" 2>&1 \
-    || { cat "$WORK/up.log" >&2; exit 1; }
+if [ -z "$BENCH_ADOPTED" ]; then
+  bench_stack_up MODEL_DIR="$DATA/model" -- --only kafka,redis,devroom,api
   # why: NMT for the measured worker only (the other parts need none); JAVA_TOOL_OPTIONS reaches the JVM the stack starts
   in_ns env MODEL_DIR="$DATA/model" JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary \
-    ops/stack add-worker --max-sessions $((PARALLEL + 1)) --data "$DATA" >>"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2; exit 1; }
+    ops/stack add-worker --max-sessions $((PARALLEL + 1)) --data "$DATA" >>"$DATA/up.log" 2>&1 || { cat "$DATA/up.log" >&2; exit 1; }
 fi
-. "$DATA/stack.conf"
-API="http://$HOST:$S_API_PORT"
-LK="ws://$HOST:$S_LIVEKIT_PORT"
+bench_stack_conf
 for i in $(seq 1 600); do [ "$(in_ns curl -s -o /dev/null -w '%{http_code}' "$API/ready")" = 200 ] && break; sleep 0.2; done
 WPID=$(cat "$DATA/run/worker-1.pid")
 java -cp worker/target/classes ops/bench/AvatarJpegs.java "$WORK/img" 1
