@@ -5,7 +5,12 @@ import dev.avatarfleet.common.image.DecodedImage;
 import dev.avatarfleet.common.image.ImageDecoder;
 import dev.avatarfleet.common.image.ImageLimits;
 import dev.avatarfleet.common.image.InvalidImageException;
+import dev.avatarfleet.common.store.ImageStore;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -13,16 +18,37 @@ import org.slf4j.LoggerFactory;
  * {@code dev.avatarfleet.common.image}: format and declared size read from the header and bounded
  * before a single pixel is decoded (decompression bombs are refused), then a full decode. A refusal
  * is a 400 {@code invalid_image} whose reason says what is wrong.
+ *
+ * <p>The node remembers the images it accepted by the SHA-256 of their bytes, the last {@value #REMEMBERED}: an agent
+ * sends its avatar's same image with every launch (livekit-plugins-bithuman encodes it once), and the same bytes decode
+ * the same way, so a known image costs a hash (~0.05 ms for the plugin's 26 KB JPEG) instead of a decode (~8 ms, most of
+ * a base64 launch's time: ops/bench's launch figure). Only images that passed the whole check are remembered.
  */
 public final class AvatarImageCheck {
     /** What was found in an accepted image. */
     public record ImageInfo(String format, int width, int height) {
     }
 
-    private final ImageDecoder decoder;
+    /** How many accepted images one node remembers (least recently used first out; ~150 bytes each). */
+    static final int REMEMBERED = 1024;
+
+    private final ImageLimits limits;
+    private final Function<byte[], DecodedImage> decoder;
+    private final Map<String, ImageInfo> accepted = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ImageInfo> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
 
     public AvatarImageCheck(ImageLimits limits) {
-        this.decoder = new ImageDecoder(limits);
+        this(limits, new ImageDecoder(limits)::decode);
+    }
+
+    /** @param decoder the full check of one image's bytes (the tests count its calls) */
+    AvatarImageCheck(ImageLimits limits, Function<byte[], DecodedImage> decoder) {
+        this.limits = limits;
+        this.decoder = decoder;
     }
 
     /**
@@ -49,10 +75,20 @@ public final class AvatarImageCheck {
      * @throws ApiException 400 {@code invalid_image} (413 when over the byte limit)
      */
     public ImageInfo check(byte[] bytes, String what) {
+        // why: bytes over the limit are refused by the decoder before they are read; they are never hashed either
+        String hash = bytes.length <= limits.maxBytes() ? ImageStore.sha256(bytes) : null;
+        ImageInfo known = hash == null ? null : accepted.get(hash);
+        if (known != null) {
+            return known;
+        }
         try {
-            DecodedImage image = decoder.decode(bytes);
-            return new ImageInfo(image.header().format().name().toLowerCase(java.util.Locale.ROOT),
+            DecodedImage image = decoder.apply(bytes);
+            ImageInfo info = new ImageInfo(image.header().format().name().toLowerCase(java.util.Locale.ROOT),
                     image.pixels().getWidth(), image.pixels().getHeight());
+            if (hash != null) {
+                accepted.put(hash, info);
+            }
+            return info;
         } catch (InvalidImageException e) {
             if (e.reason() == InvalidImageException.Reason.TOO_MANY_BYTES) {
                 throw ApiException.tooLarge("invalid image: " + what + ": " + e.getMessage());
