@@ -254,13 +254,9 @@ class LaunchToRoomMediaTest {
             assertTrue(m.value("avatarfleet_sessions_ended_total", Map.of("reason", "agent_left")).orElse(0) >= 1, "the end counted");
 
             // the mouth as the agent received it, in each frame's own face: it opens on the speech and closes after it
-            ReceivedMouth judge = new ReceivedMouth(SharedLandmarker.get());
-            ReceivedMouth.Phase idle = judge.phase(frames, "idle", MOUTH_FRAMES);
-            ReceivedMouth.Phase speaking = judge.phase(frames, "speaking", MOUTH_FRAMES);
-            ReceivedMouth.Phase after = judge.phase(frames, "afterSpeech", MOUTH_FRAMES);
-            System.out.println("mouth as the agent received it (" + written + "): " + idle + "; " + speaking + "; " + after);
-            ReceivedMouth.opensOnSpeech(idle, speaking).ifPresent(Assertions::fail);
-            ReceivedMouth.closedAgain(idle, after).ifPresent(Assertions::fail);
+            ReceivedMouth.Talk mouth = new ReceivedMouth(SharedLandmarker.get()).talk(frames, "afterSpeech", MOUTH_FRAMES);
+            System.out.println("mouth as the agent received it (" + written + "): " + mouth);
+            mouth.problem().ifPresent(Assertions::fail);
         }
     }
 
@@ -293,13 +289,9 @@ class LaunchToRoomMediaTest {
         JsonNode ended = awaitStatus(result.path("taskId").asText(), "completed", new ArrayList<>());
         assertEquals("agent_left", ended.path("end_reason").asText(), ended.toString());
 
-        ReceivedMouth judge = new ReceivedMouth(SharedLandmarker.get());
-        ReceivedMouth.Phase idle = judge.phase(frames, "idle", MOUTH_FRAMES);
-        ReceivedMouth.Phase speaking = judge.phase(frames, "speaking", MOUTH_FRAMES);
-        ReceivedMouth.Phase after = judge.phase(frames, "afterSpeech", MOUTH_FRAMES);
-        System.out.println("mouth as the try-it page showed it (" + ReceivedMouth.census(frames) + "): " + idle + "; " + speaking + "; " + after);
-        ReceivedMouth.opensOnSpeech(idle, speaking).ifPresent(Assertions::fail);
-        ReceivedMouth.closedAgain(idle, after).ifPresent(Assertions::fail);
+        ReceivedMouth.Talk mouth = new ReceivedMouth(SharedLandmarker.get()).talk(frames, "afterSpeech", MOUTH_FRAMES);
+        System.out.println("mouth as the try-it page showed it (" + ReceivedMouth.census(frames) + "): " + mouth);
+        mouth.problem().ifPresent(Assertions::fail);
     }
 
     private static int freePort() throws IOException {

@@ -49,12 +49,13 @@ public final class Claimer implements AutoCloseable {
     private final ShareGroupJoin join;
     private final StoreOutageHold outage;
     private final Retry keepClaiming;
+    private final Clock clock;
     private volatile boolean running = true;
     private long lastHandBack = Long.MIN_VALUE / 2;
 
     /**
      * @param mayClaim false while the model is not ready or the worker drains
-     * @param clock    the time of the share-group join's grace
+     * @param clock    the time of the share-group join's grace and of the hand-back's pace
      * @param backoff  how a failed round is tried again
      */
     public Claimer(LaunchConsumer consumer, RedisTaskStore store, SlotTable slots, SessionStarter starter,
@@ -65,6 +66,7 @@ public final class Claimer implements AutoCloseable {
         this.starter = starter;
         this.workerId = workerId;
         this.mayClaim = mayClaim;
+        this.clock = clock;
         this.join = new ShareGroupJoin(consumer::joined, clock, workerId);
         this.outage = new StoreOutageHold(store::activeCount, backoff);
         // why: a Kafka or Redis error (a broker restart, a commit timeout) must not end claiming for good while the
@@ -149,10 +151,13 @@ public final class Claimer implements AutoCloseable {
      * done at most once a second: the record goes to a member that is polling, not round and round.
      */
     private void handBackWhatArrived() {
-        if (!join.joined() || clockMillis() - lastHandBack < HAND_BACK_EVERY.toMillis()) {
+        long now = clock.millis();
+        long since = now - lastHandBack;
+        // why: a wall clock set back must not stop the hand-back until it has caught up
+        if (!join.joined() || (since >= 0 && since < HAND_BACK_EVERY.toMillis())) {
             return;
         }
-        lastHandBack = clockMillis();
+        lastHandBack = now;
         List<LaunchDelivery> back = new ArrayList<>(consumer.poll(Duration.ZERO));
         if (!mayClaim.getAsBoolean()) {
             LaunchDelivery held = outage.takeHeld();
@@ -167,10 +172,6 @@ public final class Claimer implements AutoCloseable {
             consumer.commit(COMMIT_TIMEOUT);
             LOG.atInfo().log(() -> "gave back " + back.size() + " launch record(s) this worker cannot take now");
         }
-    }
-
-    private static long clockMillis() {
-        return System.nanoTime() / 1_000_000;
     }
 
     /**

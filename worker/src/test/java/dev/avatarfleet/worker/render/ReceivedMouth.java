@@ -86,6 +86,22 @@ public final class ReceivedMouth {
     }
 
     /**
+     * One session's mouth over its three phases: at rest, speaking, and after the speech (its end, or cut by a clear).
+     */
+    public record Talk(Phase rest, Phase speaking, Phase after) {
+
+        /** Empty when the lips part on speech ({@link #opensOnSpeech}) and are closed again after it ({@link #closedAgain}). */
+        public Optional<String> problem() {
+            return opensOnSpeech(rest, speaking).or(() -> closedAgain(rest, after));
+        }
+
+        @Override
+        public String toString() {
+            return rest + "; " + speaking + "; " + after;
+        }
+    }
+
+    /**
      * Whether the mouth moved with speech: the speaking median exceeds the resting one by at least {@value #APART}
      * mouth widths (both phases with a face on enough frames); empty when it did, else why not.
      */
@@ -114,6 +130,11 @@ public final class ReceivedMouth {
 
     private static String firstProblem(Phase a, Phase b) {
         return a.problem() != null ? a.problem() : b.problem();
+    }
+
+    /** The phases "idle", "speaking" and {@code after} of the frames in {@code dir}, at most {@code max} frames each. */
+    public Talk talk(Path dir, String after, int max) {
+        return new Talk(phase(dir, "idle", max), phase(dir, "speaking", max), phase(dir, after, max));
     }
 
     /** Measures the frames of {@code phase} in {@code dir}: at most {@code max}, evenly spread over the phase. */
