@@ -123,7 +123,11 @@ public final class LaunchLoad {
                     int n = Math.max(1, (int) Math.round(rate * seconds));
                     List<LaunchClient.Prepared> sends = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
-                        sends.add(client.prepare(i, "l-" + run + "-" + name + "-" + r + "-" + i, payload, image));
+                        // why: a person uploads their photo once: every launch of a photo case brings bytes of its own
+                        // (the same pixels), so the API checks each one whole and its memory of accepted images does
+                        // not answer; the base64 case sends one avatar again and again, as livekit-plugins-bithuman does
+                        byte[] bytes = payload == Payload.MULTIPART ? withComment(image, "launch " + run + " " + r + " " + i) : image;
+                        sends.add(client.prepare(i, "l-" + run + "-" + name + "-" + r + "-" + i, payload, bytes));
                     }
                     OpenLoop.Result a = OpenLoop.run(rate, length, drain, "200", i -> client.send(sends.get(i), sweep));
                     sweep.cancelAll(cp.store());
@@ -142,6 +146,25 @@ public final class LaunchLoad {
                 }
             }
         }
+    }
+
+    /** The JPEG with a comment segment (COM) right after its start marker: other bytes, the same picture. */
+    static byte[] withComment(byte[] jpeg, String text) {
+        if (jpeg.length < 4 || (jpeg[0] & 0xff) != 0xFF || (jpeg[1] & 0xff) != 0xD8) {
+            throw new IllegalArgumentException("not a JPEG");
+        }
+        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int len = t.length + 2;
+        byte[] out = new byte[jpeg.length + 2 + len];
+        out[0] = (byte) 0xFF;
+        out[1] = (byte) 0xD8;
+        out[2] = (byte) 0xFF;
+        out[3] = (byte) 0xFE;
+        out[4] = (byte) (len >> 8);
+        out[5] = (byte) len;
+        System.arraycopy(t, 0, out, 6, t.length);
+        System.arraycopy(jpeg, 2, out, 6 + t.length, jpeg.length - 2);
+        return out;
     }
 
     private static void warm(LaunchFloor floor, LaunchClient client, String run, Map<String, byte[]> files, TaskSweep sweep) {
