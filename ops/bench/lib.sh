@@ -5,13 +5,11 @@
 #   bench_stack_begin NAME                 DATA, HOST, AVATAR_FLEET_NETNS; an EXIT trap that ends what was started
 #   bench_stack_up [VAR=VALUE...] -- ARGS  ops/stack up --detach --host --data ARGS, with those settings (not when adopted)
 #   bench_stack_conf                       API, LK and the stack's S_* settings (its stack.conf)
-#   in_ns CMD...                           CMD inside the stack's namespace
+#   in_ns CMD...                           CMD inside the stack's namespace (ops/lib/netns.sh)
 # A tool that has more to end defines bench_before_end (run first, on every exit).
 # BENCH_STACK=DATA BENCH_NETNS=NS BENCH_HOST=ADDR: adopt that running stack instead of starting one, and leave it
 # running (launch-to-first-frame.sh's THEN: the smoke of `ops/bench/figure all` starts one stack for four figures).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
-
-in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
 
 bench_stack_begin() { # NAME: the data folder's name (/tmp/avatar-fleet-NAME.XXXXXX) when a stack is started here
   if [ -n "${BENCH_STACK:-}" ]; then

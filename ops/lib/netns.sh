@@ -16,3 +16,6 @@ avatar_fleet_netns_up() {
     ip link set v1 up"
   export AVATAR_FLEET_NETNS AVATAR_FLEET_NETNS_ADDRESSES
 }
+
+# CMD inside the namespace made above (or the one AVATAR_FLEET_NETNS names)
+in_ns() { ip netns exec "$AVATAR_FLEET_NETNS" "$@"; }
